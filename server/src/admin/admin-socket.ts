@@ -1,0 +1,107 @@
+// The local admin channel (DESIGN §6): newline-delimited JSON over <state-dir>/admin.sock, mode 0600.
+// Trust comes from filesystem permission, not the network, so `docker exec … pairgate devices approve` works anywhere.
+import { chmodSync, existsSync, unlinkSync } from "node:fs";
+import { connect, createServer, type Server, type Socket } from "node:net";
+import { ERRORS, PairgateError } from "../../../shared/index.js";
+import type { RpcDispatch } from "../gateway/rpc-handlers.js";
+import type { Logger } from "../log/logger.js";
+
+export interface AdminSocketDeps {
+  dispatch: RpcDispatch;
+  doctor: () => unknown;
+  log: Logger;
+}
+
+export interface AdminSocket {
+  path: string;
+  close(): Promise<void>;
+}
+
+const MAX_LINE_BYTES = 64 * 1024;
+
+/** Methods only the local CLI has, on top of the shared RPC map. */
+const LOCAL_METHODS = { "gateway.doctor": true } as const;
+
+export async function startAdminSocket(path: string, deps: AdminSocketDeps): Promise<AdminSocket> {
+  await removeStaleSocket(path);
+  const server = createServer((socket) => serve(socket, deps));
+  const oldUmask = process.umask(0o177); // no window in which the socket is group/world accessible
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(path, () => resolve());
+    });
+  } finally {
+    process.umask(oldUmask);
+  }
+  chmodSync(path, 0o600);
+  return {
+    path,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        try {
+          unlinkSync(path);
+        } catch {
+          // already gone: nothing to clean up
+        }
+      }),
+  };
+}
+
+function serve(socket: Socket, deps: AdminSocketDeps): void {
+  let buffer = "";
+  socket.setEncoding("utf8");
+  socket.on("error", () => socket.destroy());
+  socket.on("data", (chunk: string) => {
+    buffer += chunk;
+    if (buffer.length > MAX_LINE_BYTES) {
+      reply(socket, null, { ok: false, error: { code: "bad_frame", message: "request too large" } });
+      return socket.end();
+    }
+    let nl: number;
+    while ((nl = buffer.indexOf("\n")) !== -1) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (line.trim()) void handleLine(socket, line, deps);
+    }
+  });
+}
+
+async function handleLine(socket: Socket, line: string, deps: AdminSocketDeps): Promise<void> {
+  let req: { id?: unknown; method?: unknown; params?: unknown };
+  try {
+    req = JSON.parse(line);
+  } catch {
+    return reply(socket, null, { ok: false, error: { code: "bad_frame", message: "not JSON" } });
+  }
+  const id = typeof req.id === "string" || typeof req.id === "number" ? req.id : null;
+  if (typeof req.method !== "string") return reply(socket, id, { ok: false, error: { code: "bad_frame", message: "method missing" } });
+  try {
+    const result = Object.hasOwn(LOCAL_METHODS, req.method) ? deps.doctor() : await deps.dispatch({ kind: "cli" }, req.method, req.params ?? {});
+    reply(socket, id, { ok: true, result });
+  } catch (err) {
+    if (err instanceof PairgateError) return reply(socket, id, { ok: false, error: { code: err.code, message: err.message } });
+    deps.log.error("admin request failed", { method: req.method, error: err instanceof Error ? err.message : String(err) });
+    reply(socket, id, { ok: false, error: { code: "internal", message: ERRORS.internal.message } });
+  }
+}
+
+function reply(socket: Socket, id: string | number | null, body: Record<string, unknown>): void {
+  if (!socket.destroyed) socket.write(JSON.stringify({ id, ...body }) + "\n");
+}
+
+/** A socket file left by a crashed gateway is removed; a live one means another gateway owns this state dir. */
+async function removeStaleSocket(path: string): Promise<void> {
+  if (!existsSync(path)) return;
+  const live = await new Promise<boolean>((resolve) => {
+    const probe = connect(path);
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once("error", () => resolve(false));
+  });
+  if (live) throw new Error(`another pairgate gateway is already running with this state dir (${path} answers)`);
+  unlinkSync(path);
+}

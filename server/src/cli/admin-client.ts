@@ -1,0 +1,51 @@
+// The CLI side of the admin socket: one request, one reply. No gateway → exit 3 with what to check.
+import { connect } from "node:net";
+import { join } from "node:path";
+import { CliError, EXIT } from "./exit-codes.js";
+
+const TIMEOUT_MS = 10_000;
+
+export async function callGateway<T = unknown>(stateDir: string, method: string, params: unknown = {}): Promise<T> {
+  const path = join(stateDir, "admin.sock");
+  return new Promise<T>((resolve, reject) => {
+    const socket = connect(path);
+    let buffer = "";
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new CliError(`the gateway did not answer within ${TIMEOUT_MS / 1000} s`, EXIT.notRunning, "timeout"));
+    }, TIMEOUT_MS);
+    socket.setEncoding("utf8");
+    socket.on("connect", () => socket.write(JSON.stringify({ id: 1, method, params }) + "\n"));
+    socket.on("error", (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      const notRunning = err.code === "ENOENT" || err.code === "ECONNREFUSED";
+      reject(
+        new CliError(
+          notRunning
+            ? `no gateway is running with state dir ${stateDir} (no answer on ${path}).\n` +
+                `Start one with \`npm start\` or \`pairgate start\`, or point at its state dir with --state-dir / PAIRGATE_STATE_DIR.`
+            : err.code === "EACCES"
+              ? `permission denied on ${path}: run the CLI as the user that runs the gateway.`
+              : `cannot reach the gateway: ${err.message}`,
+          EXIT.notRunning,
+          notRunning ? "not_running" : "unreachable",
+        ),
+      );
+    });
+    socket.on("data", (chunk: string) => {
+      buffer += chunk;
+      const nl = buffer.indexOf("\n");
+      if (nl === -1) return;
+      clearTimeout(timer);
+      socket.end();
+      let reply: { ok?: boolean; result?: unknown; error?: { code?: string; message?: string } };
+      try {
+        reply = JSON.parse(buffer.slice(0, nl));
+      } catch {
+        return reject(new CliError("the gateway sent an unreadable reply", EXIT.refused, "bad_reply"));
+      }
+      if (reply.ok) resolve(reply.result as T);
+      else reject(new CliError(reply.error?.message ?? "refused", EXIT.refused, reply.error?.code ?? "error"));
+    });
+  });
+}

@@ -1,0 +1,110 @@
+// `pairgate devices …`, `invite`, `audit`, `doctor`: thin shells over the admin socket, each with --json.
+import type { AuditEntry, DeviceView, DevicesListResult, InviteCreated, PendingView } from "../../../shared/index.js";
+import { NETWORK_CLASS_LABELS } from "../../../shared/index.js";
+import { callGateway } from "./admin-client.js";
+import { CliError, EXIT } from "./exit-codes.js";
+import { formatAgo, formatDuration, formatTime, parseDuration, printJson, printTable } from "./output.js";
+import { printQr } from "./qr.js";
+import { resolveDevice } from "./resolve-device.js";
+
+export interface Common {
+  stateDir: string;
+  json: boolean;
+}
+
+const deviceRow = (d: DeviceView) => [
+  d.id.slice(0, 12),
+  d.fingerprint,
+  d.name,
+  d.role,
+  d.keyStorage,
+  `${d.approvedVia} by ${d.approvedBy}`,
+  d.online > 0 ? `online (${d.online})` : formatAgo(d.lastSeenAtMs),
+  ...(d.revokedAtMs !== undefined ? [`revoked ${formatTime(d.revokedAtMs)}`] : []),
+];
+
+export async function listDevices(c: Common, all: boolean): Promise<void> {
+  const list = await callGateway<DevicesListResult>(c.stateDir, "devices.list", { includeRevoked: all });
+  if (c.json) return printJson({ devices: list.devices });
+  if (list.devices.length === 0) return console.log("No paired devices yet. Open the dashboard in a browser to request pairing.");
+  printTable(["ID", "FINGERPRINT", "NAME", "ROLE", "KEY", "APPROVED", "LAST SEEN", ...(all ? ["STATUS"] : [])], list.devices.map(deviceRow));
+}
+
+export async function listPending(c: Common): Promise<void> {
+  const list = await callGateway<DevicesListResult>(c.stateDir, "devices.list", {});
+  if (c.json) return printJson({ pending: list.pending });
+  if (list.pending.length === 0) return console.log("No browsers are waiting for approval.");
+  const now = Date.now();
+  printTable(
+    ["FINGERPRINT", "NAME", "FROM", "WAITING TAB", "EXPIRES"],
+    list.pending.map((p: PendingView) => [
+      p.fingerprint,
+      p.name,
+      `${p.seenFrom.address} (${NETWORK_CLASS_LABELS[p.seenFrom.networkClass]})`,
+      p.online ? "online" : "away",
+      `in ${formatDuration(p.expiresAtMs - now)}`,
+    ]),
+  );
+  console.log("\nCodes are shown only on the waiting browser. Approve with: pairgate devices approve CODE");
+}
+
+export async function approve(c: Common, code: string, opts: { role?: string; name?: string; replaces?: string }): Promise<void> {
+  let replacesDeviceId: string | undefined;
+  if (opts.replaces) {
+    const list = await callGateway<DevicesListResult>(c.stateDir, "devices.list", {});
+    replacesDeviceId = resolveDevice(opts.replaces, list.devices).id;
+  }
+  const device = await callGateway<DeviceView>(c.stateDir, "devices.approve", {
+    code,
+    ...(opts.role ? { role: opts.role } : {}),
+    ...(opts.name ? { name: opts.name } : {}),
+    ...(replacesDeviceId ? { replacesDeviceId } : {}),
+  });
+  if (c.json) return printJson({ device });
+  console.log(`Approved ${device.name} (${device.fingerprint}) as ${device.role}.${device.online ? " Its tab is paired now." : " It will be paired when it next connects."}`);
+}
+
+export async function reject(c: Common, code: string): Promise<void> {
+  await callGateway(c.stateDir, "devices.reject", { code });
+  if (c.json) return printJson({ rejected: true });
+  console.log("Rejected. The waiting tab was told, and it may request again with a new code.");
+}
+
+async function findDevice(c: Common, query: string): Promise<DeviceView> {
+  const list = await callGateway<DevicesListResult>(c.stateDir, "devices.list", {});
+  return resolveDevice(query, list.devices);
+}
+
+export async function revoke(c: Common, query: string): Promise<void> {
+  const device = await findDevice(c, query);
+  const result = await callGateway<{ closedConnections: number; ms: number }>(c.stateDir, "devices.revoke", { deviceId: device.id });
+  if (c.json) return printJson({ deviceId: device.id, ...result });
+  console.log(`Revoked ${device.name} (${device.fingerprint}); closed ${result.closedConnections} connection(s) in ${result.ms} ms.`);
+}
+
+export async function rename(c: Common, query: string, name: string): Promise<void> {
+  const device = await findDevice(c, query);
+  const updated = await callGateway<DeviceView>(c.stateDir, "devices.rename", { deviceId: device.id, name });
+  if (c.json) return printJson({ device: updated });
+  console.log(`Renamed ${device.fingerprint}: "${device.name}" → "${updated.name}".`);
+}
+
+export async function invite(c: Common, opts: { role: string; ttl: string; label?: string }): Promise<void> {
+  const ttlMs = parseDuration(opts.ttl);
+  if (ttlMs === null) throw new CliError(`--ttl must look like 15m, 2h or 1d, got "${opts.ttl}"`, EXIT.usage, "usage");
+  const created = await callGateway<InviteCreated>(c.stateDir, "invites.create", { role: opts.role, ttlMs, ...(opts.label ? { label: opts.label } : {}) });
+  if (c.json) return printJson({ inviteId: created.inviteId, url: created.url, expiresAtMs: created.expiresAtMs });
+  console.log(`One-time ${opts.role} invite, valid until ${formatTime(created.expiresAtMs)} (single use):\n  ${created.url}`);
+  await printQr(created.url);
+  console.log("Anyone who opens this link before it expires is paired, so send it privately.");
+}
+
+export async function audit(c: Common, limit: number): Promise<void> {
+  const { entries } = await callGateway<{ entries: AuditEntry[] }>(c.stateDir, "audit.list", { limit });
+  if (c.json) return printJson({ entries });
+  if (entries.length === 0) return console.log("The audit log is empty.");
+  printTable(
+    ["ID", "TIME", "ACTION", "ACTOR", "DEVICE", "DETAIL"],
+    entries.map((e) => [String(e.id), formatTime(e.atMs), e.action, e.actor, e.deviceId?.slice(0, 12) ?? "", Object.entries(e.detail).map(([k, v]) => `${k}=${v}`).join(" ")]),
+  );
+}

@@ -1,0 +1,120 @@
+// `pairgate` command line (DESIGN §6). Exit codes: 0 ok, 1 refused or not found, 2 usage, 3 gateway not running.
+import { Command, CommanderError, Option } from "commander";
+import { buildConfig, ConfigError, readConfigFile } from "../config/config.js";
+import { defaultStateDir, envName, START_OPTIONS } from "../config/options.js";
+import { GATEWAY_VERSION } from "../version.js";
+import * as admin from "./admin-commands.js";
+import { doctor } from "./doctor-command.js";
+import { CliError, EXIT } from "./exit-codes.js";
+import { runStart } from "./start-command.js";
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(",").map((s) => s.trim()).filter(Boolean)];
+
+function common(cmd: Command, json = true): Command {
+  cmd.addOption(new Option("--state-dir <dir>", "gateway state dir (default $PAIRGATE_STATE_DIR or ~/.pairgate)").env("PAIRGATE_STATE_DIR"));
+  if (json) cmd.option("--json", "print JSON for scripts");
+  return cmd;
+}
+
+function commonOpts(cmd: Command): admin.Common {
+  const o = cmd.optsWithGlobals() as { stateDir?: string; json?: boolean };
+  return { stateDir: o.stateDir || defaultStateDir(), json: Boolean(o.json) };
+}
+
+export function buildProgram(): Command {
+  const program = new Command("pairgate")
+    .description("Self-hosted gateway where every browser pairs as a device.")
+    .version(GATEWAY_VERSION)
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  const start = common(program.command("start").description("run the gateway and dashboard"), false);
+  start.option("--config <file>", "JSON file with any of the settings below (keys in camelCase)");
+  for (const spec of START_OPTIONS) {
+    const placeholder = spec.kind === "list" ? "<value>" : `<${spec.kind === "port" || spec.kind === "int" ? "n" : "value"}>`;
+    const opt = new Option(`--${spec.flag} ${placeholder}`, `${spec.help}${spec.kind === "list" ? "" : ""}`).env(envName(spec.flag));
+    if (spec.kind === "list") opt.argParser(collect);
+    start.addOption(opt);
+  }
+  start.action(async (_o, cmd: Command) => {
+    const flags = cmd.opts() as Record<string, unknown>;
+    const file = typeof flags.config === "string" ? readConfigFile(flags.config) : {};
+    const values: Record<string, unknown> = { ...file };
+    for (const spec of START_OPTIONS) if (flags[spec.key] !== undefined) values[spec.key] = flags[spec.key];
+    const stateDir = (flags.stateDir as string | undefined) || (typeof file.stateDir === "string" ? file.stateDir : "") || defaultStateDir();
+    await runStart(buildConfig(values, stateDir));
+  });
+
+  const devices = program.command("devices").description("list, approve, reject, revoke and rename devices");
+  common(devices.command("list").description("paired devices").option("--all", "include revoked devices")).action((o: { all?: boolean }, cmd: Command) =>
+    admin.listDevices(commonOpts(cmd), Boolean(o.all)),
+  );
+  common(devices.command("pending").description("browsers waiting for approval")).action((_o, cmd: Command) => admin.listPending(commonOpts(cmd)));
+  common(
+    devices
+      .command("approve")
+      .description("approve the browser showing CODE")
+      .argument("<code>", "the code shown on the waiting browser, e.g. BCDF-GHJK")
+      .addOption(new Option("--role <role>", "role for the new device").choices(["admin", "viewer"]).default("admin"))
+      .option("--name <name>", "name for the device")
+      .option("--replaces <device>", "an existing device this browser replaces (it is revoked)"),
+  ).action((code: string, o: { role?: string; name?: string; replaces?: string }, cmd: Command) => admin.approve(commonOpts(cmd), code, o));
+  common(devices.command("reject").description("reject the browser showing CODE").argument("<code>")).action((code: string, _o, cmd: Command) =>
+    admin.reject(commonOpts(cmd), code),
+  );
+  common(
+    devices.command("revoke").description("revoke a device; its tabs are cut off at once").argument("<device>", "id, id prefix, fingerprint or exact name"),
+  ).action((d: string, _o, cmd: Command) => admin.revoke(commonOpts(cmd), d));
+  common(devices.command("rename").description("rename a device").argument("<device>").argument("<name>")).action(
+    (d: string, name: string, _o, cmd: Command) => admin.rename(commonOpts(cmd), d, name),
+  );
+
+  common(
+    program
+      .command("invite")
+      .description("make a one-time invite link (and QR) that pairs the browser that opens it")
+      .addOption(new Option("--role <role>", "role the invited browser gets").choices(["admin", "viewer"]).default("admin"))
+      .option("--ttl <duration>", "how long the link is valid, e.g. 15m, 2h, 1d", "15m")
+      .option("--label <text>", "a note shown in the invite list"),
+  ).action((o: { role: string; ttl: string; label?: string }, cmd: Command) => admin.invite(commonOpts(cmd), o));
+
+  common(program.command("audit").description("the audit log, newest first").option("--limit <n>", "how many entries", "50")).action(
+    (o: { limit: string }, cmd: Command) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new CliError("--limit must be a whole number from 1 to 1000", EXIT.usage, "usage");
+      return admin.audit(commonOpts(cmd), limit);
+    },
+  );
+  common(program.command("doctor").description("what the gateway sees, and why browsers may be refused")).action((_o, cmd: Command) =>
+    doctor(commonOpts(cmd)),
+  );
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  const wantsJson = argv.includes("--json");
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (err) {
+    process.exitCode = exitCodeFor(err, wantsJson);
+  }
+}
+
+function exitCodeFor(err: unknown, json: boolean): number {
+  if (err instanceof CommanderError) {
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;
+    return EXIT.usage; // commander already printed the message
+  }
+  if (err instanceof ConfigError) {
+    process.stderr.write(`pairgate: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof CliError) {
+    if (json) process.stdout.write(JSON.stringify({ error: { code: err.code, message: err.message } }) + "\n");
+    process.stderr.write(`pairgate: ${err.message}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(`pairgate: ${err instanceof Error ? err.message : String(err)}\n`);
+  return EXIT.refused;
+}

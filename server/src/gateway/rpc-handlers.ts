@@ -1,0 +1,101 @@
+// Authenticated requests (DESIGN §3.3), for dashboard sessions and the admin socket alike: one role check,
+// one params parse from shared/protocol/rpc.ts, one handler per method.
+import {
+  isMethodName,
+  METHODS,
+  PairgateError,
+  type MethodName,
+  type MethodParams,
+  type MethodResult,
+  type Role,
+  type SeenFrom,
+} from "../../../shared/index.js";
+import { inviteUrl } from "../pairing/invites.js";
+import type { Actor, PairingService } from "../pairing/pairing-service.js";
+import type { DeviceStore } from "../store/device-store.js";
+import type { SessionHub } from "./session-hub.js";
+import { toAuditEntry, toDeviceView } from "./views.js";
+
+export type RpcCaller =
+  | { kind: "device"; deviceId: string; role: Role; name: string; seenFrom: SeenFrom; origin: string }
+  | { kind: "cli" };
+
+export interface RpcDeps {
+  service: PairingService;
+  store: DeviceStore;
+  hub: SessionHub;
+  now: () => number;
+  gateway: { name: string; version: string; gatewayId: string; startedAtMs: number };
+  /** Base for invite links made from the CLI (dashboard sessions use their own origin). */
+  publicUrl: string;
+}
+
+type Handler<M extends MethodName> = (params: MethodParams<M>, caller: RpcCaller, actor: Actor) => Promise<MethodResult<M>>;
+
+export function createRpcDispatcher(deps: RpcDeps) {
+  const { service, store, hub } = deps;
+  const currentId = (caller: RpcCaller) => (caller.kind === "device" ? caller.deviceId : undefined);
+
+  const handlers: { [M in MethodName]: Handler<M> } = {
+    "gateway.status": async (_p, caller) => ({
+      name: deps.gateway.name,
+      version: deps.gateway.version,
+      gatewayId: deps.gateway.gatewayId,
+      uptimeMs: deps.now() - deps.gateway.startedAtMs,
+      counts: { devices: (await store.listDevices()).length, pending: (await store.listLivePending(deps.now())).length, online: hub.onlineDevices() },
+      seenFrom: caller.kind === "device" ? caller.seenFrom : { address: "local", networkClass: "loopback" },
+    }),
+    "devices.list": async (p, caller) => hub.buildDeviceList(currentId(caller), p.includeRevoked ?? false),
+    "devices.approve": async (p, caller, actor) => {
+      const role = p.role ?? (caller.kind === "cli" ? "admin" : "viewer"); // DESIGN §4: CLI admin, dashboard viewer
+      const device = await service.approve({ ...p, role }, actor);
+      return toDeviceView(device, hub.onlineCount(device.id), currentId(caller));
+    },
+    "devices.reject": async (p, _c, actor) => {
+      await service.reject(p, actor);
+      return {};
+    },
+    "devices.revoke": async (p, _c, actor) => {
+      const started = performance.now();
+      const closedConnections = hub.onlineCount(p.deviceId);
+      await service.revoke(p.deviceId, actor); // the hub closes the sockets synchronously on the event
+      return { closedConnections, ms: Math.round((performance.now() - started) * 100) / 100 };
+    },
+    "devices.rename": async (p, caller, actor) => {
+      const device = await service.rename(p.deviceId, p.name, actor);
+      return toDeviceView(device, hub.onlineCount(device.id), currentId(caller));
+    },
+    "invites.create": async (p, caller, actor) => {
+      const created = await service.createInvite(p, actor);
+      const base = caller.kind === "device" && caller.origin ? caller.origin : deps.publicUrl;
+      return { inviteId: created.record.id, token: created.token, url: inviteUrl(base, created.token), expiresAtMs: created.record.expiresAtMs };
+    },
+    "invites.revoke": async (p, _c, actor) => {
+      await service.revokeInvite(p.inviteId, actor);
+      return {};
+    },
+    "audit.list": async (p) => ({
+      entries: (await store.listAudit({ limit: p.limit ?? 100, ...(p.beforeId !== undefined ? { beforeId: p.beforeId } : {}) })).map(toAuditEntry),
+    }),
+  };
+
+  return async function dispatch(caller: RpcCaller, method: string, rawParams: unknown): Promise<unknown> {
+    if (!isMethodName(method)) throw new PairgateError("not_found", `Unknown method ${method.slice(0, 64)}.`);
+    const spec = METHODS[method];
+    const parsed = spec.params.safeParse(rawParams ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new PairgateError("invalid_params", issue ? `${issue.path.join(".") || "params"}: ${issue.message}` : "Invalid parameters.");
+    }
+    const params = parsed.data as Record<string, unknown>;
+    if (caller.kind === "device" && caller.role !== "admin") {
+      const ownDevice = spec.role === "self" && params.deviceId === caller.deviceId;
+      if (spec.role !== "any" && !ownDevice) throw new PairgateError("forbidden");
+    }
+    const actor: Actor =
+      caller.kind === "cli" ? { name: "cli", via: "cli" } : { name: caller.name, via: "dashboard", deviceId: caller.deviceId };
+    return (handlers[method] as Handler<MethodName>)(params as never, caller, actor);
+  };
+}
+
+export type RpcDispatch = ReturnType<typeof createRpcDispatcher>;

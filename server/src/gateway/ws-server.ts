@@ -1,0 +1,156 @@
+// The /ws upgrade (DESIGN §5): path, Host, Origin, client address, limits, then a Connection per socket.
+// Refusals before the upgrade are plain HTTP (403, 429 with Retry-After); after it, coded error frames.
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer } from "ws";
+import { classifyAddress, MAX_FRAME_BYTES, SUBPROTOCOL, WS_PATH } from "../../../shared/index.js";
+import { checkHost, checkOrigin, clientAddress, type TrustConfig } from "../http/trust.js";
+import type { Connection, ConnectionInfo } from "./connection.js";
+import { FailureBackoff, UnauthCounter, type LimitsConfig } from "./limits.js";
+import type { Refusal } from "./refusals.js";
+
+export interface WsServerDeps {
+  trust: TrustConfig;
+  limits: LimitsConfig;
+  now: () => number;
+  createConnection: (socket: WebSocketAdapter, info: ConnectionInfo, hooks: ConnectionHooks) => Connection;
+  onRefused: (r: Omit<Refusal, "atMs">) => void;
+}
+
+export interface ConnectionHooks {
+  /** The socket left the unauthenticated phase (paired, pending or closed). */
+  releaseUnauth: () => void;
+  recordFailure: () => void;
+  recordSuccess: () => void;
+}
+
+export type WebSocketAdapter = { send(text: string): void; close(code: number, reason: string): void };
+
+const HEARTBEAT_MS = 30_000;
+
+export function attachWsServer(server: Server, deps: WsServerDeps) {
+  const unauth = new UnauthCounter(deps.limits);
+  const backoff = new FailureBackoff(deps.limits);
+  const sockets = new Map<WebSocket, Connection>();
+  const alive = new WeakSet<WebSocket>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
+
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => socket.destroy()); // a reset during the upgrade is the peer's problem, not ours
+    const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
+    const address = clientAddress(req.socket.remoteAddress ?? "", req.headers["x-forwarded-for"], deps.trust.trustedProxies);
+    const refuse = (status: number, code: string, reason: string, retryAfterMs?: number) => {
+      deps.onRefused({ stage: "upgrade", code, reason, address, origin: origin ?? null, host: req.headers.host ?? null });
+      writeHttpRefusal(socket, status, reason, retryAfterMs);
+    };
+    if ((req.url ?? "").split("?")[0] !== WS_PATH) return refuse(404, "not_found", "no WebSocket endpoint here; use /ws");
+    const hostRefusal = checkHost(req.headers.host, deps.trust.allowedHosts);
+    if (hostRefusal) return refuse(403, "host_not_allowed", hostRefusal);
+    const originRefusal = checkOrigin(origin, req.headers.host, deps.trust.allowedOrigins);
+    if (originRefusal) return refuse(403, "origin_not_allowed", originRefusal);
+    const waitMs = backoff.retryAfterMs(address, deps.now());
+    if (waitMs > 0) return refuse(429, "rate_limited", "too many failed handshakes from this address", waitMs);
+    if (!unauth.tryAcquire(address)) return refuse(429, "rate_limited", "too many unauthenticated connections", 1000);
+
+    let released = false;
+    const hooks: ConnectionHooks = {
+      releaseUnauth: () => {
+        if (!released) unauth.release(address);
+        released = true;
+      },
+      recordFailure: () => backoff.recordFailure(address, deps.now()),
+      recordSuccess: () => backoff.recordSuccess(address),
+    };
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      alive.add(ws);
+      const conn = deps.createConnection(adapt(ws), { seenFrom: { address, networkClass: classifyAddress(address) }, origin: origin ?? "" }, hooks);
+      sockets.set(ws, conn);
+      mapTransportErrors(ws, conn);
+      ws.on("message", (data, isBinary) => {
+        if (isBinary) conn.handleBadTransport("Binary frames are not accepted.");
+        else conn.handleMessage(String(data));
+      });
+      ws.on("pong", () => alive.add(ws));
+      ws.on("error", () => {}); // ws closes the socket itself after an error; the close handler below cleans up
+      ws.on("close", () => {
+        sockets.delete(ws);
+        hooks.releaseUnauth();
+        conn.handleClosed();
+      });
+      conn.start();
+    });
+  });
+
+  // Dead peers (laptop lid closed, network gone) would otherwise count as online until TCP gives up.
+  const heartbeat = setInterval(() => {
+    for (const ws of sockets.keys()) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  return {
+    get unauthenticated() {
+      return unauth.open;
+    },
+    get sockets() {
+      return sockets.size;
+    },
+    /** Every socket gets `error shutting_down` and close 1001; stragglers are cut after `graceMs`. */
+    async shutdown(graceMs: number): Promise<void> {
+      clearInterval(heartbeat);
+      for (const conn of sockets.values()) conn.reject("shutting_down");
+      const deadline = Date.now() + graceMs;
+      while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      for (const ws of sockets.keys()) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+function adapt(ws: WebSocket): WebSocketAdapter {
+  return {
+    send: (text) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(text);
+    },
+    close: (code, reason) => ws.close(code, reason),
+  };
+}
+
+/**
+ * ws closes by itself with 1009 (frame too big), 1007 (bad UTF-8) or 1002 (protocol error). The contract says
+ * every unreadable frame is `bad_frame` 4400 (DESIGN §10), so those closes are routed through the Connection.
+ */
+function mapTransportErrors(ws: WebSocket, conn: Connection): void {
+  const close = ws.close.bind(ws);
+  ws.close = ((code?: number, reason?: string | Buffer) => {
+    if (code === 1009 || code === 1007 || code === 1002) {
+      ws.close = close;
+      const why = code === 1009 ? "Frame larger than 64 KiB." : code === 1007 ? "Text frame is not valid UTF-8." : "WebSocket protocol error.";
+      conn.handleBadTransport(why);
+      if (ws.readyState === WebSocket.OPEN) close(4400, "bad_frame");
+      return;
+    }
+    close(code, reason);
+  }) as typeof ws.close;
+}
+
+function writeHttpRefusal(socket: Duplex, status: number, reason: string, retryAfterMs?: number): void {
+  const text = { 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests" }[status] ?? "Error";
+  const body = `pairgate: ${reason}\n`;
+  const retry = retryAfterMs !== undefined ? `Retry-After: ${Math.max(1, Math.ceil(retryAfterMs / 1000))}\r\n` : "";
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retry}Connection: close\r\n\r\n${body}`,
+  );
+}

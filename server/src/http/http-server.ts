@@ -1,0 +1,62 @@
+// The HTTP surface (DESIGN §5): the dashboard, /healthz, and refusal of unknown hosts on every route.
+// WebSocket upgrades are handled by gateway/ws-server.ts on the same server.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { SECURITY_HEADERS } from "./headers.js";
+import type { StaticFile } from "./static-files.js";
+import { checkHost } from "./trust.js";
+
+export interface HttpDeps {
+  files: Map<string, StaticFile>;
+  allowedHosts: string[];
+  health: () => Record<string, unknown>;
+  onRefused: (req: IncomingMessage, reason: string) => void;
+}
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>pairgate</title>
+<p>The pairgate gateway is running, but its dashboard is not built. Run <code>npm run build</code>, or start with <code>npm start</code>.</p>`;
+
+export function createHttpServer(deps: HttpDeps): Server {
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res, deps);
+    } catch {
+      // A handler bug must not take the gateway down; the client sees a plain 500.
+      if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", "internal error\n");
+      else res.destroy();
+    }
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  return server;
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void {
+  const hostRefusal = checkHost(req.headers.host, deps.allowedHosts);
+  if (hostRefusal) {
+    deps.onRefused(req, hostRefusal);
+    return send(res, 403, "text/plain; charset=utf-8", `pairgate: ${hostRefusal}\n`);
+  }
+  const path = (req.url ?? "/").split("?")[0]!;
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.setHeader("Allow", "GET, HEAD");
+    return send(res, 405, "text/plain; charset=utf-8", "method not allowed\n");
+  }
+  if (path === "/healthz") {
+    res.setHeader("Cache-Control", "no-store");
+    return send(res, 200, "application/json", JSON.stringify(deps.health()) + "\n");
+  }
+  if (path === "/ws") return send(res, 426, "text/plain; charset=utf-8", "pairgate: /ws needs a WebSocket upgrade\n");
+  const file = deps.files.get(path);
+  if (file) {
+    res.setHeader("Cache-Control", file.cacheControl);
+    return send(res, 200, file.type, req.method === "HEAD" ? "" : file.body, file.body.length);
+  }
+  if (path === "/" || path === "/index.html") return send(res, 503, "text/html; charset=utf-8", NOT_BUILT);
+  return send(res, 404, "text/plain; charset=utf-8", "not found\n");
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, length?: number): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, "Content-Type": type, "Content-Length": length ?? Buffer.byteLength(body) });
+  res.end(body);
+}

@@ -1,0 +1,58 @@
+// The HTTP trust checks of DESIGN §5. None of them ever grants trust; they only refuse.
+// Host check: DNS rebinding. Origin check: cross-site WebSocket hijacking (CSWSH).
+import { isIPv4, isIPv6, normalizeAddress } from "../../../shared/index.js";
+import { cidrContains, type Cidr } from "../net/cidr.js";
+
+export interface TrustConfig {
+  allowedHosts: string[];
+  allowedOrigins: string[];
+  trustedProxies: Cidr[];
+}
+
+/** The hostname of a Host header without its port, lower-cased; IPv6 brackets removed. */
+export function hostnameOf(hostHeader: string): string {
+  const h = hostHeader.trim().toLowerCase();
+  if (h.startsWith("[")) return h.slice(1, h.indexOf("]") === -1 ? undefined : h.indexOf("]"));
+  const colon = h.lastIndexOf(":");
+  return colon === -1 ? h : h.slice(0, colon);
+}
+
+/** IP literals, localhost and *.localhost always pass; any other name must be listed. Port is ignored. */
+export function checkHost(hostHeader: string | undefined, allowedHosts: string[]): string | null {
+  if (!hostHeader) return "missing Host header";
+  const name = hostnameOf(hostHeader);
+  if (isIPv4(name) || isIPv6(name)) return null;
+  if (name === "localhost" || name.endsWith(".localhost")) return null;
+  if (allowedHosts.some((h) => h.toLowerCase() === name)) return null;
+  return `Host ${name} is not allowed (add --allowed-host ${name})`;
+}
+
+/** Origin must be http(s)://<Host> or listed (port included); no Origin at all means a non-browser client. */
+export function checkOrigin(origin: string | undefined, hostHeader: string | undefined, allowedOrigins: string[]): string | null {
+  if (origin === undefined) return null;
+  const o = origin.toLowerCase();
+  const host = (hostHeader ?? "").toLowerCase();
+  if (host && (o === `http://${host}` || o === `https://${host}`)) return null;
+  if (allowedOrigins.some((a) => a.toLowerCase().replace(/\/+$/, "") === o)) return null;
+  return `Origin ${origin} is not allowed (add --allowed-origin ${origin})`;
+}
+
+/**
+ * The socket peer, unless the peer is a trusted proxy: then the right-most X-Forwarded-For hop that is not
+ * itself a trusted proxy. X-Real-IP and Forwarded are never read (DESIGN §10).
+ */
+export function clientAddress(peer: string, xff: string | string[] | undefined, trustedProxies: Cidr[]): string {
+  const peerAddress = normalizeAddress(peer);
+  const isTrusted = (a: string) => trustedProxies.some((c) => cidrContains(c, a));
+  if (!xff || !isTrusted(peerAddress)) return peerAddress;
+  const hops = (Array.isArray(xff) ? xff.join(",") : xff)
+    .split(",")
+    .map((h) => normalizeAddress(h.trim().replace(/^\[|\]$/g, "")))
+    .filter((h) => h.length > 0);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i]!;
+    if (!isIPv4(hop) && !isIPv6(hop)) return peerAddress; // garbage in the chain: don't guess
+    if (!isTrusted(hop)) return hop;
+  }
+  return hops[0] ?? peerAddress;
+}

@@ -1,0 +1,312 @@
+// The pairing rules (DESIGN §3.1.5, §4): who a verified key is, pending requests with stable codes,
+// approval, rejection, expiry, revocation, invites. Pure logic over the store; time and randomness are injected.
+import {
+  buildSignedBytes,
+  decodeB64u,
+  deviceIdFromPublicKey,
+  encodeB64u,
+  fingerprintFromPublicKey,
+  generateCode,
+  MAX_CLOCK_SKEW_MS,
+  normalizeCode,
+  PAIRING_TTL_MS,
+  PairgateError,
+  PROTOCOL_VERSION,
+  type ApprovedVia,
+  type HelloFrame,
+  type Role,
+  type SeenFrom,
+} from "../../../shared/index.js";
+import type { AuditInput, DeviceRecord, DeviceStore, PendingRecord } from "../store/device-store.js";
+import { PairingEvents } from "./events.js";
+import { createInvite, hashInviteToken, type NewInvite } from "./invites.js";
+import type { SignatureVerifier } from "./verify-signature.js";
+
+export interface PairingDeps {
+  store: DeviceStore;
+  verifier: SignatureVerifier;
+  now: () => number;
+  randomBytes: (n: number) => Uint8Array;
+  /** Uniform integer in [0, max); node's crypto.randomInt in production. */
+  randomInt: (max: number) => number;
+  limits: { pendingPerAddress: number; pendingTotal: number };
+  /** New pairing requests per address per minute; answers ms to wait, 0 when allowed. */
+  requestRate: { hit(address: string, nowMs: number): number };
+}
+
+/** Who did something: a dashboard session (its device) or the local CLI. */
+export interface Actor {
+  name: string;
+  via: Exclude<ApprovedVia, "invite">;
+  deviceId?: string;
+}
+
+export interface HelloContext {
+  gatewayId: string;
+  nonce: string;
+  nonceExpiresAtMs: number;
+  origin: string;
+  seenFrom: SeenFrom;
+}
+
+export type HelloOutcome =
+  | { kind: "paired"; device: DeviceRecord; redeemedInvite: boolean }
+  | { kind: "pending"; request: PendingRecord };
+
+export class RevokedError extends PairgateError {
+  constructor(readonly byName: string, readonly atMs: number) {
+    super("device_revoked", `This browser was removed by ${byName}.`);
+  }
+}
+
+export class PairingService {
+  readonly events = new PairingEvents();
+
+  constructor(private readonly deps: PairingDeps) {}
+
+  /** Verifies a hello against this socket's challenge, then decides: paired, invited, pending or refused. */
+  async handleHello(hello: HelloFrame, ctx: HelloContext): Promise<HelloOutcome> {
+    const now = this.deps.now();
+    if (hello.protocol !== PROTOCOL_VERSION) throw new PairgateError("protocol_mismatch");
+    const publicKey = decodeB64u(hello.publicKey);
+    const signature = decodeB64u(hello.signature);
+    if (!publicKey || publicKey.length !== 32 || !signature || signature.length !== 64) {
+      throw new PairgateError("bad_frame", "publicKey or signature is not canonical base64url");
+    }
+    if (now > ctx.nonceExpiresAtMs) throw new PairgateError("auth_failed", "The challenge expired.");
+    if (Math.abs(hello.signedAtMs - now) > MAX_CLOCK_SKEW_MS) {
+      throw new PairgateError("auth_failed", "This computer's clock is more than 2 minutes off the gateway's.");
+    }
+    const deviceId = deviceIdFromPublicKey(publicKey);
+    const signed = buildSignedBytes({
+      gatewayId: ctx.gatewayId,
+      nonce: ctx.nonce,
+      origin: ctx.origin,
+      publicKeyB64u: hello.publicKey,
+      signedAtMs: hello.signedAtMs,
+    });
+    if (!this.deps.verifier.verify(deviceId, publicKey, signed, signature)) {
+      throw new PairgateError("auth_failed", "The signature does not match this connection's challenge.");
+    }
+
+    const device = await this.deps.store.getDevice(deviceId);
+    if (device?.revokedAtMs != null) throw new RevokedError(device.revokedBy ?? "an admin", device.revokedAtMs);
+    if (device) return { kind: "paired", device, redeemedInvite: false };
+
+    const base = { deviceId, publicKey, hello, seenFrom: ctx.seenFrom, now };
+    if (hello.invite !== undefined) return { kind: "paired", device: await this.redeemInvite(hello.invite, base), redeemedInvite: true };
+    return { kind: "pending", request: await this.requestPairing(base) };
+  }
+
+  private async redeemInvite(token: string, b: NewKey): Promise<DeviceRecord> {
+    const invite = await this.deps.store.findInviteByHash(hashInviteToken(token));
+    if (!invite) throw new PairgateError("invite_invalid");
+    const device = newDevice(b, { role: invite.role, approvedBy: `invite ${invite.label || invite.id}`, approvedVia: "invite" });
+    const audit: AuditInput[] = [
+      { atMs: b.now, action: "invite_used", actor: device.name, deviceId: device.id, detail: { inviteId: invite.id, role: invite.role } },
+      { atMs: b.now, action: "approved", actor: `invite ${invite.id}`, deviceId: device.id, detail: { via: "invite", role: invite.role } },
+    ];
+    if (!(await this.deps.store.redeemInvite(invite.id, b.now, device, audit))) throw new PairgateError("invite_invalid");
+    this.events.emit({ type: "invites.changed" });
+    return device;
+  }
+
+  /** One live request per key: a reconnect gets the same id and code back (DESIGN §4). */
+  private async requestPairing(b: NewKey & { hello: HelloFrame }): Promise<PendingRecord> {
+    const { store, limits } = this.deps;
+    const existing = await store.findLivePendingByDevice(b.deviceId, b.now);
+    if (existing) return existing;
+    const waitMs = this.deps.requestRate.hit(b.seenFrom.address, b.now);
+    if (waitMs > 0) throw new PairgateError("rate_limited", "Too many new pairing requests from this address.", waitMs);
+    const live = await store.listLivePending(b.now);
+    const fromAddress = live.filter((p) => p.address === b.seenFrom.address).length;
+    if (fromAddress >= limits.pendingPerAddress || live.length >= limits.pendingTotal) {
+      throw new PairgateError("pending_limit", undefined, 60_000);
+    }
+    const liveCodes = new Set(live.map((p) => p.code));
+    let code = generateCode(this.deps.randomInt);
+    while (liveCodes.has(code)) code = generateCode(this.deps.randomInt);
+    const request: PendingRecord = {
+      id: `req_${encodeB64u(this.deps.randomBytes(12))}`,
+      deviceId: b.deviceId,
+      publicKey: b.publicKey,
+      code,
+      fingerprint: fingerprintFromPublicKey(b.publicKey),
+      name: b.hello.client.name || "Unnamed browser",
+      userAgent: b.hello.client.userAgent,
+      keyStorage: b.hello.keyStorage,
+      createdAtMs: b.now,
+      expiresAtMs: b.now + PAIRING_TTL_MS,
+      address: b.seenFrom.address,
+      networkClass: b.seenFrom.networkClass,
+      status: "pending",
+    };
+    await store.createPending(request, {
+      atMs: b.now,
+      action: "request_created",
+      actor: request.name,
+      deviceId: request.deviceId,
+      requestId: request.id,
+      detail: { fingerprint: request.fingerprint, address: request.address, networkClass: request.networkClass },
+    });
+    this.events.emit({ type: "pairing.requested", request });
+    return request;
+  }
+
+  async approve(params: { code: string; role: Role; name?: string; replacesDeviceId?: string }, actor: Actor): Promise<DeviceRecord> {
+    const now = this.deps.now();
+    const code = normalizeCode(params.code);
+    const request = code ? await this.deps.store.findLivePendingByCode(code, now) : null;
+    if (!request) throw new PairgateError("not_found", "No pending request has that code (it may have expired or been handled).");
+    let replaced: DeviceRecord | null = null;
+    if (params.replacesDeviceId) {
+      replaced = await this.deps.store.getDevice(params.replacesDeviceId);
+      if (!replaced || replaced.revokedAtMs !== null) throw new PairgateError("not_found", "The device to replace is not active.");
+    }
+    const device = newDevice(
+      { deviceId: request.deviceId, publicKey: request.publicKey, now, seenFrom: { address: request.address, networkClass: request.networkClass } },
+      {
+        role: params.role,
+        approvedBy: actor.name,
+        approvedVia: actor.via,
+        name: params.name ?? replaced?.name ?? request.name,
+        userAgent: request.userAgent,
+        keyStorage: request.keyStorage,
+        createdAtMs: request.createdAtMs,
+      },
+    );
+    const audit: AuditInput[] = [
+      {
+        atMs: now,
+        action: "approved",
+        actor: actor.name,
+        deviceId: device.id,
+        requestId: request.id,
+        detail: { via: actor.via, role: device.role, fingerprint: device.fingerprint, ...(replaced ? { replaces: replaced.id } : {}) },
+      },
+    ];
+    if (replaced) audit.push({ atMs: now, action: "revoked", actor: actor.name, deviceId: replaced.id, detail: { reason: "replaced", by: device.id } });
+    const won = await this.deps.store.approvePending(request.id, now, device, audit, replaced ? { deviceId: replaced.id, by: actor.name } : undefined);
+    if (!won) throw new PairgateError("not_found", "That request was already handled or has expired.");
+    if (replaced) this.announceRevoked(replaced, actor.name, now);
+    this.events.emit({ type: "pairing.resolved", request, outcome: "approved", device });
+    return device;
+  }
+
+  async reject(params: { requestId?: string; code?: string }, actor: Actor): Promise<PendingRecord> {
+    const now = this.deps.now();
+    let request: PendingRecord | null = null;
+    if (params.requestId) request = await this.deps.store.getPending(params.requestId);
+    else if (params.code) {
+      const code = normalizeCode(params.code);
+      request = code ? await this.deps.store.findLivePendingByCode(code, now) : null;
+    } else throw new PairgateError("invalid_params", "Give a requestId or a code.");
+    if (!request || request.status !== "pending") throw new PairgateError("not_found", "No pending request matches.");
+    const ok = await this.deps.store.resolvePending(request.id, "rejected", {
+      atMs: now, action: "rejected", actor: actor.name, deviceId: request.deviceId, requestId: request.id, detail: { via: actor.via },
+    });
+    if (!ok) throw new PairgateError("not_found", "That request was already handled.");
+    this.events.emit({ type: "pairing.resolved", request, outcome: "rejected" });
+    return request;
+  }
+
+  /** Expires every request whose 10 minutes are up; called by the gateway's sweep timer. */
+  async expireDue(): Promise<number> {
+    const now = this.deps.now();
+    let count = 0;
+    for (const request of await this.deps.store.listDuePending(now)) {
+      const ok = await this.deps.store.resolvePending(request.id, "expired", {
+        atMs: now, action: "expired", actor: "gateway", deviceId: request.deviceId, requestId: request.id,
+      });
+      if (!ok) continue;
+      count++;
+      this.events.emit({ type: "pairing.resolved", request, outcome: "expired" });
+    }
+    return count;
+  }
+
+  async revoke(deviceId: string, actor: Actor): Promise<DeviceRecord> {
+    const now = this.deps.now();
+    const device = await this.deps.store.getDevice(deviceId);
+    if (!device || device.revokedAtMs !== null) throw new PairgateError("not_found", "No active device has that id.");
+    const ok = await this.deps.store.revokeDevice(deviceId, now, actor.name, {
+      atMs: now, action: "revoked", actor: actor.name, deviceId, detail: { via: actor.via, name: device.name },
+    });
+    if (!ok) throw new PairgateError("not_found", "That device was already revoked.");
+    this.announceRevoked(device, actor.name, now);
+    return { ...device, revokedAtMs: now, revokedBy: actor.name };
+  }
+
+  private announceRevoked(device: DeviceRecord, byName: string, atMs: number): void {
+    this.deps.verifier.forget(device.id);
+    this.events.emit({ type: "device.revoked", device: { ...device, revokedAtMs: atMs, revokedBy: byName }, byName, atMs });
+  }
+
+  async rename(deviceId: string, name: string, actor: Actor): Promise<DeviceRecord> {
+    const now = this.deps.now();
+    const device = await this.deps.store.getDevice(deviceId);
+    if (!device || device.revokedAtMs !== null) throw new PairgateError("not_found", "No active device has that id.");
+    const trimmed = name.trim();
+    if (!trimmed) throw new PairgateError("invalid_params", "A name can't be empty.");
+    await this.deps.store.renameDevice(deviceId, trimmed, {
+      atMs: now, action: "renamed", actor: actor.name, deviceId, detail: { from: device.name, to: trimmed },
+    });
+    const updated = { ...device, name: trimmed };
+    this.events.emit({ type: "device.updated", device: updated });
+    return updated;
+  }
+
+  async createInvite(params: { role: Role; ttlMs?: number; label?: string }, actor: Actor): Promise<NewInvite> {
+    const created = createInvite(params, actor.name, this.deps.now(), this.deps.randomBytes);
+    await this.deps.store.createInvite(created.record, {
+      atMs: created.record.createdAtMs,
+      action: "invite_created",
+      actor: actor.name,
+      detail: { inviteId: created.record.id, role: params.role, expiresAtMs: created.record.expiresAtMs },
+    });
+    this.events.emit({ type: "invites.changed" });
+    return created;
+  }
+
+  async revokeInvite(inviteId: string, actor: Actor): Promise<void> {
+    const now = this.deps.now();
+    const ok = await this.deps.store.revokeInvite(inviteId, now, {
+      atMs: now, action: "invite_revoked", actor: actor.name, detail: { inviteId },
+    });
+    if (!ok) throw new PairgateError("not_found", "No unused invite has that id.");
+    this.events.emit({ type: "invites.changed" });
+  }
+}
+
+interface NewKey {
+  deviceId: string;
+  publicKey: Uint8Array;
+  now: number;
+  seenFrom: SeenFrom;
+  hello?: HelloFrame;
+}
+
+function newDevice(
+  b: NewKey,
+  opts: { role: Role; approvedBy: string; approvedVia: ApprovedVia; name?: string; userAgent?: string; keyStorage?: DeviceRecord["keyStorage"]; createdAtMs?: number },
+): DeviceRecord {
+  return {
+    id: b.deviceId,
+    publicKey: b.publicKey,
+    fingerprint: fingerprintFromPublicKey(b.publicKey),
+    name: opts.name ?? (b.hello?.client.name || "Unnamed browser"),
+    role: opts.role,
+    keyStorage: opts.keyStorage ?? b.hello?.keyStorage ?? "software",
+    userAgent: opts.userAgent ?? b.hello?.client.userAgent ?? "",
+    createdAtMs: opts.createdAtMs ?? b.now,
+    approvedAtMs: b.now,
+    approvedBy: opts.approvedBy,
+    approvedVia: opts.approvedVia,
+    lastSeenAtMs: b.now,
+    lastSeenAddress: b.seenFrom.address,
+    lastSeenClass: b.seenFrom.networkClass,
+    revokedAtMs: null,
+    revokedBy: null,
+  };
+}
+

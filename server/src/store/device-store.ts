@@ -1,0 +1,119 @@
+// The store interface in domain terms (DESIGN §7). Every state change that is acknowledged to a person
+// (approve, revoke, invite use) is one atomic operation here, durable before its promise resolves.
+import type { ApprovedVia, AuditAction, KeyStorage, NetworkClass, Role } from "../../../shared/index.js";
+
+export interface DeviceRecord {
+  id: string;
+  publicKey: Uint8Array;
+  fingerprint: string;
+  name: string;
+  role: Role;
+  keyStorage: KeyStorage;
+  userAgent: string;
+  createdAtMs: number;
+  approvedAtMs: number;
+  approvedBy: string;
+  approvedVia: ApprovedVia;
+  lastSeenAtMs: number | null;
+  lastSeenAddress: string | null;
+  lastSeenClass: NetworkClass | null;
+  revokedAtMs: number | null;
+  revokedBy: string | null;
+}
+
+export type PendingStatus = "pending" | "approved" | "rejected" | "expired";
+
+export interface PendingRecord {
+  id: string;
+  deviceId: string;
+  publicKey: Uint8Array;
+  code: string;
+  fingerprint: string;
+  name: string;
+  userAgent: string;
+  keyStorage: KeyStorage;
+  createdAtMs: number;
+  expiresAtMs: number;
+  address: string;
+  networkClass: NetworkClass;
+  status: PendingStatus;
+}
+
+export interface InviteRecord {
+  id: string;
+  /** SHA-256 of the token, hex. The token itself is never stored. */
+  tokenHash: string;
+  role: Role;
+  label: string;
+  createdAtMs: number;
+  createdBy: string;
+  expiresAtMs: number;
+  usedAtMs: number | null;
+  usedByDeviceId: string | null;
+  revokedAtMs: number | null;
+}
+
+export interface AuditInput {
+  atMs: number;
+  action: AuditAction;
+  actor: string;
+  deviceId?: string;
+  requestId?: string;
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+export interface AuditRecord extends AuditInput {
+  id: number;
+  detail: Record<string, string | number | boolean | null>;
+}
+
+export interface LastSeen {
+  deviceId: string;
+  atMs: number;
+  address: string;
+  networkClass: NetworkClass;
+}
+
+export interface DeviceStore {
+  /** Returns the stored gateway id, creating it with `create()` on first use. */
+  loadGatewayId(create: () => string): Promise<string>;
+
+  getDevice(id: string): Promise<DeviceRecord | null>;
+  listDevices(opts?: { includeRevoked?: boolean }): Promise<DeviceRecord[]>;
+  countActiveAdmins(): Promise<number>;
+  /** Bulk insert used by benchmarks and seeding; not part of the pairing flow. */
+  insertDevices(devices: DeviceRecord[]): Promise<void>;
+  renameDevice(id: string, name: string, audit: AuditInput): Promise<boolean>;
+  /** Marks an active device revoked; false when it was unknown or already revoked. */
+  revokeDevice(id: string, atMs: number, by: string, audit: AuditInput): Promise<boolean>;
+  /** Best-effort presence, batched by the caller; not acknowledged to anyone. */
+  recordLastSeen(entries: LastSeen[]): Promise<void>;
+
+  getPending(id: string): Promise<PendingRecord | null>;
+  /** The live (status pending, unexpired at `nowMs`) request for this key, if any. */
+  findLivePendingByDevice(deviceId: string, nowMs: number): Promise<PendingRecord | null>;
+  findLivePendingByCode(code: string, nowMs: number): Promise<PendingRecord | null>;
+  listLivePending(nowMs: number): Promise<PendingRecord[]>;
+  /** Requests still marked pending whose expiry is at or before `nowMs`. */
+  listDuePending(nowMs: number): Promise<PendingRecord[]>;
+  createPending(record: PendingRecord, audit: AuditInput): Promise<void>;
+  /**
+   * Atomically moves a pending request to approved and inserts its device (and optionally revokes the device it
+   * replaces). Exactly one caller wins; the others get false.
+   */
+  approvePending(requestId: string, nowMs: number, device: DeviceRecord, audit: AuditInput[], replaces?: { deviceId: string; by: string }): Promise<boolean>;
+  /** pending → rejected | expired; false when it was no longer pending. */
+  resolvePending(requestId: string, status: "rejected" | "expired", audit: AuditInput): Promise<boolean>;
+
+  createInvite(invite: InviteRecord, audit: AuditInput): Promise<void>;
+  findInviteByHash(tokenHash: string): Promise<InviteRecord | null>;
+  listInvites(): Promise<InviteRecord[]>;
+  /** Atomically consumes a live invite and inserts the device; false when used, revoked or expired. */
+  redeemInvite(inviteId: string, nowMs: number, device: DeviceRecord, audit: AuditInput[]): Promise<boolean>;
+  revokeInvite(inviteId: string, atMs: number, audit: AuditInput): Promise<boolean>;
+
+  appendAudit(entries: AuditInput[]): Promise<void>;
+  listAudit(opts: { limit: number; beforeId?: number }): Promise<AuditRecord[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,173 @@
+// In-memory store for unit tests only; it passes the same contract suite as SqliteStore.
+import type { AuditInput, AuditRecord, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord } from "./device-store.js";
+
+export class MemoryStore implements DeviceStore {
+  private gatewayId: string | null = null;
+  private readonly devices = new Map<string, DeviceRecord>();
+  private readonly pending = new Map<string, PendingRecord>();
+  private readonly invites = new Map<string, InviteRecord>();
+  private readonly auditLog: AuditRecord[] = [];
+
+  private audit(entries: AuditInput[]): void {
+    for (const e of entries) this.auditLog.push({ ...e, detail: e.detail ?? {}, id: this.auditLog.length + 1 });
+  }
+
+  private live(nowMs: number): PendingRecord[] {
+    return [...this.pending.values()].filter((p) => p.status === "pending" && p.expiresAtMs > nowMs);
+  }
+
+  async loadGatewayId(create: () => string): Promise<string> {
+    this.gatewayId ??= create();
+    return this.gatewayId;
+  }
+
+  async getDevice(id: string): Promise<DeviceRecord | null> {
+    const d = this.devices.get(id);
+    return d ? { ...d } : null;
+  }
+
+  async listDevices(opts: { includeRevoked?: boolean } = {}): Promise<DeviceRecord[]> {
+    return [...this.devices.values()]
+      .filter((d) => opts.includeRevoked || d.revokedAtMs === null)
+      .sort((a, b) => a.approvedAtMs - b.approvedAtMs)
+      .map((d) => ({ ...d }));
+  }
+
+  async countActiveAdmins(): Promise<number> {
+    return [...this.devices.values()].filter((d) => d.revokedAtMs === null && d.role === "admin").length;
+  }
+
+  async insertDevices(devices: DeviceRecord[]): Promise<void> {
+    for (const d of devices) this.insertDevice(d);
+  }
+
+  private insertDevice(d: DeviceRecord): void {
+    if (this.devices.has(d.id)) throw new Error(`UNIQUE constraint failed: devices.id`);
+    this.devices.set(d.id, { ...d });
+  }
+
+  async renameDevice(id: string, name: string, audit: AuditInput): Promise<boolean> {
+    const d = this.devices.get(id);
+    if (!d || d.revokedAtMs !== null) return false;
+    d.name = name;
+    this.audit([audit]);
+    return true;
+  }
+
+  async revokeDevice(id: string, atMs: number, by: string, audit: AuditInput): Promise<boolean> {
+    const d = this.devices.get(id);
+    if (!d || d.revokedAtMs !== null) return false;
+    d.revokedAtMs = atMs;
+    d.revokedBy = by;
+    this.audit([audit]);
+    return true;
+  }
+
+  async recordLastSeen(entries: LastSeen[]): Promise<void> {
+    for (const e of entries) {
+      const d = this.devices.get(e.deviceId);
+      if (!d) continue;
+      d.lastSeenAtMs = e.atMs;
+      d.lastSeenAddress = e.address;
+      d.lastSeenClass = e.networkClass;
+    }
+  }
+
+  async getPending(id: string): Promise<PendingRecord | null> {
+    const p = this.pending.get(id);
+    return p ? { ...p } : null;
+  }
+
+  async findLivePendingByDevice(deviceId: string, nowMs: number): Promise<PendingRecord | null> {
+    return this.live(nowMs).find((p) => p.deviceId === deviceId) ?? null;
+  }
+
+  async findLivePendingByCode(code: string, nowMs: number): Promise<PendingRecord | null> {
+    return this.live(nowMs).find((p) => p.code === code) ?? null;
+  }
+
+  async listLivePending(nowMs: number): Promise<PendingRecord[]> {
+    return this.live(nowMs).sort((a, b) => a.createdAtMs - b.createdAtMs);
+  }
+
+  async listDuePending(nowMs: number): Promise<PendingRecord[]> {
+    return [...this.pending.values()].filter((p) => p.status === "pending" && p.expiresAtMs <= nowMs);
+  }
+
+  async createPending(record: PendingRecord, audit: AuditInput): Promise<void> {
+    if (this.pending.has(record.id)) throw new Error("UNIQUE constraint failed: pending.id");
+    this.pending.set(record.id, { ...record });
+    this.audit([audit]);
+  }
+
+  async approvePending(
+    requestId: string,
+    nowMs: number,
+    device: DeviceRecord,
+    audit: AuditInput[],
+    replaces?: { deviceId: string; by: string },
+  ): Promise<boolean> {
+    const p = this.pending.get(requestId);
+    if (!p || p.status !== "pending" || p.expiresAtMs <= nowMs) return false;
+    this.insertDevice(device);
+    p.status = "approved";
+    const old = replaces && this.devices.get(replaces.deviceId);
+    if (old && old.revokedAtMs === null) {
+      old.revokedAtMs = nowMs;
+      old.revokedBy = replaces.by;
+    }
+    this.audit(audit);
+    return true;
+  }
+
+  async resolvePending(requestId: string, status: "rejected" | "expired", audit: AuditInput): Promise<boolean> {
+    const p = this.pending.get(requestId);
+    if (!p || p.status !== "pending") return false;
+    p.status = status;
+    this.audit([audit]);
+    return true;
+  }
+
+  async createInvite(invite: InviteRecord, audit: AuditInput): Promise<void> {
+    this.invites.set(invite.id, { ...invite });
+    this.audit([audit]);
+  }
+
+  async findInviteByHash(tokenHash: string): Promise<InviteRecord | null> {
+    const i = [...this.invites.values()].find((x) => x.tokenHash === tokenHash);
+    return i ? { ...i } : null;
+  }
+
+  async listInvites(): Promise<InviteRecord[]> {
+    return [...this.invites.values()].sort((a, b) => b.createdAtMs - a.createdAtMs).map((i) => ({ ...i }));
+  }
+
+  async redeemInvite(inviteId: string, nowMs: number, device: DeviceRecord, audit: AuditInput[]): Promise<boolean> {
+    const i = this.invites.get(inviteId);
+    if (!i || i.usedAtMs !== null || i.revokedAtMs !== null || i.expiresAtMs <= nowMs) return false;
+    this.insertDevice(device);
+    i.usedAtMs = nowMs;
+    i.usedByDeviceId = device.id;
+    this.audit(audit);
+    return true;
+  }
+
+  async revokeInvite(inviteId: string, atMs: number, audit: AuditInput): Promise<boolean> {
+    const i = this.invites.get(inviteId);
+    if (!i || i.revokedAtMs !== null || i.usedAtMs !== null) return false;
+    i.revokedAtMs = atMs;
+    this.audit([audit]);
+    return true;
+  }
+
+  async appendAudit(entries: AuditInput[]): Promise<void> {
+    this.audit(entries);
+  }
+
+  async listAudit(opts: { limit: number; beforeId?: number }): Promise<AuditRecord[]> {
+    const before = opts.beforeId ?? Number.MAX_SAFE_INTEGER;
+    return this.auditLog.filter((e) => e.id < before).reverse().slice(0, opts.limit).map((e) => ({ ...e }));
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,303 @@
+// The embedded default store: better-sqlite3 in WAL mode with synchronous=FULL, so a commit is on disk
+// before its promise resolves and a kill -9 loses nothing acknowledged (DESIGN §7).
+import Database from "better-sqlite3";
+import type { ApprovedVia, KeyStorage, NetworkClass, Role } from "../../../shared/index.js";
+import type { AuditInput, AuditRecord, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, PendingStatus } from "./device-store.js";
+import { SCHEMA_V1, SCHEMA_VERSION } from "./schema.sql.js";
+
+type Row = Record<string, unknown>;
+
+export class SqliteStore implements DeviceStore {
+  private readonly db: Database.Database;
+  private readonly stmt: ReturnType<SqliteStore["prepare"]>;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = FULL");
+    this.db.pragma("foreign_keys = ON");
+    this.db.pragma("busy_timeout = 5000");
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`database schema version ${version} is newer than this pairgate (${SCHEMA_VERSION}); upgrade pairgate`);
+    }
+    this.db.exec(SCHEMA_V1);
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.stmt = this.prepare();
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      getMeta: db.prepare("SELECT value FROM meta WHERE key = ?"),
+      setMeta: db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)"),
+      getDevice: db.prepare("SELECT * FROM devices WHERE id = ?"),
+      listActive: db.prepare("SELECT * FROM devices WHERE revoked_at_ms IS NULL ORDER BY approved_at_ms"),
+      listAll: db.prepare("SELECT * FROM devices ORDER BY approved_at_ms"),
+      countAdmins: db.prepare("SELECT count(*) AS n FROM devices WHERE revoked_at_ms IS NULL AND role = 'admin'"),
+      insertDevice: db.prepare(`INSERT INTO devices (id, public_key, fingerprint, name, role, key_storage, user_agent,
+        created_at_ms, approved_at_ms, approved_by, approved_via, last_seen_at_ms, last_seen_address, last_seen_class,
+        revoked_at_ms, revoked_by) VALUES (@id, @publicKey, @fingerprint, @name, @role, @keyStorage, @userAgent,
+        @createdAtMs, @approvedAtMs, @approvedBy, @approvedVia, @lastSeenAtMs, @lastSeenAddress, @lastSeenClass,
+        @revokedAtMs, @revokedBy)`),
+      rename: db.prepare("UPDATE devices SET name = ? WHERE id = ? AND revoked_at_ms IS NULL"),
+      revoke: db.prepare("UPDATE devices SET revoked_at_ms = ?, revoked_by = ? WHERE id = ? AND revoked_at_ms IS NULL"),
+      lastSeen: db.prepare("UPDATE devices SET last_seen_at_ms = ?, last_seen_address = ?, last_seen_class = ? WHERE id = ?"),
+      getPending: db.prepare("SELECT * FROM pending WHERE id = ?"),
+      livePendingByDevice: db.prepare("SELECT * FROM pending WHERE device_id = ? AND status = 'pending' AND expires_at_ms > ?"),
+      livePendingByCode: db.prepare("SELECT * FROM pending WHERE code = ? AND status = 'pending' AND expires_at_ms > ?"),
+      livePending: db.prepare("SELECT * FROM pending WHERE status = 'pending' AND expires_at_ms > ? ORDER BY created_at_ms"),
+      duePending: db.prepare("SELECT * FROM pending WHERE status = 'pending' AND expires_at_ms <= ?"),
+      insertPending: db.prepare(`INSERT INTO pending (id, device_id, public_key, code, fingerprint, name, user_agent,
+        key_storage, created_at_ms, expires_at_ms, address, network_class, status) VALUES (@id, @deviceId, @publicKey,
+        @code, @fingerprint, @name, @userAgent, @keyStorage, @createdAtMs, @expiresAtMs, @address, @networkClass, @status)`),
+      approvePending: db.prepare("UPDATE pending SET status = 'approved' WHERE id = ? AND status = 'pending' AND expires_at_ms > ?"),
+      resolvePending: db.prepare("UPDATE pending SET status = ? WHERE id = ? AND status = 'pending'"),
+      insertInvite: db.prepare(`INSERT INTO invites (id, token_hash, role, label, created_at_ms, created_by, expires_at_ms,
+        used_at_ms, used_by_device_id, revoked_at_ms) VALUES (@id, @tokenHash, @role, @label, @createdAtMs, @createdBy,
+        @expiresAtMs, @usedAtMs, @usedByDeviceId, @revokedAtMs)`),
+      inviteByHash: db.prepare("SELECT * FROM invites WHERE token_hash = ?"),
+      listInvites: db.prepare("SELECT * FROM invites ORDER BY created_at_ms DESC LIMIT 200"),
+      redeemInvite: db.prepare(`UPDATE invites SET used_at_ms = ?, used_by_device_id = ?
+        WHERE id = ? AND used_at_ms IS NULL AND revoked_at_ms IS NULL AND expires_at_ms > ?`),
+      revokeInvite: db.prepare("UPDATE invites SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL AND used_at_ms IS NULL"),
+      insertAudit: db.prepare(`INSERT INTO audit (at_ms, action, actor, device_id, request_id, detail)
+        VALUES (@atMs, @action, @actor, @deviceId, @requestId, @detail)`),
+      listAudit: db.prepare("SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?"),
+    };
+  }
+
+  private audit(entries: AuditInput[]): void {
+    for (const e of entries) {
+      this.stmt.insertAudit.run({
+        atMs: e.atMs,
+        action: e.action,
+        actor: e.actor,
+        deviceId: e.deviceId ?? null,
+        requestId: e.requestId ?? null,
+        detail: JSON.stringify(e.detail ?? {}),
+      });
+    }
+  }
+
+  async loadGatewayId(create: () => string): Promise<string> {
+    return this.db.transaction(() => {
+      const row = this.stmt.getMeta.get("gateway_id") as Row | undefined;
+      if (row) return String(row.value);
+      const id = create();
+      this.stmt.setMeta.run("gateway_id", id);
+      return id;
+    })();
+  }
+
+  async getDevice(id: string): Promise<DeviceRecord | null> {
+    const row = this.stmt.getDevice.get(id) as Row | undefined;
+    return row ? toDevice(row) : null;
+  }
+
+  async listDevices(opts: { includeRevoked?: boolean } = {}): Promise<DeviceRecord[]> {
+    const rows = (opts.includeRevoked ? this.stmt.listAll : this.stmt.listActive).all() as Row[];
+    return rows.map(toDevice);
+  }
+
+  async countActiveAdmins(): Promise<number> {
+    return Number((this.stmt.countAdmins.get() as Row).n);
+  }
+
+  async insertDevices(devices: DeviceRecord[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const d of devices) this.stmt.insertDevice.run(fromDevice(d));
+    })();
+  }
+
+  async renameDevice(id: string, name: string, audit: AuditInput): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.stmt.rename.run(name, id).changes !== 1) return false;
+      this.audit([audit]);
+      return true;
+    })();
+  }
+
+  async revokeDevice(id: string, atMs: number, by: string, audit: AuditInput): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.stmt.revoke.run(atMs, by, id).changes !== 1) return false;
+      this.audit([audit]);
+      return true;
+    })();
+  }
+
+  async recordLastSeen(entries: LastSeen[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const e of entries) this.stmt.lastSeen.run(e.atMs, e.address, e.networkClass, e.deviceId);
+    })();
+  }
+
+  async getPending(id: string): Promise<PendingRecord | null> {
+    const row = this.stmt.getPending.get(id) as Row | undefined;
+    return row ? toPending(row) : null;
+  }
+
+  async findLivePendingByDevice(deviceId: string, nowMs: number): Promise<PendingRecord | null> {
+    const row = this.stmt.livePendingByDevice.get(deviceId, nowMs) as Row | undefined;
+    return row ? toPending(row) : null;
+  }
+
+  async findLivePendingByCode(code: string, nowMs: number): Promise<PendingRecord | null> {
+    const row = this.stmt.livePendingByCode.get(code, nowMs) as Row | undefined;
+    return row ? toPending(row) : null;
+  }
+
+  async listLivePending(nowMs: number): Promise<PendingRecord[]> {
+    return (this.stmt.livePending.all(nowMs) as Row[]).map(toPending);
+  }
+
+  async listDuePending(nowMs: number): Promise<PendingRecord[]> {
+    return (this.stmt.duePending.all(nowMs) as Row[]).map(toPending);
+  }
+
+  async createPending(record: PendingRecord, audit: AuditInput): Promise<void> {
+    this.db.transaction(() => {
+      this.stmt.insertPending.run({ ...record, publicKey: Buffer.from(record.publicKey) });
+      this.audit([audit]);
+    })();
+  }
+
+  async approvePending(
+    requestId: string,
+    nowMs: number,
+    device: DeviceRecord,
+    audit: AuditInput[],
+    replaces?: { deviceId: string; by: string },
+  ): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.stmt.approvePending.run(requestId, nowMs).changes !== 1) return false;
+      if (replaces) this.stmt.revoke.run(nowMs, replaces.by, replaces.deviceId);
+      this.stmt.insertDevice.run(fromDevice(device));
+      this.audit(audit);
+      return true;
+    })();
+  }
+
+  async resolvePending(requestId: string, status: "rejected" | "expired", audit: AuditInput): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.stmt.resolvePending.run(status, requestId).changes !== 1) return false;
+      this.audit([audit]);
+      return true;
+    })();
+  }
+
+  async createInvite(invite: InviteRecord, audit: AuditInput): Promise<void> {
+    this.db.transaction(() => {
+      this.stmt.insertInvite.run(invite);
+      this.audit([audit]);
+    })();
+  }
+
+  async findInviteByHash(tokenHash: string): Promise<InviteRecord | null> {
+    const row = this.stmt.inviteByHash.get(tokenHash) as Row | undefined;
+    return row ? toInvite(row) : null;
+  }
+
+  async listInvites(): Promise<InviteRecord[]> {
+    return (this.stmt.listInvites.all() as Row[]).map(toInvite);
+  }
+
+  async redeemInvite(inviteId: string, nowMs: number, device: DeviceRecord, audit: AuditInput[]): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.stmt.redeemInvite.run(nowMs, device.id, inviteId, nowMs).changes !== 1) return false;
+      this.stmt.insertDevice.run(fromDevice(device));
+      this.audit(audit);
+      return true;
+    })();
+  }
+
+  async revokeInvite(inviteId: string, atMs: number, audit: AuditInput): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.stmt.revokeInvite.run(atMs, inviteId).changes !== 1) return false;
+      this.audit([audit]);
+      return true;
+    })();
+  }
+
+  async appendAudit(entries: AuditInput[]): Promise<void> {
+    this.db.transaction(() => this.audit(entries))();
+  }
+
+  async listAudit(opts: { limit: number; beforeId?: number }): Promise<AuditRecord[]> {
+    const rows = this.stmt.listAudit.all(opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit) as Row[];
+    return rows.map((r) => ({
+      id: Number(r.id),
+      atMs: Number(r.at_ms),
+      action: r.action as AuditRecord["action"],
+      actor: String(r.actor),
+      ...(r.device_id != null ? { deviceId: String(r.device_id) } : {}),
+      ...(r.request_id != null ? { requestId: String(r.request_id) } : {}),
+      detail: JSON.parse(String(r.detail)) as AuditRecord["detail"],
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+const num = (v: unknown): number | null => (v == null ? null : Number(v));
+const str = (v: unknown): string | null => (v == null ? null : String(v));
+
+function toDevice(r: Row): DeviceRecord {
+  return {
+    id: String(r.id),
+    publicKey: new Uint8Array(r.public_key as Buffer),
+    fingerprint: String(r.fingerprint),
+    name: String(r.name),
+    role: r.role as Role,
+    keyStorage: r.key_storage as KeyStorage,
+    userAgent: String(r.user_agent),
+    createdAtMs: Number(r.created_at_ms),
+    approvedAtMs: Number(r.approved_at_ms),
+    approvedBy: String(r.approved_by),
+    approvedVia: r.approved_via as ApprovedVia,
+    lastSeenAtMs: num(r.last_seen_at_ms),
+    lastSeenAddress: str(r.last_seen_address),
+    lastSeenClass: str(r.last_seen_class) as NetworkClass | null,
+    revokedAtMs: num(r.revoked_at_ms),
+    revokedBy: str(r.revoked_by),
+  };
+}
+
+function fromDevice(d: DeviceRecord): Row {
+  return { ...d, publicKey: Buffer.from(d.publicKey) };
+}
+
+function toPending(r: Row): PendingRecord {
+  return {
+    id: String(r.id),
+    deviceId: String(r.device_id),
+    publicKey: new Uint8Array(r.public_key as Buffer),
+    code: String(r.code),
+    fingerprint: String(r.fingerprint),
+    name: String(r.name),
+    userAgent: String(r.user_agent),
+    keyStorage: r.key_storage as KeyStorage,
+    createdAtMs: Number(r.created_at_ms),
+    expiresAtMs: Number(r.expires_at_ms),
+    address: String(r.address),
+    networkClass: r.network_class as NetworkClass,
+    status: r.status as PendingStatus,
+  };
+}
+
+function toInvite(r: Row): InviteRecord {
+  return {
+    id: String(r.id),
+    tokenHash: String(r.token_hash),
+    role: r.role as Role,
+    label: String(r.label),
+    createdAtMs: Number(r.created_at_ms),
+    createdBy: String(r.created_by),
+    expiresAtMs: Number(r.expires_at_ms),
+    usedAtMs: num(r.used_at_ms),
+    usedByDeviceId: str(r.used_by_device_id),
+    revokedAtMs: num(r.revoked_at_ms),
+  };
+}

@@ -1,0 +1,123 @@
+// One schema per wire frame (DESIGN §3), for both edges. Client → gateway: hello, req.
+// Gateway → client: challenge, welcome, pairing, error, res, event.
+import { z } from "zod/mini";
+import { b64uLength } from "../encoding/b64u.js";
+import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from "../pairing/device-id.js";
+import { ERROR_CODES } from "./errors.js";
+import { DevicesListResult } from "./rpc.js";
+import { DeviceView, KeyStorage, PendingView, Role, SeenFrom } from "./views.js";
+
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+const b64u = (bytes: number) => z.string().check(z.length(b64uLength(bytes)), z.regex(/^[A-Za-z0-9_-]+$/));
+const ms = z.int().check(z.nonnegative());
+
+// ---- client → gateway ----
+
+export const HelloFrame = z.object({
+  type: z.literal("hello"),
+  protocol: z.int(),
+  publicKey: b64u(PUBLIC_KEY_BYTES),
+  signedAtMs: ms,
+  signature: b64u(SIGNATURE_BYTES),
+  keyStorage: KeyStorage,
+  client: z.object({ name: text(0, 64), userAgent: text(0, 512) }),
+  invite: z.optional(text(1, 128)),
+});
+export type HelloFrame = z.infer<typeof HelloFrame>;
+
+export const ReqFrame = z.object({
+  type: z.literal("req"),
+  id: text(1, 64),
+  method: text(1, 64),
+  params: z.optional(z.unknown()),
+});
+export type ReqFrame = z.infer<typeof ReqFrame>;
+
+export const ClientFrame = z.discriminatedUnion("type", [HelloFrame, ReqFrame]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+// ---- gateway → client ----
+
+export const ChallengeFrame = z.object({
+  type: z.literal("challenge"),
+  protocol: z.int(),
+  gatewayId: b64u(16),
+  nonce: b64u(32),
+  expiresAtMs: ms,
+});
+export type ChallengeFrame = z.infer<typeof ChallengeFrame>;
+
+export const GatewayInfo = z.object({ name: text(0, 64), version: text(0, 32) });
+
+export const WelcomeFrame = z.object({
+  type: z.literal("welcome"),
+  device: DeviceView,
+  role: Role,
+  gateway: GatewayInfo,
+});
+export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
+
+export const PairingRequest = z.object({
+  id: text(1, 64),
+  code: text(8, 9),
+  fingerprint: text(9, 9),
+  expiresAtMs: ms,
+  seenFrom: SeenFrom,
+});
+export type PairingRequest = z.infer<typeof PairingRequest>;
+
+export const PairingFrame = z.object({
+  type: z.literal("pairing"),
+  request: PairingRequest,
+  approveCommand: text(1, 256),
+  gateway: GatewayInfo,
+});
+export type PairingFrame = z.infer<typeof PairingFrame>;
+
+export const ErrorFrame = z.object({
+  type: z.literal("error"),
+  code: z.enum(ERROR_CODES),
+  message: text(0, 500),
+  retryAfterMs: z.optional(ms),
+  /** Set with device_revoked so the tab can say who removed it and when. */
+  revoked: z.optional(z.object({ byName: text(0, 128), atMs: ms })),
+});
+export type ErrorFrame = z.infer<typeof ErrorFrame>;
+
+export const RpcError = z.object({ code: z.enum(ERROR_CODES), message: text(0, 500) });
+
+export const ResFrame = z.union([
+  z.object({ type: z.literal("res"), id: text(1, 64), ok: z.literal(true), result: z.unknown() }),
+  z.object({ type: z.literal("res"), id: text(1, 64), ok: z.literal(false), error: RpcError }),
+]);
+export type ResFrame = z.infer<typeof ResFrame>;
+
+/** Events: `device.*` go to the device's own sessions, the rest to admin sessions. */
+export const EVENTS = {
+  "devices.changed": DevicesListResult,
+  "pairing.requested": z.object({ request: PendingView }),
+  "pairing.resolved": z.object({
+    requestId: text(1, 64),
+    outcome: z.enum(["approved", "rejected", "expired"]),
+    deviceId: z.optional(text(1, 64)),
+  }),
+  "device.revoked": z.object({ deviceId: text(1, 64), byName: text(0, 128), atMs: ms }),
+  "device.updated": z.object({ device: DeviceView }),
+} as const;
+export type EventName = keyof typeof EVENTS;
+export type EventData<E extends EventName> = z.infer<(typeof EVENTS)[E]>;
+
+const eventFrame = <E extends EventName>(event: E) =>
+  z.object({ type: z.literal("event"), event: z.literal(event), data: EVENTS[event] });
+
+export const EventFrame = z.discriminatedUnion("event", [
+  eventFrame("devices.changed"),
+  eventFrame("pairing.requested"),
+  eventFrame("pairing.resolved"),
+  eventFrame("device.revoked"),
+  eventFrame("device.updated"),
+]);
+export type EventFrame = z.infer<typeof EventFrame>;
+
+export const ServerFrame = z.union([ChallengeFrame, WelcomeFrame, PairingFrame, ErrorFrame, ResFrame, EventFrame]);
+export type ServerFrame = z.infer<typeof ServerFrame>;

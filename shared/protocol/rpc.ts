@@ -1,0 +1,77 @@
+// Every request a paired session (or the admin socket) may make: params and result schema, and who may call it
+// (DESIGN §3.3). The gateway dispatches from this map and the dashboard types its calls from it.
+import { z } from "zod/mini";
+import { AuditEntry, DeviceView, InviteView, PendingView, Role, SeenFrom } from "./views.js";
+
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+const id = text(1, 64);
+const empty = z.object({});
+
+export const DevicesListResult = z.object({
+  devices: z.array(DeviceView),
+  pending: z.array(PendingView),
+  invites: z.array(InviteView),
+});
+export type DevicesListResult = z.infer<typeof DevicesListResult>;
+
+export const GatewayStatus = z.object({
+  name: text(0, 64),
+  version: text(0, 32),
+  gatewayId: text(0, 32),
+  uptimeMs: z.int(),
+  counts: z.object({ devices: z.int(), pending: z.int(), online: z.int() }),
+  seenFrom: SeenFrom,
+});
+export type GatewayStatus = z.infer<typeof GatewayStatus>;
+
+export const InviteCreated = z.object({ inviteId: id, token: text(43, 43), url: text(1, 2048), expiresAtMs: z.int() });
+export type InviteCreated = z.infer<typeof InviteCreated>;
+
+/** `admin`: only admin sessions and the CLI; `self`: admins, or any role acting on its own device. */
+export const METHODS = {
+  "gateway.status": { role: "any", params: empty, result: GatewayStatus },
+  "devices.list": { role: "admin", params: z.object({ includeRevoked: z.optional(z.boolean()) }), result: DevicesListResult },
+  "devices.approve": {
+    role: "admin",
+    params: z.object({ code: text(1, 32), role: z.optional(Role), name: z.optional(text(1, 64)), replacesDeviceId: z.optional(id) }),
+    result: DeviceView,
+  },
+  "devices.reject": {
+    role: "admin",
+    params: z.object({ requestId: z.optional(id), code: z.optional(text(1, 32)) }),
+    result: empty,
+  },
+  "devices.revoke": {
+    role: "admin",
+    params: z.object({ deviceId: id }),
+    result: z.object({ closedConnections: z.int(), ms: z.number() }),
+  },
+  "devices.rename": { role: "self", params: z.object({ deviceId: id, name: text(1, 64) }), result: DeviceView },
+  "invites.create": {
+    role: "admin",
+    params: z.object({
+      role: Role,
+      ttlMs: z.optional(z.int().check(z.minimum(60_000), z.maximum(7 * 24 * 3600_000))),
+      label: z.optional(text(0, 64)),
+    }),
+    result: InviteCreated,
+  },
+  "invites.revoke": { role: "admin", params: z.object({ inviteId: id }), result: empty },
+  "audit.list": {
+    role: "admin",
+    params: z.object({
+      limit: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
+      beforeId: z.optional(z.int().check(z.positive())),
+    }),
+    result: z.object({ entries: z.array(AuditEntry) }),
+  },
+} as const;
+
+export type MethodName = keyof typeof METHODS;
+export type MethodParams<M extends MethodName> = z.infer<(typeof METHODS)[M]["params"]>;
+export type MethodResult<M extends MethodName> = z.infer<(typeof METHODS)[M]["result"]>;
+export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(METHODS, name);
+}

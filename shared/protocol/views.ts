@@ -1,0 +1,98 @@
+// The shapes of the things the gateway shows: devices, pending requests, invites, audit entries.
+// One schema each; TypeScript types are inferred from them, never written twice.
+import { z } from "zod/mini";
+import { NETWORK_CLASSES } from "../net/network-class.js";
+
+const text = (max: number) => z.string().check(z.maxLength(max));
+const ms = z.int().check(z.nonnegative());
+
+export const ROLES = ["admin", "viewer"] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+export const KEY_STORAGES = ["webcrypto", "software"] as const;
+export const KeyStorage = z.enum(KEY_STORAGES);
+export type KeyStorage = z.infer<typeof KeyStorage>;
+
+export const APPROVED_VIA = ["cli", "dashboard", "invite"] as const;
+export const ApprovedVia = z.enum(APPROVED_VIA);
+export type ApprovedVia = z.infer<typeof ApprovedVia>;
+
+export const SeenFrom = z.object({ address: text(64), networkClass: z.enum(NETWORK_CLASSES) });
+export type SeenFrom = z.infer<typeof SeenFrom>;
+
+export const DeviceView = z.object({
+  id: text(64),
+  fingerprint: text(9),
+  name: text(64),
+  role: Role,
+  keyStorage: KeyStorage,
+  userAgent: text(512),
+  createdAtMs: ms,
+  approvedAtMs: ms,
+  approvedBy: text(128),
+  approvedVia: ApprovedVia,
+  lastSeenAtMs: z.nullable(ms),
+  lastSeenFrom: z.nullable(SeenFrom),
+  online: z.int().check(z.nonnegative()),
+  current: z.boolean(),
+  revokedAtMs: z.optional(ms),
+  revokedBy: z.optional(text(128)),
+});
+export type DeviceView = z.infer<typeof DeviceView>;
+
+/** A waiting browser. The code is deliberately absent: the approver must read it off that browser (DESIGN §1.2). */
+export const PendingView = z.object({
+  id: text(64),
+  fingerprint: text(9),
+  name: text(64),
+  userAgent: text(512),
+  keyStorage: KeyStorage,
+  createdAtMs: ms,
+  expiresAtMs: ms,
+  seenFrom: SeenFrom,
+  online: z.boolean(),
+  /** An active device with the same name and user agent: approving may replace it (DESIGN §4). */
+  replaces: z.nullable(z.object({ deviceId: text(64), name: text(64), fingerprint: text(9) })),
+});
+export type PendingView = z.infer<typeof PendingView>;
+
+export const INVITE_STATUSES = ["active", "used", "expired", "revoked"] as const;
+export const InviteView = z.object({
+  id: text(64),
+  role: Role,
+  label: text(64),
+  createdAtMs: ms,
+  createdBy: text(128),
+  expiresAtMs: ms,
+  status: z.enum(INVITE_STATUSES),
+  usedAtMs: z.nullable(ms),
+  usedByDeviceId: z.nullable(text(64)),
+});
+export type InviteView = z.infer<typeof InviteView>;
+
+export const AUDIT_ACTIONS = [
+  "request_created",
+  "approved",
+  "rejected",
+  "expired",
+  "revoked",
+  "renamed",
+  "invite_created",
+  "invite_used",
+  "invite_revoked",
+  "handshake_refused",
+] as const;
+export const AuditAction = z.enum(AUDIT_ACTIONS);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+export const AuditEntry = z.object({
+  id: z.int().check(z.positive()),
+  atMs: ms,
+  action: AuditAction,
+  actor: text(128),
+  deviceId: z.optional(text(64)),
+  requestId: z.optional(text(64)),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;

@@ -1,0 +1,485 @@
+// The dashboard's only connection to the gateway (DESIGN §3): answers the challenge with a signature,
+// waits on an open socket while pending (push, never poll), reconnects with backoff, and offers typed
+// RPC and events once paired. Screens read getSnapshot() through useSyncExternalStore.
+import { encodeB64u } from "../../../shared/encoding/b64u.js";
+import { buildSignedBytes } from "../../../shared/pairing/signed-payload.js";
+import { closeCodeFor, ERRORS, type ErrorCode } from "../../../shared/protocol/errors.js";
+import type { ChallengeFrame, ErrorFrame, EventData, EventFrame, EventName, HelloFrame, ReqFrame, ResFrame } from "../../../shared/protocol/frames.js";
+import { parseServerFrame } from "../../../shared/protocol/parse.js";
+import { METHODS, type MethodName, type MethodParams, type MethodResult } from "../../../shared/protocol/rpc.js";
+import { NONCE_TTL_MS, PROTOCOL_VERSION } from "../../../shared/protocol/version.js";
+import type { DeviceKeyResult } from "../device-key/device-key.js";
+import { assertNever } from "../lib/assert-never.js";
+import { backoffDelayMs } from "./backoff.js";
+import { CLIENT_CALL_ERRORS, GatewayCallError } from "./call-error.js";
+import type { GatewaySnapshot, GatewayState, PairedState, PendingState, UnreachableReason } from "./gateway-state.js";
+import type { OpenSocket, SocketLike } from "./socket.js";
+
+export interface GatewayClientDeps {
+  url: string;
+  /** location.origin: part of the signed bytes, compared by the gateway with the upgrade's Origin header. */
+  origin: string;
+  openSocket: OpenSocket;
+  loadKey(): Promise<DeviceKeyResult>;
+  /** Deletes the stored key and makes a new one; only ever called from a user's "Pair again". */
+  replaceKey(): Promise<DeviceKeyResult>;
+  client: { name: string; userAgent: string };
+  /** An invite token from #invite=…, sent in the first hello only. */
+  invite?: string | undefined;
+  now(): number;
+  random(): number;
+  setTimer(callback: () => void, ms: number): unknown;
+  clearTimer(handle: unknown): void;
+  onPaired?(): void;
+  callTimeoutMs?: number;
+}
+
+interface Connection {
+  socket: SocketLike | null;
+  phase: "opening" | "challenged" | "pending" | "paired" | "closed";
+  /** Set when the gateway sent an error frame: the close that follows only records its code. */
+  errorCode: ErrorCode | null;
+}
+
+interface InFlightCall {
+  method: MethodName;
+  resolve(value: unknown): void;
+  reject(error: GatewayCallError): void;
+  timer: unknown;
+}
+
+type EventHandler = (data: unknown) => void;
+
+const QUICK_DROP_MS = 10_000;
+const DEFAULT_RETRY_AFTER_MS = 30_000;
+const CLOSE_CODE_ERRORS: ReadonlyMap<number, ErrorCode> = new Map([
+  [4400, "bad_frame"],
+  [4401, "auth_failed"],
+  [4408, "handshake_timeout"],
+  [4409, "protocol_mismatch"],
+  [4410, "device_revoked"],
+  [4411, "pairing_rejected"],
+  [4412, "pairing_expired"],
+  [4413, "invite_invalid"],
+  [4429, "rate_limited"],
+]);
+
+export class GatewayClient {
+  readonly #deps: GatewayClientDeps;
+  #snapshot: GatewaySnapshot = {
+    state: { status: "connecting", resume: null },
+    key: null,
+    lastErrorCode: null,
+    lastCloseCode: null,
+    notice: null,
+    sessionEpoch: 0,
+  };
+  readonly #listeners = new Set<() => void>();
+  readonly #eventHandlers = new Map<EventName, Set<EventHandler>>();
+  readonly #calls = new Map<string, InFlightCall>();
+  #conn: Connection | null = null;
+  #lastConn: Connection | null = null;
+  #keyPromise: Promise<DeviceKeyResult> | null = null;
+  #keyResult: DeviceKeyResult | null = null;
+  #invite: string | undefined;
+  #attempt = 0;
+  #authFailures = 0;
+  #lastDropAtMs = Number.NEGATIVE_INFINITY;
+  #retryTimer: unknown = null;
+  #nextCallId = 0;
+  #revokedBy: { byName: string; atMs: number } | null = null;
+  #clockSkewMs: number | null = null;
+  #isStarted = false;
+
+  constructor(deps: GatewayClientDeps) {
+    this.#deps = deps;
+    this.#invite = deps.invite;
+  }
+
+  // ---- store interface for useSyncExternalStore ----
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  getSnapshot = (): GatewaySnapshot => this.#snapshot;
+
+  // ---- lifecycle and user actions ----
+
+  /** Starts the key read and the socket at once: neither waits for the other (DESIGN §9, code on screen fast). */
+  start(): void {
+    if (this.#isStarted) return;
+    this.#isStarted = true;
+    this.#useKey(this.#deps.loadKey());
+    this.#connect();
+  }
+
+  /** Unreachable, rate limited, auth failed or storage unavailable: try again now instead of waiting. */
+  retryNow = (): void => {
+    const status = this.#snapshot.state.status;
+    if (status === "storage_unavailable") this.#useKey(this.#deps.loadKey());
+    if (status === "auth_failed") this.#authFailures = 0;
+    if (status === "unreachable" || status === "rate_limited" || status === "auth_failed" || status === "storage_unavailable") {
+      this.#connect();
+    }
+  };
+
+  /** After a rejection or expiry: the same key asks again and gets a new code (DESIGN §10). */
+  requestAgain = (): void => {
+    const status = this.#snapshot.state.status;
+    if (status === "rejected" || status === "expired") this.#connect();
+  };
+
+  /** After a revoke, or with an unreadable key: delete the old key, make a new one and request a code. */
+  pairAgain = (): void => {
+    const status = this.#snapshot.state.status;
+    if (status !== "revoked" && status !== "key_unreadable") return;
+    this.#revokedBy = null;
+    this.#update({ key: null });
+    this.#useKey(this.#deps.replaceKey());
+    this.#connect();
+  };
+
+  /** Stops everything (tests, page unload). */
+  dispose(): void {
+    this.#clearRetryTimer();
+    const conn = this.#conn;
+    this.#conn = null;
+    conn?.socket?.close(1000, "client closing");
+    this.#rejectCalls("disconnected");
+  }
+
+  // ---- RPC and events ----
+
+  call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
+    const conn = this.#conn;
+    const socket = conn?.socket;
+    if (!conn || conn.phase !== "paired" || !socket) {
+      return Promise.reject(new GatewayCallError("not_connected", CLIENT_CALL_ERRORS.not_connected));
+    }
+    const id = `c${++this.#nextCallId}`;
+    return new Promise<MethodResult<M>>((resolve, reject) => {
+      const timer = this.#deps.setTimer(() => {
+        this.#calls.delete(id);
+        reject(new GatewayCallError("timeout", CLIENT_CALL_ERRORS.timeout));
+      }, this.#deps.callTimeoutMs ?? 15_000);
+      this.#calls.set(id, { method, resolve: resolve as (value: unknown) => void, reject, timer });
+      const frame: ReqFrame = { type: "req", id, method, params };
+      socket.send(JSON.stringify(frame));
+    });
+  }
+
+  on<E extends EventName>(event: E, handler: (data: EventData<E>) => void): () => void {
+    let handlers = this.#eventHandlers.get(event);
+    if (!handlers) this.#eventHandlers.set(event, (handlers = new Set()));
+    const wrapped = handler as EventHandler;
+    handlers.add(wrapped);
+    return () => handlers.delete(wrapped);
+  }
+
+  // ---- connection ----
+
+  #connect(): void {
+    this.#clearRetryTimer();
+    const previous = this.#conn;
+    if (previous && previous.phase !== "closed") previous.socket?.close(1000, "reconnecting");
+    if (this.#keyResult && this.#keyResult.status !== "ready") {
+      this.#enterKeyFailure(this.#keyResult);
+      return;
+    }
+    const state = this.#snapshot.state;
+    const resume = state.status === "pending" || state.status === "paired" ? state : state.status === "connecting" ? state.resume : null;
+    this.#setState({ status: "connecting", resume });
+    const conn: Connection = { socket: null, phase: "opening", errorCode: null };
+    this.#conn = conn;
+    this.#lastConn = conn;
+    conn.socket = this.#deps.openSocket(this.#deps.url, {
+      onMessage: (text) => {
+        if (this.#conn === conn && conn.phase !== "closed") this.#handleText(conn, text);
+      },
+      onClose: (code) => this.#handleClose(conn, code),
+    });
+  }
+
+  #handleText(conn: Connection, text: string): void {
+    const parsed = parseServerFrame(text);
+    if (!parsed.ok) {
+      // A frame this dashboard can't read almost always means the gateway was updated and this page wasn't.
+      conn.phase = "closed";
+      conn.socket?.close(1000, "unreadable frame");
+      this.#finish({ status: "protocol_mismatch", detail: `The gateway sent a message this dashboard can't read (${parsed.reason}).` }, "protocol_mismatch");
+      return;
+    }
+    const frame = parsed.frame;
+    switch (frame.type) {
+      case "challenge":
+        void this.#answerChallenge(conn, frame);
+        return;
+      case "pairing":
+        conn.phase = "pending";
+        this.#attempt = 0;
+        this.#authFailures = 0;
+        this.#setState({ status: "pending", request: frame.request, approveCommand: frame.approveCommand, gateway: frame.gateway });
+        return;
+      case "welcome":
+        conn.phase = "paired";
+        this.#attempt = 0;
+        this.#authFailures = 0;
+        this.#update({
+          state: { status: "paired", device: frame.device, role: frame.role, gateway: frame.gateway },
+          notice: null,
+          sessionEpoch: this.#snapshot.sessionEpoch + 1,
+        });
+        this.#deps.onPaired?.();
+        return;
+      case "error":
+        this.#handleErrorFrame(conn, frame);
+        return;
+      case "res":
+        this.#settleCall(frame);
+        return;
+      case "event":
+        this.#handleEvent(frame);
+        return;
+      default:
+        assertNever(frame);
+    }
+  }
+
+  async #answerChallenge(conn: Connection, challenge: ChallengeFrame): Promise<void> {
+    if (conn.phase !== "opening") return; // one challenge per socket; a second one is ignored
+    conn.phase = "challenged";
+    if (challenge.protocol !== PROTOCOL_VERSION) {
+      conn.phase = "closed";
+      conn.socket?.close(1000, "protocol mismatch");
+      const detail = `The gateway speaks protocol ${challenge.protocol}; this dashboard speaks ${PROTOCOL_VERSION}.`;
+      this.#finish({ status: "protocol_mismatch", detail }, "protocol_mismatch");
+      return;
+    }
+    // The challenge expires NONCE_TTL_MS after the gateway made it: enough to estimate clock skew for auth_failed.
+    this.#clockSkewMs = this.#deps.now() - (challenge.expiresAtMs - NONCE_TTL_MS);
+    const keyResult = await this.#keyPromise;
+    if (this.#conn !== conn || conn.phase !== "challenged" || keyResult?.status !== "ready") return;
+    const { key } = keyResult;
+    const signedAtMs = this.#deps.now();
+    const signedBytes = buildSignedBytes({
+      gatewayId: challenge.gatewayId,
+      nonce: challenge.nonce,
+      origin: this.#deps.origin,
+      publicKeyB64u: key.publicKeyB64u,
+      signedAtMs,
+    });
+    let signature: Uint8Array;
+    try {
+      signature = await key.sign(signedBytes);
+    } catch (error) {
+      this.#enterKeyFailure({ status: "key_unreadable", reason: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    if (this.#conn !== conn || conn.phase !== "challenged") return;
+    const hello: HelloFrame = {
+      type: "hello",
+      protocol: PROTOCOL_VERSION,
+      publicKey: key.publicKeyB64u,
+      signedAtMs,
+      signature: encodeB64u(signature),
+      keyStorage: key.keyStorage,
+      client: { name: this.#deps.client.name.slice(0, 64), userAgent: this.#deps.client.userAgent.slice(0, 512) },
+    };
+    if (this.#invite !== undefined) {
+      hello.invite = this.#invite;
+      this.#invite = undefined; // first hello only: a token is single-use and must not linger in memory
+    }
+    conn.socket?.send(JSON.stringify(hello));
+  }
+
+  #handleErrorFrame(conn: Connection, frame: ErrorFrame): void {
+    conn.errorCode = frame.code;
+    conn.phase = "closed";
+    this.#rejectCalls("disconnected");
+    this.#applyError(frame.code, frame);
+  }
+
+  #handleClose(conn: Connection, closeCode: number): void {
+    if (conn.errorCode !== null || this.#conn !== conn) {
+      if (this.#lastConn === conn && conn.errorCode !== null) this.#update({ lastCloseCode: closeCode });
+      return;
+    }
+    const phase = conn.phase;
+    conn.phase = "closed";
+    this.#conn = null;
+    this.#rejectCalls("disconnected");
+    if (phase === "closed") return; // we closed it ourselves after deciding what to show
+    this.#update({ lastCloseCode: closeCode });
+    // The error frame may be lost; the close code alone still says what happened.
+    const coded = CLOSE_CODE_ERRORS.get(closeCode);
+    if (coded) {
+      this.#applyError(coded, null);
+      return;
+    }
+    if ((phase === "pending" || phase === "paired") && this.#deps.now() - this.#lastDropAtMs > QUICK_DROP_MS) {
+      // A dropped pending or paired socket reconnects at once; the gateway returns the same request and code.
+      this.#lastDropAtMs = this.#deps.now();
+      this.#connect();
+      return;
+    }
+    this.#scheduleBackoff("no_connection");
+  }
+
+  #applyError(code: ErrorCode, frame: ErrorFrame | null): void {
+    this.#update({ lastErrorCode: code, lastCloseCode: closeCodeFor(code) });
+    switch (code) {
+      case "device_revoked": {
+        const by = frame?.revoked ?? this.#revokedBy;
+        this.#setState({ status: "revoked", byName: by?.byName || "an admin", atMs: by?.atMs ?? this.#deps.now() });
+        return;
+      }
+      case "pairing_rejected":
+        this.#setState({ status: "rejected" });
+        return;
+      case "pairing_expired":
+        this.#setState({ status: "expired" });
+        return;
+      case "invite_invalid":
+        // Fall back to code pairing by itself, and say why the link didn't work.
+        this.#invite = undefined;
+        this.#update({ notice: "invite_invalid" });
+        this.#connect();
+        return;
+      case "protocol_mismatch":
+        this.#setState({ status: "protocol_mismatch", detail: frame?.message || ERRORS.protocol_mismatch.message });
+        return;
+      case "auth_failed":
+        this.#authFailures += 1;
+        if (this.#authFailures < 2) this.#connect(); // once more with a fresh nonce, then explain
+        else this.#setState({ status: "auth_failed", clockSkewMs: this.#clockSkewMs });
+        return;
+      case "rate_limited":
+      case "pending_limit": {
+        const waitMs = frame?.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
+        this.#setState({ status: "rate_limited", code, retryAtMs: this.#deps.now() + waitMs });
+        this.#retryTimer = this.#deps.setTimer(() => this.#connect(), waitMs);
+        return;
+      }
+      case "handshake_timeout":
+      case "shutting_down":
+      case "internal":
+        this.#scheduleBackoff(code);
+        return;
+      case "bad_frame":
+      case "forbidden":
+      case "not_found":
+      case "invalid_params":
+      case "conflict":
+        this.#setState({ status: "failed", code, message: frame?.message || ERRORS[code].message });
+        return;
+      default:
+        assertNever(code);
+    }
+  }
+
+  #scheduleBackoff(reason: UnreachableReason): void {
+    this.#attempt += 1;
+    const delayMs = backoffDelayMs(this.#attempt, this.#deps.random());
+    this.#setState({ status: "unreachable", attempt: this.#attempt, retryAtMs: this.#deps.now() + delayMs, reason });
+    this.#retryTimer = this.#deps.setTimer(() => this.#connect(), delayMs);
+  }
+
+  // ---- key ----
+
+  #useKey(promise: Promise<DeviceKeyResult>): void {
+    const guarded = promise.catch(
+      (error: unknown): DeviceKeyResult => ({ status: "storage_unavailable", reason: error instanceof Error ? error.message : String(error) }),
+    );
+    this.#keyPromise = guarded;
+    this.#keyResult = null;
+    void guarded.then((result) => {
+      if (this.#keyPromise !== guarded) return; // replaced by a later "pair again" or retry
+      this.#keyResult = result;
+      if (result.status === "ready") this.#update({ key: { fingerprint: result.key.fingerprint, keyStorage: result.key.keyStorage } });
+      else this.#enterKeyFailure(result);
+    });
+  }
+
+  #enterKeyFailure(result: Exclude<DeviceKeyResult, { status: "ready" }>): void {
+    const conn = this.#conn;
+    this.#conn = null;
+    if (conn && conn.phase !== "closed") {
+      conn.phase = "closed";
+      conn.socket?.close(1000, "no usable key");
+    }
+    this.#finish(result.status === "key_unreadable" ? { status: "key_unreadable", reason: result.reason } : { status: "storage_unavailable", reason: result.reason }, null);
+  }
+
+  // ---- RPC plumbing and events ----
+
+  #settleCall(frame: ResFrame): void {
+    const call = this.#calls.get(frame.id);
+    if (!call) return; // answered after its timeout: the caller was already told
+    this.#calls.delete(frame.id);
+    this.#deps.clearTimer(call.timer);
+    if (!frame.ok) {
+      call.reject(new GatewayCallError(frame.error.code, frame.error.message));
+      return;
+    }
+    const parsed = METHODS[call.method].result.safeParse(frame.result);
+    if (parsed.success) call.resolve(parsed.data);
+    else call.reject(new GatewayCallError("bad_result", `${CLIENT_CALL_ERRORS.bad_result} (${call.method})`));
+  }
+
+  #rejectCalls(code: "disconnected"): void {
+    for (const call of this.#calls.values()) {
+      this.#deps.clearTimer(call.timer);
+      call.reject(new GatewayCallError(code, CLIENT_CALL_ERRORS[code]));
+    }
+    this.#calls.clear();
+  }
+
+  #handleEvent(frame: EventFrame): void {
+    const state = this.#snapshot.state;
+    switch (frame.event) {
+      case "device.revoked":
+        this.#revokedBy = { byName: frame.data.byName, atMs: frame.data.atMs };
+        break;
+      case "device.updated":
+        if (state.status === "paired" && frame.data.device.id === state.device.id) this.#setState({ ...state, device: frame.data.device });
+        break;
+      case "devices.changed": {
+        const own = state.status === "paired" ? frame.data.devices.find((device) => device.id === state.device.id) : undefined;
+        if (state.status === "paired" && own) this.#setState({ ...state, device: own });
+        break;
+      }
+      case "pairing.requested":
+      case "pairing.resolved":
+        break;
+      default:
+        assertNever(frame);
+    }
+    for (const handler of this.#eventHandlers.get(frame.event) ?? []) handler(frame.data);
+  }
+
+  // ---- snapshot ----
+
+  #finish(state: GatewayState, code: ErrorCode | null): void {
+    this.#clearRetryTimer();
+    this.#rejectCalls("disconnected");
+    this.#update(code ? { state, lastErrorCode: code } : { state });
+  }
+
+  #setState(state: GatewayState): void {
+    this.#update({ state });
+  }
+
+  #update(patch: Partial<GatewaySnapshot>): void {
+    this.#snapshot = { ...this.#snapshot, ...patch };
+    for (const listener of this.#listeners) listener();
+  }
+
+  #clearRetryTimer(): void {
+    if (this.#retryTimer !== null) this.#deps.clearTimer(this.#retryTimer);
+    this.#retryTimer = null;
+  }
+}
+
+export type { GatewaySnapshot, GatewayState, PairedState, PendingState };
