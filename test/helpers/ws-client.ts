@@ -1,0 +1,124 @@
+// A real `ws` client that speaks pairgate v1 the way the dashboard does, for integration tests and benches.
+import WebSocket from "ws";
+import {
+  buildSignedBytes,
+  encodeB64u,
+  parseServerFrame,
+  PROTOCOL_VERSION,
+  SUBPROTOCOL,
+  type ChallengeFrame,
+  type HelloFrame,
+  type ServerFrame,
+} from "../../shared/index.js";
+import type { TestKey } from "./test-key.js";
+
+export interface Closed {
+  code: number;
+  reason: string;
+}
+
+export interface TestClient {
+  ws: WebSocket;
+  /** Every frame received, in order. */
+  frames: ServerFrame[];
+  /** Resolves with the next frame matching `type` (already-received unread ones first). */
+  next<T extends ServerFrame["type"]>(type?: T, timeoutMs?: number): Promise<Extract<ServerFrame, { type: T }>>;
+  closed: Promise<Closed>;
+  sendRaw(data: string | Buffer, binary?: boolean): void;
+  hello(overrides?: Partial<HelloFrame> & { origin?: string }): Promise<void>;
+  call<T = unknown>(method: string, params?: unknown): Promise<{ ok: true; result: T } | { ok: false; error: { code: string; message: string } }>;
+  close(): void;
+}
+
+export interface ConnectOptions {
+  origin?: string;
+  headers?: Record<string, string>;
+  protocols?: string[];
+  localAddress?: string;
+}
+
+export function connectClient(url: string, key: TestKey, opts: ConnectOptions = {}): Promise<TestClient> {
+  const ws = new WebSocket(url, opts.protocols ?? [SUBPROTOCOL], {
+    ...(opts.origin ? { origin: opts.origin } : {}),
+    headers: opts.headers ?? {},
+    ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+  });
+  const frames: ServerFrame[] = [];
+  let cursor = 0;
+  const waiters: Array<() => void> = [];
+  let challenge: ChallengeFrame | null = null;
+  let reqId = 0;
+  const closed = new Promise<Closed>((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: String(reason) })));
+  ws.on("message", (data) => {
+    const parsed = parseServerFrame(String(data));
+    if (!parsed.ok) throw new Error(`gateway sent an invalid frame: ${parsed.reason}: ${String(data).slice(0, 200)}`);
+    frames.push(parsed.frame);
+    if (parsed.frame.type === "challenge") challenge = parsed.frame;
+    for (const w of waiters.splice(0)) w();
+  });
+  ws.on("close", () => {
+    for (const w of waiters.splice(0)) w();
+  });
+  ws.on("error", () => {});
+
+  const client: TestClient = {
+    ws,
+    frames,
+    closed,
+    async next(type, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        while (cursor < frames.length) {
+          const f = frames[cursor++]!;
+          if (!type || f.type === type) return f as never;
+        }
+        if (ws.readyState === WebSocket.CLOSED) throw new Error(`socket closed while waiting for ${type ?? "a frame"}`);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`timed out waiting for ${type ?? "a frame"}`);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      }
+    },
+    sendRaw(data, binary = false) {
+      ws.send(data, { binary });
+    },
+    async hello(overrides = {}) {
+      const c = challenge ?? (await client.next("challenge"));
+      const { origin = opts.origin ?? "", ...rest } = overrides;
+      const signedAtMs = rest.signedAtMs ?? Date.now();
+      const bytes = buildSignedBytes({ gatewayId: c.gatewayId, nonce: c.nonce, origin, publicKeyB64u: key.publicKeyB64u, signedAtMs });
+      const hello: HelloFrame = {
+        type: "hello",
+        protocol: PROTOCOL_VERSION,
+        publicKey: key.publicKeyB64u,
+        signedAtMs,
+        signature: encodeB64u(key.sign(bytes)),
+        keyStorage: "webcrypto",
+        client: { name: "Test browser", userAgent: "pairgate-test" },
+        ...rest,
+      };
+      ws.send(JSON.stringify(hello));
+    },
+    async call(method, params = {}) {
+      const id = `r${++reqId}`;
+      ws.send(JSON.stringify({ type: "req", id, method, params }));
+      for (;;) {
+        const res = await client.next("res");
+        if (res.id === id) return res as never;
+      }
+    },
+    close() {
+      ws.close();
+    },
+  };
+  return new Promise((resolve, reject) => {
+    ws.once("open", () => resolve(client));
+    ws.once("unexpected-response", (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode, headers: res.headers })));
+    ws.once("error", reject);
+  });
+}
