@@ -1,5 +1,5 @@
 // Classifies a client address for display and limits only; it never grants trust (DESIGN §5, §10).
-import { isIPv4, isIPv6 } from "./ip.js";
+import { isIPv4, isIPv6, parseIPv6 } from "./ip.js";
 
 export const NETWORK_CLASSES = ["loopback", "private", "link_local", "cgnat", "public"] as const;
 export type NetworkClass = (typeof NETWORK_CLASSES)[number];
@@ -22,7 +22,7 @@ export function classifyAddress(rawAddress: string): NetworkClass {
     return "public";
   }
   if (isIPv6(address)) {
-    if (address === "::1") return "loopback";
+    if (parseIPv6(address)!.every((g, i) => g === (i === 7 ? 1 : 0))) return "loopback"; // ::1 in any spelling, e.g. 0:0:0:0:0:0:0:1
     const first = parseInt(address.split(":")[0] || "0", 16);
     if ((first & 0xfe00) === 0xfc00) return "private"; // fc00::/7 unique local
     if ((first & 0xffc0) === 0xfe80) return "link_local";
