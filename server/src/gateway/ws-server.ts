@@ -33,6 +33,7 @@ export function attachWsServer(server: Server, deps: WsServerDeps) {
   const backoff = new FailureBackoff(deps.limits);
   const sockets = new Map<WebSocket, Connection>();
   const alive = new WeakSet<WebSocket>();
+  let closing = false;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_FRAME_BYTES,
@@ -49,9 +50,11 @@ export function attachWsServer(server: Server, deps: WsServerDeps) {
       deps.onRefused({ stage: "upgrade", code, reason, address, origin: origin ?? null, host: req.headers.host ?? null });
       writeHttpRefusal(socket, status, reason, retryAfterMs);
     };
-    if ((req.url ?? "").split("?")[0] !== WS_PATH) return refuse(404, "not_found", "no WebSocket endpoint here; use /ws");
+    // Host first: an unknown Host gets 403 on every route, upgrade or not (DNS rebinding, DESIGN §5).
     const hostRefusal = checkHost(req.headers.host, deps.trust.allowedHosts);
     if (hostRefusal) return refuse(403, "host_not_allowed", hostRefusal);
+    if ((req.url ?? "").split("?")[0] !== WS_PATH) return refuse(404, "not_found", "no WebSocket endpoint here; use /ws");
+    if (closing) return refuse(503, "shutting_down", "the gateway is shutting down", 1000);
     const originRefusal = checkOrigin(origin, req.headers.host, deps.trust.allowedOrigins);
     if (originRefusal) return refuse(403, "origin_not_allowed", originRefusal);
     const waitMs = backoff.retryAfterMs(address, deps.now());
@@ -67,6 +70,9 @@ export function attachWsServer(server: Server, deps: WsServerDeps) {
       recordFailure: () => backoff.recordFailure(address, deps.now()),
       recordSuccess: () => backoff.recordSuccess(address),
     };
+    // ws may abort the upgrade itself (bad Sec-WebSocket-Key or version, a peer that resets mid-upgrade) and then
+    // never calls back; without this the slot would leak and, 32 such requests later, lock the address out for good.
+    socket.once("close", hooks.releaseUnauth);
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.add(ws);
       const conn = deps.createConnection(adapt(ws), { seenFrom: { address, networkClass: classifyAddress(address) }, origin: origin ?? "" }, hooks);
@@ -109,6 +115,7 @@ export function attachWsServer(server: Server, deps: WsServerDeps) {
     },
     /** Every socket gets `error shutting_down` and close 1001; stragglers are cut after `graceMs`. */
     async shutdown(graceMs: number): Promise<void> {
+      closing = true; // upgrades that arrive during the grace period get 503, not a socket that is about to close
       clearInterval(heartbeat);
       for (const conn of sockets.values()) conn.reject("shutting_down");
       const deadline = Date.now() + graceMs;
@@ -147,7 +154,7 @@ function mapTransportErrors(ws: WebSocket, conn: Connection): void {
 }
 
 function writeHttpRefusal(socket: Duplex, status: number, reason: string, retryAfterMs?: number): void {
-  const text = { 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests" }[status] ?? "Error";
+  const text = { 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests", 503: "Service Unavailable" }[status] ?? "Error";
   const body = `pairgate: ${reason}\n`;
   const retry = retryAfterMs !== undefined ? `Retry-After: ${Math.max(1, Math.ceil(retryAfterMs / 1000))}\r\n` : "";
   socket.end(
