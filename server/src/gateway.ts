@@ -89,7 +89,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     health: () => ({ ok: true, name: config.name, version: GATEWAY_VERSION, protocol: PROTOCOL_VERSION, uptimeMs: now() - startedAtMs }),
     onRefused: (req, reason) =>
       recordRefusal({
-        stage: "upgrade",
+        stage: "http",
         code: "host_not_allowed",
         reason,
         address: clientAddress(req.socket.remoteAddress ?? "", req.headers["x-forwarded-for"], config.trustedProxies),
@@ -120,7 +120,8 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
         approveCommand: (code) => `${config.cliHint} devices approve ${code}`,
         dispatch,
         onPending: (c, request) => {
-          hooks.releaseUnauth();
+          // A waiting socket is still unauthenticated: it keeps its unauth slot until it is paired or closed, so
+          // reconnecting with one pending key can't open sockets past the per-address and total caps (DESIGN §5).
           hooks.recordSuccess();
           hub.addPending(c, request.id);
         },

@@ -4,7 +4,7 @@ import type { AuditInput } from "../store/device-store.js";
 
 export interface Refusal {
   atMs: number;
-  stage: "upgrade" | "handshake";
+  stage: "http" | "upgrade" | "handshake";
   code: string;
   reason: string;
   address: string;
