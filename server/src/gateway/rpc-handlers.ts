@@ -82,6 +82,8 @@ export function createRpcDispatcher(deps: RpcDeps) {
   return async function dispatch(caller: RpcCaller, method: string, rawParams: unknown): Promise<unknown> {
     if (!isMethodName(method)) throw new PairgateError("not_found", `Unknown method ${method.slice(0, 64)}.`);
     const spec = METHODS[method];
+    // Role before params: a viewer learns nothing about an admin method's params, only that it is forbidden.
+    if (caller.kind === "device" && caller.role !== "admin" && spec.role === "admin") throw new PairgateError("forbidden");
     const parsed = spec.params.safeParse(rawParams ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
