@@ -24,7 +24,12 @@ const LOCAL_METHODS = { "gateway.doctor": true } as const;
 
 export async function startAdminSocket(path: string, deps: AdminSocketDeps): Promise<AdminSocket> {
   await removeStaleSocket(path);
-  const server = createServer((socket) => serve(socket, deps));
+  const clients = new Set<Socket>();
+  const server = createServer((socket) => {
+    clients.add(socket);
+    socket.once("close", () => clients.delete(socket));
+    serve(socket, deps);
+  });
   const oldUmask = process.umask(0o177); // no window in which the socket is group/world accessible
   try {
     await new Promise<void>((resolve, reject) => {
@@ -40,6 +45,8 @@ export async function startAdminSocket(path: string, deps: AdminSocketDeps): Pro
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
+        // An idle or hung CLI connection must not hold up shutdown past its 5 s deadline (DESIGN §10).
+        for (const socket of clients) socket.destroy();
         try {
           unlinkSync(path);
         } catch {
