@@ -185,7 +185,7 @@ export class PairingService {
         detail: { via: actor.via, role: device.role, fingerprint: device.fingerprint, ...(replaced ? { replaces: replaced.id } : {}) },
       },
     ];
-    if (replaced) audit.push({ atMs: now, action: "revoked", actor: actor.name, deviceId: replaced.id, detail: { reason: "replaced", by: device.id } });
+    if (replaced) audit.push({ atMs: now, action: "revoked", actor: actor.name, deviceId: replaced.id, detail: { via: actor.via, reason: "replaced", by: device.id } });
     const won = await this.deps.store.approvePending(request.id, now, device, audit, replaced ? { deviceId: replaced.id, by: actor.name } : undefined);
     if (!won) throw new PairgateError("not_found", "That request was already handled or has expired.");
     if (replaced) this.announceRevoked(replaced, actor.name, now);
@@ -249,7 +249,7 @@ export class PairingService {
     const trimmed = name.trim();
     if (!trimmed) throw new PairgateError("invalid_params", "A name can't be empty.");
     await this.deps.store.renameDevice(deviceId, trimmed, {
-      atMs: now, action: "renamed", actor: actor.name, deviceId, detail: { from: device.name, to: trimmed },
+      atMs: now, action: "renamed", actor: actor.name, deviceId, detail: { via: actor.via, from: device.name, to: trimmed },
     });
     const updated = { ...device, name: trimmed };
     this.events.emit({ type: "device.updated", device: updated });
@@ -262,7 +262,7 @@ export class PairingService {
       atMs: created.record.createdAtMs,
       action: "invite_created",
       actor: actor.name,
-      detail: { inviteId: created.record.id, role: params.role, expiresAtMs: created.record.expiresAtMs },
+      detail: { via: actor.via, inviteId: created.record.id, role: params.role, expiresAtMs: created.record.expiresAtMs },
     });
     this.events.emit({ type: "invites.changed" });
     return created;
@@ -271,7 +271,7 @@ export class PairingService {
   async revokeInvite(inviteId: string, actor: Actor): Promise<void> {
     const now = this.deps.now();
     const ok = await this.deps.store.revokeInvite(inviteId, now, {
-      atMs: now, action: "invite_revoked", actor: actor.name, detail: { inviteId },
+      atMs: now, action: "invite_revoked", actor: actor.name, detail: { via: actor.via, inviteId },
     });
     if (!ok) throw new PairgateError("not_found", "No unused invite has that id.");
     this.events.emit({ type: "invites.changed" });
