@@ -2,6 +2,7 @@
 // handshake hot path never re-parses a key it has seen (DESIGN §7).
 import { createPublicKey, verify, type KeyObject } from "node:crypto";
 import { encodeB64u } from "../../../shared/index.js";
+import { isSmallOrderKey } from "./small-order.js";
 
 const MAX_CACHED_KEYS = 50_000;
 
@@ -11,6 +12,7 @@ export class SignatureVerifier {
   verify(deviceId: string, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
     let key = this.keys.get(deviceId);
     if (!key) {
+      if (isSmallOrderKey(publicKey)) return false; // a key anyone can sign for: the same answer as a bad signature
       try {
         key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: encodeB64u(publicKey) }, format: "jwk" });
       } catch {
