@@ -22,9 +22,9 @@ function toBytes(address: string): Uint8Array | null {
 
 /** Parses "10.0.0.0/8", "fd00::/8" or a bare address; throws RangeError naming the bad entry. */
 export function parseCidr(text: string): Cidr {
-  const [addr = "", prefixText] = text.trim().split("/");
+  const [addr = "", prefixText, ...extra] = text.trim().split("/");
   const bytes = toBytes(addr);
-  if (!bytes) throw new RangeError(`not an IP address or CIDR: ${text}`);
+  if (!bytes || extra.length > 0) throw new RangeError(`not an IP address or CIDR: ${text}`); // "10.0.0.0/8/9" too
   const max = bytes.length * 8;
   const prefix = prefixText === undefined ? max : Number(prefixText);
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > max || (prefixText !== undefined && !/^\d+$/.test(prefixText))) {
