@@ -1,0 +1,108 @@
+// An admin browser manages another browser from the Devices page, and each step shows live in both:
+// approve by code (as viewer), rename, revoke (4410 within a second), and "pair again" with a new key.
+import { rmSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { cliJson, readPairingCode, readProbe, textOf, waitForState } from "../helpers/browser.js";
+import { launchBrowser } from "../helpers/chromium.js";
+import { spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
+import { Cleanup, expectNoSecretsInOutput, logTiming, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT } from "./support.js";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const cleanup = new Cleanup();
+afterEach(() => cleanup.runAll());
+
+async function startGateway(): Promise<SpawnedGateway> {
+  const stateDir = tempStateDir("pg-e2e-");
+  const gateway = await spawnGateway(["--name", "homelab"], { stateDir });
+  cleanup.add("state dir", async () => rmSync(stateDir, { recursive: true, force: true }));
+  cleanup.add(`gateway :${gateway.port}`, () => gateway.stop());
+  return gateway;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+describe("managing devices from an admin browser", () => {
+  it("approves a new browser's code as a viewer, renames it and revokes it, and the new browser follows every step live", async () => {
+    const gateway = await startGateway();
+    const base = `http://127.0.0.1:${gateway.port}/`;
+    const admin = await pairAdminWithFirstStartInvite(browser, gateway, cleanup);
+    await openDevicesPage(admin.page);
+
+    const phone = await (await newProbedContext(browser, cleanup, "phone", { userAgent: PHONE_USER_AGENT, viewport: { width: 390, height: 844 } })).newPage();
+    await phone.goto(base);
+    const code = await readPairingCode(phone);
+    const fingerprint = (await textOf(phone, "fingerprint")).trim();
+
+    // The request shows up on the admin's page by itself, identified by fingerprint (its code is not listed).
+    const pendingRow = admin.page.locator("[data-testid=pending-row]").filter({ hasText: fingerprint });
+    await pendingRow.waitFor({ state: "visible", timeout: 5000 });
+    expect(await pendingRow.textContent()).not.toContain(code);
+
+    await admin.page.getByTestId("approve-code-input").fill(code);
+    await admin.page.getByTestId("approve-role").selectOption("viewer");
+    const approveClickedAtMs = Date.now();
+    await admin.page.getByTestId("approve-submit").click();
+    await waitForState(phone, "paired", 5000);
+    logTiming("dashboard Approve click → \"paired\" on the new browser", (await readProbe(phone)).firstSeenAtMs.paired! - approveClickedAtMs);
+    expect((await readProbe(phone)).stateOrder).toEqual(["connecting", "pending", "paired"]);
+    expect((await textOf(phone, "device-role")).trim()).toBe("Viewer");
+    expect((await textOf(phone, "device-fingerprint")).trim()).toBe(fingerprint);
+    // A viewer gets no Devices page.
+    expect(await phone.getByTestId("nav-devices").count()).toBe(0);
+
+    // The admin's list shows it live, and the request has left the waiting list.
+    const row = admin.page.locator("[data-testid=device-row]").filter({ hasText: fingerprint });
+    await row.waitFor({ state: "visible", timeout: 5000 });
+    expect((await row.getByTestId("device-role-badge").textContent())?.trim()).toBe("Viewer");
+    await expect.poll(() => pendingRow.count()).toBe(0);
+    const deviceId = await row.getAttribute("data-device-id");
+    expect(deviceId).toMatch(/^[0-9a-f]{64}$/);
+
+    // Rename: the new browser shows the new name without a reload.
+    await row.getByTestId("rename-button").click();
+    await row.getByTestId("rename-input").fill("Kitchen tablet");
+    await row.getByTestId("rename-input").press("Enter");
+    await expect.poll(async () => (await phone.getByTestId("device-name").textContent())?.trim(), { timeout: 5000 }).toBe("Kitchen tablet");
+    await expect.poll(async () => (await row.getByTestId("device-row-name").textContent())?.trim()).toBe("Kitchen tablet");
+
+    // Revoke through the confirm dialog: the new browser shows the removal screen within a second, closed with 4410.
+    await row.getByTestId("revoke-button").click();
+    const dialog = admin.page.getByTestId("confirm-dialog");
+    await dialog.waitFor({ state: "visible" });
+    expect(await dialog.textContent()).toContain("Kitchen tablet");
+    const revokeClickedAtMs = Date.now();
+    await dialog.getByTestId("confirm-ok").click();
+    await waitForState(phone, "revoked", 5000);
+    const afterRevoke = await readProbe(phone);
+    const revokeMs = afterRevoke.firstSeenAtMs.revoked! - revokeClickedAtMs;
+    logTiming("dashboard Revoke confirm → removal screen on the revoked browser", revokeMs);
+    expect(revokeMs).toBeLessThan(1000);
+    expect(afterRevoke.closes.at(-1)?.code).toBe(4410);
+    expect((await textOf(phone, "error-code")).trim()).toBe("device_revoked (4410)");
+    expect((await textOf(phone, "revoked-by")).trim()).toMatch(new RegExp(`^Removed by ${escapeRegExp(admin.name)} at \\S.*$`));
+    await expect.poll(() => admin.page.locator(`[data-testid=device-row][data-device-id="${deviceId}"]`).count(), { timeout: 5000 }).toBe(0);
+    await dialog.waitFor({ state: "detached" });
+
+    // "Pair again" makes a new key: a new fingerprint and a new code, waiting for approval again.
+    await phone.getByTestId("pair-again").click();
+    await expect.poll(async () => (await readProbe(phone)).pairings.length, { timeout: 10_000 }).toBeGreaterThan(afterRevoke.pairings.length);
+    const newCode = await readPairingCode(phone);
+    const newFingerprint = (await textOf(phone, "fingerprint")).trim();
+    expect(newCode).not.toBe(code);
+    expect(newFingerprint).not.toBe(fingerprint);
+    await admin.page.locator("[data-testid=pending-row]").filter({ hasText: newFingerprint }).waitFor({ state: "visible", timeout: 5000 });
+
+    const all = cliJson<{ devices: Array<{ id: string; name: string; revokedAtMs?: number }> }>(gateway.stateDir, ["devices", "list", "--all"]).devices;
+    expect(all.find((d) => d.id === deviceId)).toMatchObject({ name: "Kitchen tablet", revokedAtMs: expect.any(Number) });
+
+    expectNoSecretsInOutput(gateway, { codes: [code, newCode], tokens: [], firstStartToken: admin.firstStartToken });
+  });
+});
