@@ -1,0 +1,83 @@
+// Issue 4 / DESIGN §4: invites are single use, expire, can be revoked, carry a role, and exist in the database
+// only as SHA-256 of the token.
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { AuditEntry, InviteCreated } from "../../shared/index.js";
+import { startGateway } from "../helpers/gateway-harness.js";
+import { makeTestKey } from "../helpers/test-key.js";
+import { connectClient } from "../helpers/ws-client.js";
+import { CLI, expectRefusal, manualClock, waitForFrame, type Harness } from "./support/sessions.js";
+
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.stop();
+  h = null;
+});
+
+async function redeem(url: string, token: string, signedAtMs?: number) {
+  const key = makeTestKey();
+  const c = await connectClient(url, key);
+  await c.hello({ invite: token, ...(signedAtMs !== undefined ? { signedAtMs } : {}) });
+  return { c, key };
+}
+
+describe("invites", () => {
+  it("pairs the first browser with the invite's role and refuses a second use with invite_invalid 4413", async () => {
+    h = await startGateway();
+    const invite = (await h.gateway.dispatch(CLI, "invites.create", { role: "viewer", label: "bob" })) as InviteCreated;
+    const first = await redeem(h.url, invite.token);
+    const welcome = await first.c.next("welcome");
+    expect(welcome.device).toMatchObject({ id: first.key.deviceId, role: "viewer", approvedVia: "invite" });
+    const second = await redeem(h.url, invite.token);
+    await expectRefusal(second.c, "invite_invalid", 4413);
+    // The first device stays paired, and reconnecting it needs no invite.
+    const back = await connectClient(h.url, first.key);
+    await back.hello();
+    expect((await back.next("welcome")).device.id).toBe(first.key.deviceId);
+    const { entries } = (await h.gateway.dispatch(CLI, "audit.list", { limit: 5 })) as { entries: AuditEntry[] };
+    expect(entries.map((e) => e.action).slice(0, 3)).toEqual(["approved", "invite_used", "invite_created"]);
+    expect(entries[1]).toMatchObject({ deviceId: first.key.deviceId, detail: { inviteId: invite.inviteId, role: "viewer" } });
+  });
+
+  it("lets exactly one of two browsers racing for the same invite pair", async () => {
+    h = await startGateway();
+    const invite = (await h.gateway.dispatch(CLI, "invites.create", { role: "admin" })) as InviteCreated;
+    const [a, b] = await Promise.all([redeem(h.url, invite.token), redeem(h.url, invite.token)]);
+    const outcomes = await Promise.all(
+      [a, b].map(async ({ c }) => {
+        const f = await waitForFrame(c, (x) => x.type === "welcome" || x.type === "error");
+        return f.type === "welcome" ? "welcome" : f.type === "error" ? f.code : f.type;
+      }),
+    );
+    expect(outcomes.sort()).toEqual(["invite_invalid", "welcome"]);
+  });
+
+  it("refuses an expired invite and an unknown token with invite_invalid 4413", async () => {
+    const clock = manualClock();
+    h = await startGateway({ now: clock.now });
+    const invite = (await h.gateway.dispatch(CLI, "invites.create", { role: "admin", ttlMs: 60_000 })) as InviteCreated;
+    clock.advance(60_000);
+    const late = await redeem(h.url, invite.token, clock.now());
+    await expectRefusal(late.c, "invite_invalid", 4413);
+    const unknown = await redeem(h.url, "A".repeat(43), clock.now());
+    await expectRefusal(unknown.c, "invite_invalid", 4413);
+  });
+
+  it("stores the invite token only as its SHA-256, nowhere in plaintext in the database files", async () => {
+    h = await startGateway();
+    const tokens: string[] = [];
+    for (let i = 0; i < 3; i++) tokens.push(((await h.gateway.dispatch(CLI, "invites.create", { role: "admin" })) as InviteCreated).token);
+    const used = await redeem(h.url, tokens[0]!);
+    await used.c.next("welcome");
+    const files = readdirSync(h.stateDir).filter((f) => f.startsWith("pairgate.db"));
+    expect(files).toContain("pairgate.db");
+    const bytes = Buffer.concat(files.map((f) => readFileSync(join(h!.stateDir, f))));
+    for (const token of tokens) {
+      expect(bytes.includes(Buffer.from(token))).toBe(false);
+      expect(bytes.includes(Buffer.from(token, "base64url"))).toBe(false);
+      expect(bytes.includes(Buffer.from(createHash("sha256").update(token).digest("hex")))).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,67 @@
+// Issue 4 / DESIGN §4 re-pair continuity: a browser that lost its key pairs as a new one; when its name and user
+// agent match an active device the pending view says `replaces`, and approving with replacesDeviceId revokes the
+// old key and carries its name over.
+import { afterEach, describe, expect, it } from "vitest";
+import type { DeviceView, DevicesListResult } from "../../shared/index.js";
+import { startGateway } from "../helpers/gateway-harness.js";
+import { makeTestKey } from "../helpers/test-key.js";
+import { CLI, expectRefusal, pairDevice, requestPairing, type Harness } from "./support/sessions.js";
+
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.stop();
+  h = null;
+});
+
+const laptop = { name: "Firefox on Linux", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" };
+
+describe("re-pair continuity", () => {
+  it("offers replaces when a new key has the name and user agent of an active device", async () => {
+    h = await startGateway();
+    const admin = await pairDevice(h, { role: "admin", name: "Admin" });
+    const old = await pairDevice(h, { role: "viewer", hello: { client: laptop } });
+    await h.gateway.dispatch(CLI, "devices.rename", { deviceId: old.key.deviceId, name: laptop.name }); // unchanged name, still a match
+    const fresh = await requestPairing(h.url, makeTestKey(), { hello: { client: laptop } });
+    const other = await requestPairing(h.url, makeTestKey(), { hello: { client: { ...laptop, userAgent: "Chrome/140" } } });
+    const list = await admin.client.call<DevicesListResult>("devices.list");
+    if (!list.ok) throw new Error(list.error.code);
+    const byId = new Map(list.result.pending.map((p) => [p.id, p]));
+    expect(byId.get(fresh.pairing.request.id)?.replaces).toEqual({ deviceId: old.key.deviceId, name: laptop.name, fingerprint: old.key.fingerprint });
+    expect(byId.get(other.pairing.request.id)?.replaces).toBeNull();
+  });
+
+  it("revokes the old key and carries its name over when the approval says replacesDeviceId", async () => {
+    h = await startGateway();
+    const admin = await pairDevice(h, { role: "admin", name: "Admin" });
+    const old = await pairDevice(h, { role: "viewer", hello: { client: laptop } });
+    await admin.client.call("devices.rename", { deviceId: old.key.deviceId, name: "Sam's laptop" });
+    // Renamed: the name no longer matches the new request, but an admin may still say it replaces the old one.
+    const fresh = await requestPairing(h.url, makeTestKey(), { hello: { client: laptop } });
+    const res = await admin.client.call<DeviceView>("devices.approve", { code: fresh.pairing.request.code, replacesDeviceId: old.key.deviceId });
+    if (!res.ok) throw new Error(res.error.code);
+    expect(res.result).toMatchObject({ id: fresh.key.deviceId, name: "Sam's laptop", role: "viewer" });
+    expect((await fresh.client.next("welcome")).device.name).toBe("Sam's laptop");
+    const { error } = await expectRefusal(old.client, "device_revoked", 4410);
+    expect(error.revoked?.byName).toBe("Admin");
+    const all = (await h.gateway.dispatch(CLI, "devices.list", { includeRevoked: true })) as DevicesListResult;
+    expect(all.devices.find((d) => d.id === old.key.deviceId)).toMatchObject({ revokedBy: "Admin" });
+    const audit = (await h.gateway.dispatch(CLI, "audit.list", { limit: 2 })) as { entries: Array<{ action: string; deviceId?: string; detail: Record<string, unknown> }> };
+    expect(audit.entries.map((e) => [e.action, e.deviceId])).toEqual([
+      ["revoked", old.key.deviceId],
+      ["approved", fresh.key.deviceId],
+    ]);
+    expect(audit.entries[0]!.detail).toMatchObject({ reason: "replaced", by: fresh.key.deviceId, via: "dashboard" });
+  });
+
+  it("refuses to replace a device that is not active, and leaves the request pending", async () => {
+    h = await startGateway();
+    const old = await pairDevice(h, { role: "viewer" });
+    await h.gateway.dispatch(CLI, "devices.revoke", { deviceId: old.key.deviceId });
+    const fresh = await requestPairing(h.url);
+    await expect(
+      h.gateway.dispatch(CLI, "devices.approve", { code: fresh.pairing.request.code, replacesDeviceId: old.key.deviceId }),
+    ).rejects.toMatchObject({ code: "not_found" });
+    const ok = (await h.gateway.dispatch(CLI, "devices.approve", { code: fresh.pairing.request.code })) as DeviceView;
+    expect(ok.id).toBe(fresh.key.deviceId);
+  });
+});
