@@ -1,7 +1,7 @@
 // `pairgate` command line (DESIGN §6). Exit codes: 0 ok, 1 refused or not found, 2 usage, 3 gateway not running.
 import { Command, CommanderError, Option } from "commander";
-import { buildConfig, ConfigError, readConfigFile } from "../config/config.js";
-import { defaultStateDir, envName, START_OPTIONS } from "../config/options.js";
+import { ConfigError, resolveStartConfig } from "../config/config.js";
+import { CONFIG_ENV, defaultStateDir, defaultText, envName, START_OPTIONS, STATE_DIR_ENV } from "../config/options.js";
 import { GATEWAY_VERSION } from "../version.js";
 import * as admin from "./admin-commands.js";
 import { doctor } from "./doctor-command.js";
@@ -28,21 +28,31 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride();
 
-  const start = common(program.command("start").description("run the gateway and dashboard"), false);
-  start.option("--config <file>", "JSON file with any of the settings below (keys in camelCase)");
+  const start = program.command("start").description("run the gateway and dashboard");
+  start.addOption(new Option("--state-dir <dir>", 'database and admin socket (default: ~/.pairgate; config key: stateDir)').env(STATE_DIR_ENV));
+  start.addOption(new Option("--config <file>", "JSON file with any of these settings, keys as named below").env(CONFIG_ENV));
   for (const spec of START_OPTIONS) {
-    const placeholder = spec.kind === "list" ? "<value>" : `<${spec.kind === "port" || spec.kind === "int" ? "n" : "value"}>`;
-    const opt = new Option(`--${spec.flag} ${placeholder}`, `${spec.help}${spec.kind === "list" ? "" : ""}`).env(envName(spec.flag));
+    const placeholder = spec.kind === "port" || spec.kind === "int" ? "<n>" : spec.kind === "level" ? "<level>" : "<value>";
+    const opt = new Option(`--${spec.flag} ${placeholder}`, `${spec.help} (default: ${defaultText(spec)}; config key: ${spec.key})`).env(envName(spec.flag));
     if (spec.kind === "list") opt.argParser(collect);
     start.addOption(opt);
   }
+  start.addHelpText(
+    "after",
+    `
+Every setting comes from, in this order: its flag, its PAIRGATE_* variable, the --config file, the default.
+Unknown flags, unknown config keys and bad values stop the gateway with exit code 2 and the setting's name.
+Example config file: {"host": "0.0.0.0", "allowedHosts": ["nas.local"], "trustedProxies": ["127.0.0.1/32"]}
+Deployment recipes (Docker, nginx, Caddy, LAN, SSH tunnel): docs/deploy.md`,
+  );
   start.action(async (_o, cmd: Command) => {
-    const flags = cmd.opts() as Record<string, unknown>;
-    const file = typeof flags.config === "string" ? readConfigFile(flags.config) : {};
-    const values: Record<string, unknown> = { ...file };
-    for (const spec of START_OPTIONS) if (flags[spec.key] !== undefined) values[spec.key] = flags[spec.key];
-    const stateDir = (flags.stateDir as string | undefined) || (typeof file.stateDir === "string" ? file.stateDir : "") || defaultStateDir();
-    await runStart(buildConfig(values, stateDir));
+    const { config, warnings } = resolveStartConfig({
+      flags: cmd.opts(),
+      sourceOf: (key) => cmd.getOptionValueSource(key),
+      env: process.env,
+      defaultStateDir: defaultStateDir(),
+    });
+    await runStart(config, warnings);
   });
 
   const devices = program.command("devices").description("list, approve, reject, revoke and rename devices");

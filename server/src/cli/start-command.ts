@@ -1,15 +1,34 @@
 // `pairgate start`: resolve the config, open the store, listen, print where to go, stop cleanly on signals.
-import type { GatewayConfig } from "../config/config.js";
+import { ConfigError, type GatewayConfig } from "../config/config.js";
+import { ensureStateDir } from "../config/state-dir.js";
 import { createGateway } from "../gateway.js";
+import { createLogger } from "../log/logger.js";
 import { GATEWAY_VERSION } from "../version.js";
+import { CliError, EXIT } from "./exit-codes.js";
 import { printQr } from "./qr.js";
 
 const SHUTDOWN_DEADLINE_MS = 4500;
 
-export async function runStart(config: GatewayConfig): Promise<void> {
+export async function runStart(config: GatewayConfig, warnings: string[] = []): Promise<void> {
   const startedAt = performance.now();
-  const gateway = await createGateway(config);
-  await gateway.listen();
+  const log = createLogger(config.logLevel);
+  for (const problem of warnings) log.warn("config warning", { problem });
+  ensureStateDir(config.stateDir);
+  const gateway = await createGateway(config, { log });
+  try {
+    await gateway.listen();
+  } catch (err) {
+    // The store is open; close it so the exit is clean. A failure while closing changes nothing for the user.
+    await gateway.stop().catch(() => undefined);
+    throw listenError(err, config);
+  }
+  log.info("config", {
+    configFile: config.configFile ?? null,
+    allowedHosts: config.allowedHosts.join(",") || null,
+    allowedOrigins: config.allowedOrigins.join(",") || null,
+    trustedProxies: config.trustedProxies.map((c) => c.text).join(",") || null,
+    sources: config.sources ? Object.entries(config.sources).filter(([, s]) => s !== "default").map(([k, s]) => `${k}=${s}`).join(",") || null : null,
+  });
   const url = gateway.publicUrl;
   const out = (line = "") => process.stdout.write(line + "\n");
   out(`pairgate ${GATEWAY_VERSION}: "${config.name}" listening on ${url}  (ready in ${Math.round(performance.now() - startedAt)} ms)`);
@@ -41,4 +60,15 @@ export async function runStart(config: GatewayConfig): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+}
+
+/** Listen failures in words, with the setting to change. */
+function listenError(err: unknown, config: GatewayConfig): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  const where = `${config.host}:${config.port}`;
+  if (code === "EADDRINUSE") return new CliError(`${where} is already in use (another pairgate, or another server): choose another --port`, EXIT.refused, "address_in_use");
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN")
+    return new ConfigError(`--host ${config.host} is not an address of this machine (${code}); use 127.0.0.1, 0.0.0.0, or one of its addresses`);
+  if (code === "EACCES") return new CliError(`no permission to listen on ${where}: ports below 1024 need root; use --port 8420 and map the port instead`, EXIT.refused, "listen_denied");
+  return err instanceof Error ? err : new Error(String(err));
 }

@@ -1,6 +1,9 @@
-// Structured logs: one JSON line per event on stderr, built on nothing but node. pino would add a dependency
-// and a worker thread for a gateway that logs a few lines a minute; this is enough and easy to grep.
-// Never pass codes, tokens or signatures in `fields` (DESIGN §10); the log-hygiene test greps for them.
+// Structured logs: one JSON object per line on stderr, one line per event, built on nothing but node.
+// Why not pino: the gateway logs a handful of lines a minute (start, pairing, revoke, refusals), so pino's speed
+// buys nothing, while it would add a dependency tree and a transport worker to an image we keep small. JSON
+// lines on stderr are what `docker logs`, journald and any log shipper already read; stdout stays for people.
+// Never pass invite tokens, pairing codes, nonces or signatures in `fields` (DESIGN §10). As a second line of
+// defence, fields with those names are replaced by "[redacted]"; the deploy-config test greps the log for secrets.
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -15,10 +18,15 @@ export interface Logger {
   error(msg: string, fields?: LogFields): void;
 }
 
+/** Field names that would hold a secret. `code` alone is an error code (origin_not_allowed) and is kept. */
+const SECRET_FIELD = /^(token|inviteToken|invite|pairingCode|nonce|signature|secret|password|authorization|cookie)$/i;
+
 export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
   const at = (lvl: Exclude<LogLevel, "silent">) => (msg: string, fields?: LogFields) => {
     if (RANK[lvl] < RANK[level]) return;
-    write(JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...fields }) + "\n");
+    const entry: Record<string, unknown> = { t: new Date().toISOString(), level: lvl, msg };
+    if (fields) for (const [k, v] of Object.entries(fields)) if (v !== undefined && !(k in entry)) entry[k] = SECRET_FIELD.test(k) ? "[redacted]" : v;
+    write(JSON.stringify(entry) + "\n");
   };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
