@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { encodeB64u, PROTOCOL_VERSION } from "../../shared/index.js";
 import { startAdminSocket, type AdminSocket } from "./admin/admin-socket.js";
 import type { GatewayConfig } from "./config/config.js";
+import { collectDoctorFacts } from "./config/doctor-facts.js";
 import { Connection } from "./gateway/connection.js";
 import { WindowCounter } from "./gateway/limits.js";
 import { RefusalLog } from "./gateway/refusals.js";
@@ -18,7 +19,9 @@ import { attachWsServer } from "./gateway/ws-server.js";
 import { createHttpServer } from "./http/http-server.js";
 import { loadStaticFiles } from "./http/static-files.js";
 import { clientAddress } from "./http/trust.js";
+import { describeRequest } from "./http/whoami.js";
 import { createLogger, type Logger } from "./log/logger.js";
+import { RecentUpgrades, recordUpgradeRequest } from "./log/recent-upgrades.js";
 import { PairingService } from "./pairing/pairing-service.js";
 import { SignatureVerifier } from "./pairing/verify-signature.js";
 import type { DeviceStore } from "./store/device-store.js";
@@ -69,6 +72,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     logEvent(log, event);
   });
   const refusals = new RefusalLog();
+  const upgrades = new RecentUpgrades();
   const gatewayInfo = { name: config.name, version: GATEWAY_VERSION };
   let publicUrl = config.publicUrl;
   const dispatch = createRpcDispatcher({
@@ -87,6 +91,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     files: loadStaticFiles(webRoot),
     allowedHosts: config.allowedHosts,
     health: () => ({ ok: true, name: config.name, version: GATEWAY_VERSION, protocol: PROTOCOL_VERSION, uptimeMs: now() - startedAtMs }),
+    whoami: (req) => describeRequest(req, config),
     onRefused: (req, reason) =>
       recordRefusal({
         stage: "http",
@@ -103,6 +108,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     log.info("refused", { stage: r.stage, code: r.code, address: r.address, origin: r.origin, host: r.host });
   }
 
+  http.prependListener("upgrade", (req) => recordUpgradeRequest(upgrades, req, config.trustedProxies, now()));
   const ws = attachWsServer(http, {
     trust: config,
     limits: config.limits,
@@ -133,7 +139,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
         onRefused: (c, code, reason) => {
           if (code === "shutting_down") return;
           if (code === "auth_failed" || code === "bad_frame" || code === "invite_invalid") hooks.recordFailure();
-          recordRefusal({ stage: "handshake", code, reason, address: c.info.seenFrom.address, origin: c.info.origin || null, host: null });
+          recordRefusal({ stage: "handshake", code, reason, address: c.info.seenFrom.address, origin: c.info.origin || null, host: c.info.host ?? null });
         },
         onClosed: (c) => {
           hooks.releaseUnauth();
@@ -196,20 +202,15 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
         admin = await startAdminSocket(join(config.stateDir, "admin.sock"), {
           dispatch,
           log,
-          doctor: () => ({
-            bind: { host: config.host, port },
-            publicUrl,
-            stateDir: config.stateDir,
-            allowedHosts: config.allowedHosts,
-            allowedOrigins: config.allowedOrigins,
-            trustedProxies: config.trustedProxies.map((c) => c.text),
-            limits: config.limits,
-            sockets: { open: ws.sockets, unauthenticated: ws.unauthenticated },
-            refusedTotal: refusals.total,
-            recentRefusals: refusals.latest(20),
-            version: GATEWAY_VERSION,
-            name: config.name,
-          }),
+          doctor: () =>
+            collectDoctorFacts(config, {
+              port,
+              publicUrl,
+              version: GATEWAY_VERSION,
+              sockets: { open: ws.sockets, unauthenticated: ws.unauthenticated },
+              upgrades,
+              refusals,
+            }),
         });
       }
       log.info("listening", { host: config.host, port, stateDir: config.stateDir, version: GATEWAY_VERSION });

@@ -51,6 +51,8 @@ export interface ConnectionInfo {
   seenFrom: SeenFrom;
   /** The upgrade's Origin header, "" when none was sent (it is part of the signed bytes). */
   origin: string;
+  /** The upgrade's Host header, for `pairgate doctor` when a handshake is refused. */
+  host?: string | null;
 }
 
 export class Connection {

@@ -75,7 +75,7 @@ export function attachWsServer(server: Server, deps: WsServerDeps) {
     socket.once("close", hooks.releaseUnauth);
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.add(ws);
-      const conn = deps.createConnection(adapt(ws), { seenFrom: { address, networkClass: classifyAddress(address) }, origin: origin ?? "" }, hooks);
+      const conn = deps.createConnection(adapt(ws), { seenFrom: { address, networkClass: classifyAddress(address) }, origin: origin ?? "", host: req.headers.host ?? null }, hooks);
       sockets.set(ws, conn);
       mapTransportErrors(ws, conn);
       ws.on("message", (data, isBinary) => {

@@ -4,12 +4,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { SECURITY_HEADERS } from "./headers.js";
 import type { StaticFile } from "./static-files.js";
 import { checkHost } from "./trust.js";
+import { renderWhoamiHtml, WHOAMI_PATH, type WhoamiFacts } from "./whoami.js";
 
 export interface HttpDeps {
   files: Map<string, StaticFile>;
   allowedHosts: string[];
   health: () => Record<string, unknown>;
   onRefused: (req: IncomingMessage, reason: string) => void;
+  /** GET /whoami: what the gateway sees of this request (http/whoami.ts). */
+  whoami?: (req: IncomingMessage) => WhoamiFacts;
 }
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>pairgate</title>
@@ -45,6 +48,12 @@ function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void
   if (path === "/healthz") {
     res.setHeader("Cache-Control", "no-store");
     return send(res, 200, "application/json", JSON.stringify(deps.health()) + "\n");
+  }
+  if (path === WHOAMI_PATH && deps.whoami) {
+    const facts = deps.whoami(req);
+    res.setHeader("Cache-Control", "no-store");
+    if (/\btext\/html\b/.test(req.headers.accept ?? "")) return send(res, 200, "text/html; charset=utf-8", renderWhoamiHtml(facts));
+    return send(res, 200, "application/json", JSON.stringify(facts) + "\n");
   }
   if (path === "/ws") return send(res, 426, "text/plain; charset=utf-8", "pairgate: /ws needs a WebSocket upgrade\n");
   const file = deps.files.get(path);

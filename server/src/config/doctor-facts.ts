@@ -1,0 +1,70 @@
+// What the running gateway reports to `pairgate doctor` over the admin socket: how it was started, what it
+// binds, its state dir as this process sees it, and the recent upgrades and refusals. Local admins only
+// (the admin socket is 0600), so addresses and headers are shown as received; secrets never are.
+import { existsSync } from "node:fs";
+import type { LimitsConfig } from "../gateway/limits.js";
+import type { Refusal } from "../gateway/refusals.js";
+import type { UpgradeSeen } from "../log/recent-upgrades.js";
+import type { GatewayConfig, SettingSource } from "./config.js";
+import { inspectStateDir, type StateDirFacts } from "./state-dir.js";
+
+export const DOCTOR_RECENT = 20;
+
+export interface DoctorFacts {
+  name: string;
+  version: string;
+  process: { pid: number; uid: number | null; node: string; platform: string; inContainer: boolean };
+  bind: { host: string; port: number };
+  publicUrl: string;
+  stateDir: StateDirFacts;
+  config: { file: string | null; logLevel: string; sources: Record<string, SettingSource> };
+  allowedHosts: string[];
+  allowedOrigins: string[];
+  trustedProxies: string[];
+  limits: LimitsConfig;
+  sockets: { open: number; unauthenticated: number };
+  upgradesTotal: number;
+  /** Newest first, at most DOCTOR_RECENT. */
+  recentUpgrades: UpgradeSeen[];
+  refusedTotal: number;
+  /** Newest first, at most DOCTOR_RECENT: refused upgrades and handshakes with reason, address, Origin and Host. */
+  recentRefusals: Refusal[];
+}
+
+export interface DoctorRuntime {
+  port: number;
+  publicUrl: string;
+  version: string;
+  sockets: { open: number; unauthenticated: number };
+  upgrades: { total: number; latest(n: number): UpgradeSeen[] };
+  refusals: { total: number; latest(n: number): Refusal[] };
+}
+
+export function collectDoctorFacts(config: GatewayConfig, rt: DoctorRuntime): DoctorFacts {
+  return {
+    name: config.name,
+    version: rt.version,
+    process: { pid: process.pid, uid: process.getuid?.() ?? null, node: process.version, platform: process.platform, inContainer: isInContainer() },
+    bind: { host: config.host, port: rt.port },
+    publicUrl: rt.publicUrl,
+    stateDir: inspectStateDir(config.stateDir),
+    config: { file: config.configFile ?? null, logLevel: config.logLevel, sources: config.sources ?? {} },
+    allowedHosts: config.allowedHosts,
+    allowedOrigins: config.allowedOrigins,
+    trustedProxies: config.trustedProxies.map((c) => c.text),
+    limits: config.limits,
+    sockets: rt.sockets,
+    upgradesTotal: rt.upgrades.total,
+    recentUpgrades: rt.upgrades.latest(DOCTOR_RECENT),
+    refusedTotal: rt.refusals.total,
+    recentRefusals: rt.refusals.latest(DOCTOR_RECENT),
+  };
+}
+
+let containerCache: boolean | null = null;
+
+/** Docker creates /.dockerenv and Podman /run/.containerenv; good enough for a hint, never for a decision. */
+export function isInContainer(): boolean {
+  containerCache ??= existsSync("/.dockerenv") || existsSync("/run/.containerenv");
+  return containerCache;
+}

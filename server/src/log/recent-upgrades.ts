@@ -1,0 +1,60 @@
+// The last few /ws upgrade requests as the gateway saw them (peer, X-Forwarded-For, Host, Origin, the address it
+// settled on), accepted or not. Kept in memory for `pairgate doctor`, so "why does everyone look like 172.17.0.1?"
+// has an answer. Bounded; nothing here is a secret (no query strings, no frames).
+import type { IncomingMessage } from "node:http";
+import { classifyAddress, normalizeAddress, type NetworkClass } from "../../../shared/index.js";
+import { clientAddress } from "../http/trust.js";
+import { cidrContains, type Cidr } from "../net/cidr.js";
+
+export interface UpgradeSeen {
+  atMs: number;
+  /** The client address the gateway uses (the peer, or the X-Forwarded-For client behind a trusted proxy). */
+  address: string;
+  networkClass: NetworkClass;
+  /** The TCP peer: the browser itself, or the proxy in front of the gateway. */
+  peer: string;
+  forwardedFor: string | null;
+  /** The peer is in --trusted-proxy, so X-Forwarded-For was read. */
+  viaTrustedProxy: boolean;
+  host: string | null;
+  origin: string | null;
+}
+
+const KEEP = 20;
+
+export class RecentUpgrades {
+  private readonly recent: UpgradeSeen[] = [];
+  total = 0;
+
+  record(u: Omit<UpgradeSeen, "networkClass" | "peer"> & { peer: string }): void {
+    this.total++;
+    this.recent.push({ ...u, peer: normalizeAddress(u.peer), networkClass: classifyAddress(u.address) });
+    if (this.recent.length > KEEP) this.recent.shift();
+  }
+
+  /** Newest first. */
+  latest(n = KEEP): UpgradeSeen[] {
+    return this.recent.slice(-n).reverse();
+  }
+}
+
+/** One header value as a string: repeated headers joined the way Node joins X-Forwarded-For. */
+export function headerText(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return (Array.isArray(value) ? value.join(", ") : value).slice(0, 512);
+}
+
+/** Records one upgrade request as it arrives, before any check runs, so refused ones are seen too. */
+export function recordUpgradeRequest(log: RecentUpgrades, req: IncomingMessage, trustedProxies: Cidr[], atMs: number): void {
+  const peer = normalizeAddress(req.socket.remoteAddress ?? "");
+  const xff = req.headers["x-forwarded-for"];
+  log.record({
+    atMs,
+    peer,
+    address: clientAddress(peer, xff, trustedProxies),
+    forwardedFor: headerText(xff),
+    viaTrustedProxy: trustedProxies.some((c) => cidrContains(c, peer)),
+    host: headerText(req.headers.host),
+    origin: headerText(req.headers.origin),
+  });
+}
