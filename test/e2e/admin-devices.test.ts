@@ -91,6 +91,14 @@ describe("managing devices from an admin browser", () => {
     await expect.poll(() => admin.page.locator(`[data-testid=device-row][data-device-id="${deviceId}"]`).count(), { timeout: 5000 }).toBe(0);
     await dialog.waitFor({ state: "detached" });
 
+    // The audit log on the same page has followed along: approved, renamed, removed; and it never shows a code.
+    for (const action of ["approved", "renamed", "revoked"]) {
+      await admin.page.locator(`[data-testid=audit-row][data-action="${action}"]`).first().waitFor({ state: "visible", timeout: 5000 });
+    }
+    const auditText = (await admin.page.locator("[data-testid=audit-row]").allTextContents()).join("\n");
+    expect(auditText).not.toContain(code);
+    expect(auditText).not.toContain(code.replace("-", ""));
+
     // "Pair again" makes a new key: a new fingerprint and a new code, waiting for approval again.
     await phone.getByTestId("pair-again").click();
     await expect.poll(async () => (await readProbe(phone)).pairings.length, { timeout: 10_000 }).toBeGreaterThan(afterRevoke.pairings.length);

@@ -64,7 +64,7 @@ export async function readProbe(page: Page): Promise<ProbeRecord> {
 }
 
 /** Waits until the dashboard's root shows `state` (e.g. "pending", "paired", "revoked"). */
-export async function waitForState(page: Page, state: string, timeoutMs = 10_000): Promise<void> {
+export async function waitForState(page: Page, state: string, timeoutMs = 15_000): Promise<void> {
   await page.locator(`main[data-state="${state}"]`).first().waitFor({ state: "visible", timeout: timeoutMs });
 }
 
@@ -73,7 +73,7 @@ export async function currentState(page: Page): Promise<string | null> {
 }
 
 /** The pairing code exactly as the page shows it, "XXXX-XXXX". */
-export async function readPairingCode(page: Page, timeoutMs = 10_000): Promise<string> {
+export async function readPairingCode(page: Page, timeoutMs = 15_000): Promise<string> {
   await waitForState(page, "pending", timeoutMs);
   const text = await textOf(page, "pairing-code");
   return text.trim();
