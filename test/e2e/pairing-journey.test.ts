@@ -149,7 +149,8 @@ describe("pairing a browser through the CLI", () => {
     const context = await newContext(browser);
     const page = await context.newPage();
     const base = `http://gateway.test:${gateway.port}/`;
-    await page.goto(base);
+    const response = await page.goto(base);
+    expect(response?.status(), "`pairgate start --allowed-host gateway.test` must let Host gateway.test through").toBe(200);
     const code = await readPairingCode(page);
     expect(code).toMatch(CODE_SHAPE);
     expect(await page.evaluate(() => window.isSecureContext)).toBe(false);
@@ -182,7 +183,7 @@ describe("pairing a browser through the CLI", () => {
     const code = await readPairingCode(page);
     expect(code).toMatch(CODE_SHAPE);
     const seenFrom = await textOf(page, "seen-from");
-    expect(seenFrom).toContain("172.18.0.1");
+    expect(seenFrom, "`--trusted-proxy 127.0.0.1/32` must make the gateway read X-Forwarded-For from the proxy").toContain("172.18.0.1");
     expect(seenFrom).toContain("private network");
     const fingerprint = (await textOf(page, "fingerprint")).trim();
 
