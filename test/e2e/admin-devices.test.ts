@@ -1,12 +1,10 @@
 // An admin browser manages another browser from the Devices page, and each step shows live in both:
 // approve by code (as viewer), rename, revoke (4410 within a second), and "pair again" with a new key.
-import { rmSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { cliJson, readPairingCode, readProbe, textOf, waitForState } from "../helpers/browser.js";
 import { launchBrowser } from "../helpers/chromium.js";
-import { spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
-import { Cleanup, expectNoSecretsInOutput, logTiming, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT } from "./support.js";
+import { Cleanup, startCliGateway, expectNoSecretsInOutput, logTiming, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT } from "./support.js";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -19,19 +17,11 @@ afterAll(async () => {
 const cleanup = new Cleanup();
 afterEach(() => cleanup.runAll());
 
-async function startGateway(): Promise<SpawnedGateway> {
-  const stateDir = tempStateDir("pg-e2e-");
-  const gateway = await spawnGateway(["--name", "homelab"], { stateDir });
-  cleanup.add("state dir", async () => rmSync(stateDir, { recursive: true, force: true }));
-  cleanup.add(`gateway :${gateway.port}`, () => gateway.stop());
-  return gateway;
-}
-
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("managing devices from an admin browser", () => {
   it("approves a new browser's code as a viewer, renames it and revokes it, and the new browser follows every step live", async () => {
-    const gateway = await startGateway();
+    const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
     const base = `http://127.0.0.1:${gateway.port}/`;
     const admin = await pairAdminWithFirstStartInvite(browser, gateway, cleanup);
     await openDevicesPage(admin.page);

@@ -1,13 +1,11 @@
 // Invite links in real Chromium: an admin makes a viewer invite on the Devices page; the first browser that opens
 // it is paired with no approval and the token leaves the address bar; a second browser with the same link is told
 // the invite is spent and gets a code instead. Nothing secret reaches the gateway's log.
-import { rmSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { decodeQrImage, readPairingCode, readProbe, textOf, waitForState } from "../helpers/browser.js";
 import { launchBrowser } from "../helpers/chromium.js";
-import { spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
-import { Cleanup, expectNoSecretsInOutput, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT } from "./support.js";
+import { Cleanup, startCliGateway, expectNoSecretsInOutput, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT } from "./support.js";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -20,17 +18,9 @@ afterAll(async () => {
 const cleanup = new Cleanup();
 afterEach(() => cleanup.runAll());
 
-async function startGateway(): Promise<SpawnedGateway> {
-  const stateDir = tempStateDir("pg-e2e-");
-  const gateway = await spawnGateway(["--name", "homelab"], { stateDir });
-  cleanup.add("state dir", async () => rmSync(stateDir, { recursive: true, force: true }));
-  cleanup.add(`gateway :${gateway.port}`, () => gateway.stop());
-  return gateway;
-}
-
 describe("invite links", () => {
   it("pair the first browser that opens a viewer invite with no approval, strip the token from the address bar, and send a second browser to code pairing", async () => {
-    const gateway = await startGateway();
+    const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
     const origin = `http://127.0.0.1:${gateway.port}`;
     const admin = await pairAdminWithFirstStartInvite(browser, gateway, cleanup);
     await openDevicesPage(admin.page);

@@ -8,8 +8,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { approveWithCli, cliJson, installProbe, readPairingCode, readProbe, startForwardingProxy, textOf, waitForState } from "../helpers/browser.js";
 import { launchBrowser, launchPersistent } from "../helpers/chromium.js";
-import { spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
-import { Cleanup, logTiming } from "./support.js";
+import { Cleanup, logTiming, newProbedContext, newStateDir, startCliGateway } from "./support.js";
 
 const CODE_SHAPE = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
 const FINGERPRINT_SHAPE = /^[A-Z2-7]{4}-[A-Z2-7]{4}$/;
@@ -35,28 +34,10 @@ interface AuditJson {
 const cleanup = new Cleanup();
 afterEach(() => cleanup.runAll());
 
-function newStateDir(): string {
-  const dir = tempStateDir("pg-e2e-");
-  cleanup.add("state dir", async () => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function startGateway(stateDir: string, args: string[] = []): Promise<SpawnedGateway> {
-  const gateway = await spawnGateway(args, { stateDir });
-  cleanup.add(`gateway :${gateway.port}`, () => gateway.stop());
-  return gateway;
-}
-
 async function newBrowser(args: string[] = []): Promise<Browser> {
   const browser = await launchBrowser(args);
   cleanup.add("browser", () => browser.close());
   return browser;
-}
-
-async function newContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-  await installProbe(context);
-  return context;
 }
 
 async function openPersistent(profileDir: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -83,8 +64,8 @@ async function approveAndWatch(page: Page, stateDir: string, code: string, label
 
 describe("pairing a browser through the CLI", () => {
   it("shows a code on a fresh profile, turns paired live when the CLI approves it, and stays paired across a reload, a gateway restart and a browser restart", async () => {
-    const stateDir = newStateDir();
-    let gateway = await startGateway(stateDir);
+    const stateDir = newStateDir(cleanup);
+    let gateway = await startCliGateway(cleanup, [], stateDir);
     const base = `http://127.0.0.1:${gateway.port}/`;
     const profileDir = mkdtempSync(join(tmpdir(), "pg-e2e-profile-"));
     cleanup.add("profile dir", async () => rmSync(profileDir, { recursive: true, force: true }));
@@ -123,7 +104,7 @@ describe("pairing a browser through the CLI", () => {
     const port = gateway.port;
     const restartedAtMs = Date.now();
     await gateway.stop();
-    gateway = await startGateway(stateDir, ["--port", String(port)]);
+    gateway = await startCliGateway(cleanup, ["--port", String(port)], stateDir);
     await expect.poll(async () => (await readProbe(page)).welcomes, { timeout: 20_000, interval: 100 }).toBeGreaterThan(welcomesBefore);
     await waitForState(page, "paired");
     logTiming("gateway restart → open tab paired again", Date.now() - restartedAtMs);
@@ -143,10 +124,10 @@ describe("pairing a browser through the CLI", () => {
   });
 
   it("pairs the same way on a plain-http non-localhost origin, with a software key since there is no crypto.subtle", async () => {
-    const stateDir = newStateDir();
-    const gateway = await startGateway(stateDir, ["--allowed-host", "gateway.test"]);
+    const stateDir = newStateDir(cleanup);
+    const gateway = await startCliGateway(cleanup, ["--allowed-host", "gateway.test"], stateDir);
     const browser = await newBrowser(["--host-resolver-rules=MAP gateway.test 127.0.0.1"]);
-    const context = await newContext(browser);
+    const context = await newProbedContext(browser, cleanup, "browser");
     const page = await context.newPage();
     const base = `http://gateway.test:${gateway.port}/`;
     const response = await page.goto(base);
@@ -172,12 +153,12 @@ describe("pairing a browser through the CLI", () => {
   });
 
   it("pairs a browser the gateway sees from a Docker-bridge address exactly the same way, and never auto-approves it", async () => {
-    const stateDir = newStateDir();
-    const gateway = await startGateway(stateDir, ["--trusted-proxy", "127.0.0.1/32"]);
+    const stateDir = newStateDir(cleanup);
+    const gateway = await startCliGateway(cleanup, ["--trusted-proxy", "127.0.0.1/32"], stateDir);
     const proxy = await startForwardingProxy(gateway.port, "172.18.0.1");
     cleanup.add("proxy", () => proxy.close());
     const browser = await newBrowser();
-    const context = await newContext(browser);
+    const context = await newProbedContext(browser, cleanup, "browser");
     const page = await context.newPage();
     await page.goto(`${proxy.url}/`);
     const code = await readPairingCode(page);

@@ -1,13 +1,13 @@
 // The pairing screen itself in real Chromium: its QR decodes to the approve link, reconnecting keeps the same
 // request and code, and the README's screenshot of it is taken here.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cliJson, decodeQrImage, installProbe, readPairingCode, readProbe, textOf, waitForState } from "../helpers/browser.js";
+import { cliJson, decodeQrImage, readPairingCode, readProbe, textOf, waitForState } from "../helpers/browser.js";
 import { launchBrowser } from "../helpers/chromium.js";
-import { REPO_ROOT, spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
-import { Cleanup } from "./support.js";
+import { REPO_ROOT } from "../helpers/gateway-harness.js";
+import { Cleanup, newProbedContext, startCliGateway } from "./support.js";
 
 /** Where the README's image lives. Rewritten only with PAIRGATE_UPDATE_SCREENSHOTS=1, so `npm test` leaves git clean. */
 const README_SCREENSHOT = join(REPO_ROOT, "docs/images/pairing-screen.png");
@@ -24,25 +24,10 @@ afterAll(async () => {
 const cleanup = new Cleanup();
 afterEach(() => cleanup.runAll());
 
-async function startGateway(): Promise<SpawnedGateway> {
-  const stateDir = tempStateDir("pg-e2e-");
-  const gateway = await spawnGateway(["--name", "homelab"], { stateDir });
-  cleanup.add("state dir", async () => rmSync(stateDir, { recursive: true, force: true }));
-  cleanup.add(`gateway :${gateway.port}`, () => gateway.stop());
-  return gateway;
-}
-
-async function newContext(): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-  cleanup.add("context", () => context.close());
-  await installProbe(context);
-  return context;
-}
-
 describe("the pairing screen", () => {
   it("shows a QR code that decodes to the approve link for the code on screen", async () => {
-    const gateway = await startGateway();
-    const page = await (await newContext()).newPage();
+    const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
+    const page = await (await newProbedContext(browser, cleanup, "pairing")).newPage();
     const origin = `http://127.0.0.1:${gateway.port}`;
     await page.goto(`${origin}/`);
     const code = await readPairingCode(page);
@@ -53,8 +38,8 @@ describe("the pairing screen", () => {
   });
 
   it("keeps the same request id and code across ten reconnects while pending", async () => {
-    const gateway = await startGateway();
-    const page = await (await newContext()).newPage();
+    const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
+    const page = await (await newProbedContext(browser, cleanup, "pairing")).newPage();
     await page.goto(`http://127.0.0.1:${gateway.port}/`);
     const firstCode = await readPairingCode(page);
     const seen: Array<{ code: string; requestId: string | undefined }> = [];
@@ -73,8 +58,8 @@ describe("the pairing screen", () => {
   });
 
   it("takes the README screenshot of the pairing screen", async () => {
-    const gateway = await startGateway();
-    const page = await (await newContext()).newPage();
+    const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
+    const page = await (await newProbedContext(browser, cleanup, "pairing")).newPage();
     await page.goto(`http://127.0.0.1:${gateway.port}/`);
     await readPairingCode(page);
     await waitForState(page, "pending");

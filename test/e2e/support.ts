@@ -1,9 +1,10 @@
 // Glue shared by the e2e files: a cleanup stack for gateways, browsers and proxies; the first-start invite
 // that `pairgate start` prints; and the log-hygiene check (DESIGN §10).
+import { rmSync } from "node:fs";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { expect } from "vitest";
 import { findCodeLike, installProbe, textOf, waitForState } from "../helpers/browser.js";
-import type { SpawnedGateway } from "../helpers/gateway-harness.js";
+import { spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
 
 /** Things to undo after each test, newest first. */
 export class Cleanup {
@@ -21,6 +22,20 @@ export class Cleanup {
     }
     if (failures.length) throw new Error(`cleanup failed:\n${failures.join("\n")}`);
   }
+}
+
+/** A fresh state dir, removed after the test. */
+export function newStateDir(cleanup: Cleanup): string {
+  const dir = tempStateDir("pg-e2e-");
+  cleanup.add("state dir", async () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** `pairgate start` as a child process on port 0 (unless `args` says otherwise), stopped after the test. */
+export async function startCliGateway(cleanup: Cleanup, args: string[] = [], stateDir = newStateDir(cleanup)): Promise<SpawnedGateway> {
+  const gateway = await spawnGateway(args, { stateDir });
+  cleanup.add(`gateway :${gateway.port}`, () => gateway.stop());
+  return gateway;
 }
 
 const INVITE_LINE = /^\s+(http:\/\/\S+\/#invite=([A-Za-z0-9_-]+))\s*$/m;
