@@ -15,34 +15,9 @@ export async function runStart(config: GatewayConfig, warnings: string[] = []): 
   for (const problem of warnings) log.warn("config warning", { problem });
   ensureStateDir(config.stateDir);
   const gateway = await createGateway(config, { log });
-  try {
-    await gateway.listen();
-  } catch (err) {
-    // The store is open; close it so the exit is clean. A failure while closing changes nothing for the user.
-    await gateway.stop().catch(() => undefined);
-    throw listenError(err, config);
-  }
-  log.info("config", {
-    configFile: config.configFile ?? null,
-    allowedHosts: config.allowedHosts.join(",") || null,
-    allowedOrigins: config.allowedOrigins.join(",") || null,
-    trustedProxies: config.trustedProxies.map((c) => c.text).join(",") || null,
-    sources: config.sources ? Object.entries(config.sources).filter(([, s]) => s !== "default").map(([k, s]) => `${k}=${s}`).join(",") || null : null,
-  });
-  const url = gateway.publicUrl;
   const out = (line = "") => process.stdout.write(line + "\n");
-  out(`pairgate ${GATEWAY_VERSION}: "${config.name}" listening on ${url}  (ready in ${Math.round(performance.now() - startedAt)} ms)`);
-  out(`  state dir  ${config.stateDir}`);
-  out(`  approve    ${config.cliHint} devices approve CODE`);
-  const invite = await gateway.firstStartInvite();
-  if (invite) {
-    // The one place a secret is printed: on the owner's console, once, while no admin exists (DESIGN §10).
-    out("");
-    out("No admin browser is paired yet. Open this one-time admin link (valid 15 min, single use):");
-    out(`  ${invite.url}`);
-    await printQr(invite.url);
-    out(`Lost it? Run \`${config.cliHint} invite\` for another, or approve a browser's code with the command above.`);
-  }
+  // Handlers go in before listening: a signal that lands between "listening" and the first-start invite must
+  // still stop gracefully (exit 0, DB closed), not kill the process with the default action.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -60,6 +35,33 @@ export async function runStart(config: GatewayConfig, warnings: string[] = []): 
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  try {
+    await gateway.listen();
+  } catch (err) {
+    // The store is open; close it so the exit is clean. A failure while closing changes nothing for the user.
+    await gateway.stop().catch(() => undefined);
+    throw listenError(err, config);
+  }
+  log.info("config", {
+    configFile: config.configFile ?? null,
+    allowedHosts: config.allowedHosts.join(",") || null,
+    allowedOrigins: config.allowedOrigins.join(",") || null,
+    trustedProxies: config.trustedProxies.map((c) => c.text).join(",") || null,
+    sources: config.sources ? Object.entries(config.sources).filter(([, s]) => s !== "default").map(([k, s]) => `${k}=${s}`).join(",") || null : null,
+  });
+  const url = gateway.publicUrl;
+  out(`pairgate ${GATEWAY_VERSION}: "${config.name}" listening on ${url}  (ready in ${Math.round(performance.now() - startedAt)} ms)`);
+  out(`  state dir  ${config.stateDir}`);
+  out(`  approve    ${config.cliHint} devices approve CODE`);
+  const invite = await gateway.firstStartInvite();
+  if (invite) {
+    // The one place a secret is printed: on the owner's console, once, while no admin exists (DESIGN §10).
+    out("");
+    out("No admin browser is paired yet. Open this one-time admin link (valid 15 min, single use):");
+    out(`  ${invite.url}`);
+    await printQr(invite.url);
+    out(`Lost it? Run \`${config.cliHint} invite\` for another, or approve a browser's code with the command above.`);
+  }
 }
 
 /** Listen failures in words, with the setting to change. */

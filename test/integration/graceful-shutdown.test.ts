@@ -1,0 +1,69 @@
+// Issue 5 / DESIGN §10: on SIGTERM or SIGINT every socket gets `error shutting_down` then close 1001, the database
+// is closed, and the process exits 0 within 5 s, even with an idle CLI connection open on the admin socket.
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { spawnGateway, type SpawnedGateway } from "../helpers/gateway-harness.js";
+import { makeTestKey } from "../helpers/test-key.js";
+import { connectClient } from "../helpers/ws-client.js";
+import { adminCall, openAdmin } from "./support/admin-socket-client.js";
+import { expectRefusal, requestPairing } from "./support/sessions.js";
+
+let gw: SpawnedGateway | null = null;
+afterEach(async () => {
+  if (gw && gw.child.exitCode === null) await gw.stop("SIGKILL");
+  gw = null;
+});
+
+describe.each(["SIGTERM", "SIGINT"] as const)("graceful shutdown on %s", (signal) => {
+  it("sends shutting_down and close 1001 to paired and pending sockets, closes the database and exits 0 within 5 s", async () => {
+    gw = await spawnGateway();
+    const url = `ws://127.0.0.1:${gw.port}/ws`;
+    const paired = await requestPairing(url);
+    await adminCall(gw.stateDir, "devices.approve", { code: paired.pairing.request.code });
+    await paired.client.next("welcome");
+    const pending = await requestPairing(url);
+    const challenged = await connectClient(url, makeTestKey());
+    await challenged.next("challenge");
+    const idleCli = await openAdmin(gw.stateDir); // connected, never sends a request
+
+    const started = Date.now();
+    const exit = gw.stop(signal);
+    for (const c of [paired.client, pending.client, challenged]) await expectRefusal(c, "shutting_down", 1001);
+    const code = await exit;
+    const elapsedMs = Date.now() - started;
+    expect(code).toBe(0);
+    expect(elapsedMs).toBeLessThan(5000);
+    expect(idleCli.socket.destroyed || idleCli.socket.readableEnded).toBe(true);
+    // A cleanly closed SQLite database in WAL mode checkpoints and removes its -wal file; the admin socket is gone.
+    const wal = join(gw.stateDir, "pairgate.db-wal");
+    expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
+    expect(existsSync(join(gw.stateDir, "admin.sock"))).toBe(false);
+    expect(gw.stdout()).toContain(`${signal}: stopping`);
+  });
+});
+
+describe("signals early in start-up", () => {
+  it("stops gracefully with exit 0 on a SIGTERM sent the moment the listening line appears", async () => {
+    gw = await spawnGateway(); // a fresh state dir: the first-start invite is still being written when the signal lands
+    expect(await gw.stop("SIGTERM")).toBe(0);
+    expect(existsSync(join(gw.stateDir, "admin.sock"))).toBe(false);
+  });
+});
+
+describe("restart after a graceful shutdown", () => {
+  it("keeps the paired device and the gateway id, and the device reconnects without approval", async () => {
+    gw = await spawnGateway();
+    const key = makeTestKey();
+    const first = await requestPairing(`ws://127.0.0.1:${gw.port}/ws`, key);
+    await adminCall(gw.stateDir, "devices.approve", { code: first.pairing.request.code });
+    const welcome = await first.client.next("welcome");
+    const gatewayId = first.client.frames[0]!.type === "challenge" ? first.client.frames[0]!.gatewayId : "";
+    expect(await gw.stop("SIGTERM")).toBe(0);
+    gw = await spawnGateway([], { stateDir: gw.stateDir });
+    const again = await connectClient(`ws://127.0.0.1:${gw.port}/ws`, key);
+    expect((await again.next("challenge")).gatewayId).toBe(gatewayId);
+    await again.hello();
+    expect((await again.next("welcome")).device.id).toBe(welcome.device.id);
+  });
+});
