@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { approveWithCli, cliJson, installProbe, readPairingCode, readProbe, startForwardingProxy, textOf, waitForState } from "../helpers/browser.js";
 import { launchBrowser, launchPersistent } from "../helpers/chromium.js";
-import { Cleanup, logTiming, newProbedContext, newStateDir, startCliGateway } from "./support.js";
+import { Cleanup, expectNoSecretsInOutput, firstStartInvite, logTiming, newProbedContext, newStateDir, startCliGateway } from "./support.js";
 
 const CODE_SHAPE = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
 const FINGERPRINT_SHAPE = /^[A-Z2-7]{4}-[A-Z2-7]{4}$/;
@@ -104,12 +104,17 @@ describe("pairing a browser through the CLI", () => {
     const port = gateway.port;
     const restartedAtMs = Date.now();
     await gateway.stop();
+    // Its whole console output holds the code nowhere, and the first-start invite only on its own line.
+    expectNoSecretsInOutput(gateway, { codes: [code], tokens: [], firstStartToken: (await firstStartInvite(gateway)).token });
     gateway = await startCliGateway(cleanup, ["--port", String(port)], stateDir);
     await expect.poll(async () => (await readProbe(page)).welcomes, { timeout: 20_000, interval: 100 }).toBeGreaterThan(welcomesBefore);
     await waitForState(page, "paired");
     logTiming("gateway restart → open tab paired again", Date.now() - restartedAtMs);
     expect((await textOf(page, "device-fingerprint")).trim()).toBe(fingerprint);
     expect((await readProbe(page)).closes.map((c) => c.code)).toContain(1001);
+    // An admin exists now (CLI approvals default to admin), so the restarted gateway prints no invite.
+    expect(gateway.stdout()).not.toContain("#invite=");
+    expectNoSecretsInOutput(gateway, { codes: [code], tokens: [] });
 
     // Browser restart on the same profile: the key is still in IndexedDB, so it is paired at once.
     await context.close();
