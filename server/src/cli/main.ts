@@ -31,11 +31,16 @@ export function buildProgram(): Command {
   const start = program.command("start").description("run the gateway and dashboard");
   start.addOption(new Option("--state-dir <dir>", 'database and admin socket (default: ~/.pairgate; config key: stateDir)').env(STATE_DIR_ENV));
   start.addOption(new Option("--config <file>", "JSON file with any of these settings, keys as named below").env(CONFIG_ENV));
+  // Commander stores each value under its flag's name (--allowed-host → allowedHost, --max-unauth-per-address →
+  // maxUnauthPerAddress); settings are keyed allowedHosts, unauthPerAddress. Without this map those flags and
+  // their PAIRGATE_* variables were silently ignored.
+  const attributeOf = new Map<string, string>();
   for (const spec of START_OPTIONS) {
     const placeholder = spec.kind === "port" || spec.kind === "int" ? "<n>" : spec.kind === "level" ? "<level>" : "<value>";
     const opt = new Option(`--${spec.flag} ${placeholder}`, `${spec.help} (default: ${defaultText(spec)}; config key: ${spec.key})`).env(envName(spec.flag));
     if (spec.kind === "list") opt.argParser(collect);
     start.addOption(opt);
+    attributeOf.set(spec.key, opt.attributeName());
   }
   start.addHelpText(
     "after",
@@ -46,9 +51,10 @@ Example config file: {"host": "0.0.0.0", "allowedHosts": ["nas.local"], "trusted
 Deployment recipes (Docker, nginx, Caddy, LAN, SSH tunnel): docs/deploy.md`,
   );
   start.action(async (_o, cmd: Command) => {
+    const opts = cmd.opts();
     const { config, warnings } = resolveStartConfig({
-      flags: cmd.opts(),
-      sourceOf: (key) => cmd.getOptionValueSource(key),
+      flags: { ...opts, ...Object.fromEntries([...attributeOf].map(([key, attr]) => [key, opts[attr]])) },
+      sourceOf: (key) => cmd.getOptionValueSource(attributeOf.get(key) ?? key),
       env: process.env,
       defaultStateDir: defaultStateDir(),
     });
