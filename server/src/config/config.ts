@@ -217,6 +217,8 @@ function coerce(spec: OptionSpec, raw: unknown, label: string): unknown {
     case "port":
     case "int": {
       const n = typeof raw === "number" ? raw : typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+      if (typeof raw === "string" && /^tcp:\/\//.test(raw) && label.startsWith("PAIRGATE_"))
+        throw bad("expected a whole number (this looks like a Kubernetes service link: set enableServiceLinks: false on the pod, or name the Service something other than pairgate)");
       if (!Number.isSafeInteger(n) || n < 0) throw bad("expected a whole number");
       if (spec.kind === "port" && n > 65535) throw bad("expected a port from 0 to 65535");
       return n;
