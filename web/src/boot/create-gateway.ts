@@ -22,6 +22,7 @@ export function createBrowserGateway(fragment: StartupFragment): BrowserGateway 
     url: gatewaySocketUrl(window.location),
     origin: window.location.origin,
     openSocket: openBrowserSocket,
+    loadProtocol: () => import("../gateway/protocol.js"),
     loadKey: () => loadDeviceKey(keyEnv),
     replaceKey: () => replaceDeviceKey(keyEnv),
     client: { name: deriveClientName(navigator.userAgent), userAgent: navigator.userAgent },
@@ -33,7 +34,10 @@ export function createBrowserGateway(fragment: StartupFragment): BrowserGateway 
     onPaired: () => void requestPersistentStorage(storage),
   });
   client.start();
-  const preflight = runPreflight({ store, isSecureContext: window.isSecureContext, storage, now: () => performance.now() });
+  // After the key is read: its IndexedDB transactions come first, and the pairing screen fills notes in later.
+  const preflight = client
+    .keyReady()
+    .then(() => runPreflight({ store, isSecureContext: window.isSecureContext, storage, now: () => performance.now() }));
   // Coming back online or to a hidden tab is a better moment to retry than the next backoff tick.
   window.addEventListener("online", client.retryNow);
   document.addEventListener("visibilitychange", () => {

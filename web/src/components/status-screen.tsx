@@ -4,7 +4,7 @@ import type { ConnectionStatus } from "../gateway/gateway-state.js";
 
 export type StatusTone = "info" | "warn" | "bad" | "wait";
 
-const ICONS: Record<StatusTone, string> = { info: "i", warn: "!", bad: "×", wait: "…" };
+const ICONS: Record<StatusTone, string> = { info: "i", warn: "!", bad: "×", wait: "↻" };
 
 export interface StatusScreenProps {
   state: ConnectionStatus;

@@ -2,14 +2,12 @@
 // An existing record that can't be used is reported, never silently replaced (DESIGN §8): replacing it
 // would orphan a paired device and hide the failure. Only replaceDeviceKey, an explicit user action, deletes it.
 import { encodeB64u } from "../../../shared/encoding/b64u.js";
-import { fingerprintFromPublicKey } from "../../../shared/pairing/device-id.js";
 import type { KeyStorage } from "../../../shared/protocol/views.js";
 import { decodeStoredKey, type KeyStore, type StoredDeviceKey } from "./key-store.js";
 
 export interface DeviceKey {
   publicKey: Uint8Array;
   publicKeyB64u: string;
-  fingerprint: string;
   keyStorage: KeyStorage;
   sign(message: Uint8Array): Promise<Uint8Array>;
 }
@@ -67,7 +65,8 @@ async function createDeviceKey(env: DeviceKeyEnv): Promise<DeviceKeyResult> {
 async function storeAndOpen(env: DeviceKeyEnv, record: StoredDeviceKey): Promise<DeviceKeyResult> {
   const stored = await env.store.writeIfAbsent(record);
   const isNew = stored !== undefined && samePublicKey(decodeStoredKey(stored)?.publicKey, record.publicKey);
-  return openStoredKey(env, stored, isNew);
+  // A key made a moment ago needs no self-test; one another tab stored first is opened like any stored key.
+  return openStoredKey(env, isNew ? record : stored, isNew);
 }
 
 async function generateWebCryptoRecord(subtle: SubtleCrypto, nowMs: number): Promise<StoredDeviceKey | null> {
@@ -94,11 +93,10 @@ async function openStoredKey(env: DeviceKeyEnv, raw: unknown, isNew: boolean): P
   const record = decodeStoredKey(raw);
   if (!record) return { status: "key_unreadable", reason: "The stored key record is damaged or from another version." };
   try {
-    const sign = record.keyStorage === "webcrypto" ? await openWebCryptoKey(env.subtle, record) : await openSoftwareKey(record);
+    const sign = record.keyStorage === "webcrypto" ? await openWebCryptoKey(env.subtle, record, !isNew) : await openSoftwareKey(record, !isNew);
     const key: DeviceKey = {
       publicKey: record.publicKey,
       publicKeyB64u: encodeB64u(record.publicKey),
-      fingerprint: fingerprintFromPublicKey(record.publicKey),
       keyStorage: record.keyStorage,
       sign,
     };
@@ -113,11 +111,13 @@ type Signer = (message: Uint8Array) => Promise<Uint8Array>;
 async function openWebCryptoKey(
   subtle: SubtleCrypto | undefined,
   record: Extract<StoredDeviceKey, { keyStorage: "webcrypto" }>,
+  shouldSelfTest: boolean,
 ): Promise<Signer> {
   if (!subtle) throw new Error("This key lives in WebCrypto, which this page can't use.");
   const { privateKey, publicKey } = record.keyPair;
   const sign: Signer = async (message) => new Uint8Array(await subtle.sign({ name: "Ed25519" }, privateKey, copyBytes(message)));
-  // Self-test once: the stored public half must match, and the private half must still sign.
+  if (!shouldSelfTest) return sign;
+  // Self-test a stored key once: its public half must match, and its private half must still sign.
   const probe = new TextEncoder().encode("pairgate/self-test");
   const exported = new Uint8Array(await subtle.exportKey("raw", publicKey));
   if (!samePublicKey(exported, record.publicKey)) throw new Error("The stored key halves do not match.");
@@ -127,9 +127,9 @@ async function openWebCryptoKey(
   return sign;
 }
 
-async function openSoftwareKey(record: Extract<StoredDeviceKey, { keyStorage: "software" }>): Promise<Signer> {
+async function openSoftwareKey(record: Extract<StoredDeviceKey, { keyStorage: "software" }>, shouldSelfTest: boolean): Promise<Signer> {
   const software = await import("./software-ed25519.js");
-  if (!samePublicKey(software.publicKeyFromSecret(record.secretKey), record.publicKey)) {
+  if (shouldSelfTest && !samePublicKey(software.publicKeyFromSecret(record.secretKey), record.publicKey)) {
     throw new Error("The stored secret does not match its public key.");
   }
   const secretKey = record.secretKey;

@@ -25,8 +25,9 @@ export function createIdbKeyStore(): KeyStore {
     read: () => get(DEVICE_KEY_RECORD),
     async writeIfAbsent(record) {
       // One readwrite transaction: two first-visit tabs can't both store a key and orphan one of them.
-      await update<unknown>(DEVICE_KEY_RECORD, (existing) => existing ?? record);
-      return get(DEVICE_KEY_RECORD);
+      let stored: unknown;
+      await update<unknown>(DEVICE_KEY_RECORD, (existing) => (stored = existing ?? record));
+      return stored;
     },
     remove: () => del(DEVICE_KEY_RECORD),
     async probe() {

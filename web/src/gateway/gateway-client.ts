@@ -4,14 +4,17 @@
 import { encodeB64u } from "../../../shared/encoding/b64u.js";
 import { buildSignedBytes } from "../../../shared/pairing/signed-payload.js";
 import { closeCodeFor, ERRORS, type ErrorCode } from "../../../shared/protocol/errors.js";
-import type { ChallengeFrame, ErrorFrame, EventData, EventFrame, EventName, HelloFrame, ReqFrame, ResFrame } from "../../../shared/protocol/frames.js";
-import { parseServerFrame } from "../../../shared/protocol/parse.js";
-import { METHODS, type MethodName, type MethodParams, type MethodResult } from "../../../shared/protocol/rpc.js";
+import type { ChallengeFrame, ErrorFrame, EventData, EventFrame, EventName, HelloFrame, ReqFrame } from "../../../shared/protocol/frames.js";
+import type { MethodName, MethodParams, MethodResult } from "../../../shared/protocol/rpc.js";
 import { NONCE_TTL_MS, PROTOCOL_VERSION } from "../../../shared/protocol/version.js";
 import type { DeviceKeyResult } from "../device-key/device-key.js";
 import { assertNever } from "../lib/assert-never.js";
 import { backoffDelayMs } from "./backoff.js";
 import { CLIENT_CALL_ERRORS, GatewayCallError } from "./call-error.js";
+import { errorCodeForClose } from "./close-codes.js";
+import { EventBus } from "./event-bus.js";
+import { PendingCalls } from "./pending-calls.js";
+import type { Protocol } from "./protocol.js";
 import type { GatewaySnapshot, GatewayState, PairedState, PendingState, UnreachableReason } from "./gateway-state.js";
 import type { OpenSocket, SocketLike } from "./socket.js";
 
@@ -20,6 +23,8 @@ export interface GatewayClientDeps {
   /** location.origin: part of the signed bytes, compared by the gateway with the upgrade's Origin header. */
   origin: string;
   openSocket: OpenSocket;
+  /** The frame parser and RPC schemas (./protocol.js), loaded alongside the first socket. */
+  loadProtocol(): Promise<Protocol>;
   loadKey(): Promise<DeviceKeyResult>;
   /** Deletes the stored key and makes a new one; only ever called from a user's "Pair again". */
   replaceKey(): Promise<DeviceKeyResult>;
@@ -41,28 +46,8 @@ interface Connection {
   errorCode: ErrorCode | null;
 }
 
-interface InFlightCall {
-  method: MethodName;
-  resolve(value: unknown): void;
-  reject(error: GatewayCallError): void;
-  timer: unknown;
-}
-
-type EventHandler = (data: unknown) => void;
-
 const QUICK_DROP_MS = 10_000;
 const DEFAULT_RETRY_AFTER_MS = 30_000;
-const CLOSE_CODE_ERRORS: ReadonlyMap<number, ErrorCode> = new Map([
-  [4400, "bad_frame"],
-  [4401, "auth_failed"],
-  [4408, "handshake_timeout"],
-  [4409, "protocol_mismatch"],
-  [4410, "device_revoked"],
-  [4411, "pairing_rejected"],
-  [4412, "pairing_expired"],
-  [4413, "invite_invalid"],
-  [4429, "rate_limited"],
-]);
 
 export class GatewayClient {
   readonly #deps: GatewayClientDeps;
@@ -75,8 +60,8 @@ export class GatewayClient {
     sessionEpoch: 0,
   };
   readonly #listeners = new Set<() => void>();
-  readonly #eventHandlers = new Map<EventName, Set<EventHandler>>();
-  readonly #calls = new Map<string, InFlightCall>();
+  readonly #events = new EventBus();
+  readonly #calls: PendingCalls;
   #conn: Connection | null = null;
   #lastConn: Connection | null = null;
   #keyPromise: Promise<DeviceKeyResult> | null = null;
@@ -86,14 +71,18 @@ export class GatewayClient {
   #authFailures = 0;
   #lastDropAtMs = Number.NEGATIVE_INFINITY;
   #retryTimer: unknown = null;
-  #nextCallId = 0;
   #revokedBy: { byName: string; atMs: number } | null = null;
   #clockSkewMs: number | null = null;
   #isStarted = false;
+  #protocol: Protocol | null = null;
+  #isProtocolLoading = false;
+  /** Frames that arrived before the parser loaded; handled in arrival order once it has. */
+  #backlog: Array<{ conn: Connection; text: string }> = [];
 
   constructor(deps: GatewayClientDeps) {
     this.#deps = deps;
     this.#invite = deps.invite;
+    this.#calls = new PendingCalls(deps, deps.callTimeoutMs ?? 15_000);
   }
 
   // ---- store interface for useSyncExternalStore ----
@@ -113,6 +102,11 @@ export class GatewayClient {
     this.#isStarted = true;
     this.#useKey(this.#deps.loadKey());
     this.#connect();
+  }
+
+  /** Settles once the current key read (or creation) has finished, whatever its outcome. */
+  keyReady(): Promise<void> {
+    return (this.#keyPromise ?? Promise.resolve()).then(() => undefined);
   }
 
   /** Unreachable, rate limited, auth failed or storage unavailable: try again now instead of waiting. */
@@ -147,35 +141,23 @@ export class GatewayClient {
     const conn = this.#conn;
     this.#conn = null;
     conn?.socket?.close(1000, "client closing");
-    this.#rejectCalls("disconnected");
+    this.#calls.rejectAll("disconnected");
   }
 
   // ---- RPC and events ----
 
   call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
-    const conn = this.#conn;
-    const socket = conn?.socket;
-    if (!conn || conn.phase !== "paired" || !socket) {
-      return Promise.reject(new GatewayCallError("not_connected", CLIENT_CALL_ERRORS.not_connected));
-    }
-    const id = `c${++this.#nextCallId}`;
-    return new Promise<MethodResult<M>>((resolve, reject) => {
-      const timer = this.#deps.setTimer(() => {
-        this.#calls.delete(id);
-        reject(new GatewayCallError("timeout", CLIENT_CALL_ERRORS.timeout));
-      }, this.#deps.callTimeoutMs ?? 15_000);
-      this.#calls.set(id, { method, resolve: resolve as (value: unknown) => void, reject, timer });
-      const frame: ReqFrame = { type: "req", id, method, params };
-      socket.send(JSON.stringify(frame));
-    });
+    const socket = this.#conn?.phase === "paired" ? this.#conn.socket : null;
+    if (!socket) return Promise.reject(new GatewayCallError("not_connected", CLIENT_CALL_ERRORS.not_connected));
+    const { id, result } = this.#calls.add(method);
+    const frame: ReqFrame = { type: "req", id, method, params };
+    socket.send(JSON.stringify(frame));
+    // Safe: PendingCalls resolves only with data that METHODS[method].result accepted.
+    return result as Promise<MethodResult<M>>;
   }
 
   on<E extends EventName>(event: E, handler: (data: EventData<E>) => void): () => void {
-    let handlers = this.#eventHandlers.get(event);
-    if (!handlers) this.#eventHandlers.set(event, (handlers = new Set()));
-    const wrapped = handler as EventHandler;
-    handlers.add(wrapped);
-    return () => handlers.delete(wrapped);
+    return this.#events.on(event, handler);
   }
 
   // ---- connection ----
@@ -194,16 +176,47 @@ export class GatewayClient {
     const conn: Connection = { socket: null, phase: "opening", errorCode: null };
     this.#conn = conn;
     this.#lastConn = conn;
+    this.#loadProtocol();
     conn.socket = this.#deps.openSocket(this.#deps.url, {
-      onMessage: (text) => {
-        if (this.#conn === conn && conn.phase !== "closed") this.#handleText(conn, text);
-      },
+      onMessage: (text) => this.#receive(conn, text),
       onClose: (code) => this.#handleClose(conn, code),
     });
   }
 
-  #handleText(conn: Connection, text: string): void {
-    const parsed = parseServerFrame(text);
+  #loadProtocol(): void {
+    if (this.#protocol || this.#isProtocolLoading) return;
+    this.#isProtocolLoading = true;
+    this.#deps.loadProtocol().then(
+      (protocol) => {
+        this.#isProtocolLoading = false;
+        this.#protocol = protocol;
+        const backlog = this.#backlog;
+        this.#backlog = [];
+        for (const { conn, text } of backlog) this.#receive(conn, text);
+      },
+      (error: unknown) => {
+        this.#isProtocolLoading = false;
+        // The next connect tries again. With frames waiting, the likeliest cause is a gateway upgrade that
+        // removed this page's chunks, and a reload fixes that.
+        console.warn("pairgate: could not load the protocol module", error);
+        const conn = this.#conn;
+        if (this.#backlog.length === 0 || !conn) return;
+        this.#backlog = [];
+        conn.phase = "closed";
+        conn.socket?.close(1000, "protocol module unavailable");
+        this.#finish({ status: "protocol_mismatch", detail: "Part of this dashboard could not be loaded from the gateway." }, null);
+      },
+    );
+  }
+
+  #receive(conn: Connection, text: string): void {
+    if (this.#conn !== conn || conn.phase === "closed") return;
+    if (!this.#protocol) this.#backlog.push({ conn, text });
+    else this.#handleText(this.#protocol, conn, text);
+  }
+
+  #handleText(protocol: Protocol, conn: Connection, text: string): void {
+    const parsed = protocol.parseServerFrame(text);
     if (!parsed.ok) {
       // A frame this dashboard can't read almost always means the gateway was updated and this page wasn't.
       conn.phase = "closed";
@@ -237,7 +250,7 @@ export class GatewayClient {
         this.#handleErrorFrame(conn, frame);
         return;
       case "res":
-        this.#settleCall(frame);
+        this.#calls.settle(protocol, frame);
         return;
       case "event":
         this.#handleEvent(frame);
@@ -289,7 +302,7 @@ export class GatewayClient {
     };
     if (this.#invite !== undefined) {
       hello.invite = this.#invite;
-      this.#invite = undefined; // first hello only: a token is single-use and must not linger in memory
+      this.#invite = undefined; // first hello only (DESIGN §4): reconnects never resend it
     }
     conn.socket?.send(JSON.stringify(hello));
   }
@@ -297,7 +310,7 @@ export class GatewayClient {
   #handleErrorFrame(conn: Connection, frame: ErrorFrame): void {
     conn.errorCode = frame.code;
     conn.phase = "closed";
-    this.#rejectCalls("disconnected");
+    this.#calls.rejectAll("disconnected");
     this.#applyError(frame.code, frame);
   }
 
@@ -309,11 +322,11 @@ export class GatewayClient {
     const phase = conn.phase;
     conn.phase = "closed";
     this.#conn = null;
-    this.#rejectCalls("disconnected");
+    this.#calls.rejectAll("disconnected");
     if (phase === "closed") return; // we closed it ourselves after deciding what to show
     this.#update({ lastCloseCode: closeCode });
     // The error frame may be lost; the close code alone still says what happened.
-    const coded = CLOSE_CODE_ERRORS.get(closeCode);
+    const coded = errorCodeForClose(closeCode);
     if (coded) {
       this.#applyError(coded, null);
       return;
@@ -397,7 +410,7 @@ export class GatewayClient {
     void guarded.then((result) => {
       if (this.#keyPromise !== guarded) return; // replaced by a later "pair again" or retry
       this.#keyResult = result;
-      if (result.status === "ready") this.#update({ key: { fingerprint: result.key.fingerprint, keyStorage: result.key.keyStorage } });
+      if (result.status === "ready") this.#update({ key: { publicKeyB64u: result.key.publicKeyB64u, keyStorage: result.key.keyStorage } });
       else this.#enterKeyFailure(result);
     });
   }
@@ -412,29 +425,7 @@ export class GatewayClient {
     this.#finish(result.status === "key_unreadable" ? { status: "key_unreadable", reason: result.reason } : { status: "storage_unavailable", reason: result.reason }, null);
   }
 
-  // ---- RPC plumbing and events ----
-
-  #settleCall(frame: ResFrame): void {
-    const call = this.#calls.get(frame.id);
-    if (!call) return; // answered after its timeout: the caller was already told
-    this.#calls.delete(frame.id);
-    this.#deps.clearTimer(call.timer);
-    if (!frame.ok) {
-      call.reject(new GatewayCallError(frame.error.code, frame.error.message));
-      return;
-    }
-    const parsed = METHODS[call.method].result.safeParse(frame.result);
-    if (parsed.success) call.resolve(parsed.data);
-    else call.reject(new GatewayCallError("bad_result", `${CLIENT_CALL_ERRORS.bad_result} (${call.method})`));
-  }
-
-  #rejectCalls(code: "disconnected"): void {
-    for (const call of this.#calls.values()) {
-      this.#deps.clearTimer(call.timer);
-      call.reject(new GatewayCallError(code, CLIENT_CALL_ERRORS[code]));
-    }
-    this.#calls.clear();
-  }
+  // ---- events ----
 
   #handleEvent(frame: EventFrame): void {
     const state = this.#snapshot.state;
@@ -456,14 +447,14 @@ export class GatewayClient {
       default:
         assertNever(frame);
     }
-    for (const handler of this.#eventHandlers.get(frame.event) ?? []) handler(frame.data);
+    this.#events.emit(frame);
   }
 
   // ---- snapshot ----
 
   #finish(state: GatewayState, code: ErrorCode | null): void {
     this.#clearRetryTimer();
-    this.#rejectCalls("disconnected");
+    this.#calls.rejectAll("disconnected");
     this.#update(code ? { state, lastErrorCode: code } : { state });
   }
 

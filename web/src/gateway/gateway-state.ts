@@ -50,7 +50,8 @@ export type GatewayNotice = "invite_invalid";
 
 export interface GatewaySnapshot {
   state: GatewayState;
-  key: { fingerprint: string; keyStorage: KeyStorage } | null;
+  /** This browser's key, once loaded. (The fingerprint comes from the gateway: shared's SHA-256 stays out of the bundle.) */
+  key: { publicKeyB64u: string; keyStorage: KeyStorage } | null;
   lastErrorCode: ErrorCode | null;
   lastCloseCode: number | null;
   notice: GatewayNotice | null;

@@ -35,6 +35,11 @@ export function formatDateTime(atMs: number): string {
   });
 }
 
+/** Like formatDateTime, shorter: for dense lists such as the audit log. */
+export function formatShortDateTime(atMs: number): string {
+  return new Date(atMs).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+}
+
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }

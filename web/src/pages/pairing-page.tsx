@@ -39,7 +39,9 @@ export function PairingPage({ state, isLive, keyStorage, notice, hasApproveLink 
       ) : null}
       <section className="card pairing-card" aria-labelledby="pairing-title">
         <div className="pairing-main">
-          <p className="eyebrow">Pair this browser with {gatewayName}</p>
+          <p className="eyebrow">
+            Pairing this browser with <span className="eyebrow-name">{gatewayName}</span>
+          </p>
           <h1 id="pairing-title">Your pairing code</h1>
           <PairingCode code={formatCode(rawCode)} />
           <dl className="pairing-facts">

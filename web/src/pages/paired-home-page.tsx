@@ -1,0 +1,46 @@
+// Paired: this device and the gateway. Viewers see only this; admins also get the Devices page.
+import { GatewayStatusCard } from "../components/gateway-status-card.js";
+import { ThisDeviceCard } from "../components/this-device-card.js";
+import type { PairedState } from "../gateway/gateway-state.js";
+import { ROLE_LABELS } from "../lib/labels.js";
+import { Notice } from "../ui/notice.js";
+
+export interface PairedHomePageProps {
+  state: PairedState;
+  sessionEpoch: number;
+  hasApproveLink: boolean;
+}
+
+export function PairedHomePage({ state, sessionEpoch, hasApproveLink }: PairedHomePageProps) {
+  const { device, role, gateway } = state;
+  return (
+    <main data-state="paired" data-page="home" className="screen screen-home">
+      <header className="page-head">
+        <p className="eyebrow">
+          <span className="pulse-dot pulse-dot-good" aria-hidden="true" /> Connected
+        </p>
+        <h1>Paired</h1>
+        <p className="lead">
+          This browser is paired with <strong>{gateway.name || "the gateway"}</strong> as {role === "admin" ? "an" : "a"}{" "}
+          <strong>{ROLE_LABELS[role].toLowerCase()}</strong>. It proves its key on every connection; there is no password to leak.
+        </p>
+      </header>
+      {hasApproveLink && role !== "admin" ? (
+        <Notice tone="warn" testId="approve-link-notice">
+          That approve link needs an admin browser. This one is a viewer, so it can't approve other browsers.
+        </Notice>
+      ) : null}
+      <div className="grid-2">
+        <ThisDeviceCard device={device} role={role} />
+        <GatewayStatusCard sessionEpoch={sessionEpoch} />
+      </div>
+      {role === "admin" ? (
+        <p className="next-step">
+          <a className="btn btn-secondary btn-md" href="#/devices" data-testid="manage-devices">
+            Manage devices, invites and the audit log →
+          </a>
+        </p>
+      ) : null}
+    </main>
+  );
+}

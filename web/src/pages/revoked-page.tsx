@@ -1,0 +1,33 @@
+// Revoked: who removed this browser and when. A revoked key never pairs again, so "Pair again" makes a new one.
+import { ErrorCode } from "../components/error-code.js";
+import { StatusScreen } from "../components/status-screen.js";
+import { formatDateTime } from "../lib/format.js";
+import { Button } from "../ui/button.js";
+
+export interface RevokedPageProps {
+  byName: string;
+  atMs: number;
+  closeCode: number | null;
+  onPairAgain(): void;
+}
+
+export function RevokedPage({ byName, atMs, closeCode, onPairAgain }: RevokedPageProps) {
+  return (
+    <StatusScreen
+      state="revoked"
+      tone="bad"
+      title="This browser was removed"
+      actions={
+        <Button variant="primary" onClick={onPairAgain} data-testid="pair-again">
+          Pair again
+        </Button>
+      }
+      detail={<ErrorCode code="device_revoked" closeCode={closeCode} />}
+    >
+      <p className="revoked-by" data-testid="revoked-by">
+        Removed by {byName} at {formatDateTime(atMs)}
+      </p>
+      <p>Its key no longer works anywhere. Pair again to delete the old key, make a new one and get a new code for an admin to approve.</p>
+    </StatusScreen>
+  );
+}

@@ -1,0 +1,39 @@
+// Gateway unreachable: retries by itself with backoff; shows when, and offers "Retry now".
+import { ErrorCode } from "../components/error-code.js";
+import { StatusScreen } from "../components/status-screen.js";
+import { Countdown } from "../components/countdown.js";
+import { UNREACHABLE_REASONS, type UnreachableReason } from "../gateway/gateway-state.js";
+import { Button } from "../ui/button.js";
+
+export interface UnreachablePageProps {
+  attempt: number;
+  retryAtMs: number;
+  reason: UnreachableReason;
+  closeCode: number | null;
+  onRetryNow(): void;
+}
+
+export function UnreachablePage({ attempt, retryAtMs, reason, closeCode, onRetryNow }: UnreachablePageProps) {
+  return (
+    <StatusScreen
+      state="unreachable"
+      tone="wait"
+      title="Can't reach the gateway"
+      actions={
+        <Button variant="primary" onClick={onRetryNow} data-testid="retry-now">
+          Retry now
+        </Button>
+      }
+      detail={<ErrorCode code={reason === "no_connection" ? "gateway_unreachable" : reason} closeCode={closeCode} />}
+    >
+      <p>
+        {UNREACHABLE_REASONS[reason]}
+        {reason === "no_connection" ? " Is it running, and is this the right address?" : ""}
+      </p>
+      <p className="retry-line">
+        Trying again in <Countdown targetMs={retryAtMs} testId="retry-countdown" overText="a moment" /> (attempt {attempt}). Your
+        pairing and any waiting code are kept.
+      </p>
+    </StatusScreen>
+  );
+}
