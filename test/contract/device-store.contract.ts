@@ -463,7 +463,7 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
         await store.appendAudit(Array.from({ length: 7 }, (_, i) => audit("handshake_refused", { atMs: T0 + i, detail: { n: i } })));
         const seen: number[] = [];
         let beforeId: number | undefined;
-        for (;;) {
+        for (let pages = 0; pages < 10; pages++) {
           const page = await store.listAudit({ limit: 3, ...(beforeId !== undefined ? { beforeId } : {}) });
           if (page.length === 0) break;
           expect(page.length).toBeLessThanOrEqual(3);

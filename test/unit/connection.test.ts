@@ -517,6 +517,19 @@ describe("closing mid-handshake", () => {
     expect(g.internalErrors).toEqual([]);
   });
 
+  it("does not register a socket as waiting when it closed while an unknown key was being verified", async () => {
+    const g = createGateway();
+    const c = g.open();
+    c.conn.handleMessage(JSON.stringify(c.helloFor(makeTestKey())));
+    c.conn.handleClosed();
+    await settle();
+    const [request] = await g.store.listLivePending(g.clock.now());
+    expect(request).toBeDefined(); // the request itself stays approvable while the browser is away (DESIGN §4)
+    expect(g.hub.isRequestOnline(request!.id)).toBe(false);
+    expect(c.conn.state).toBe("closed");
+    expect(c.socket.frames.map((f) => f.type)).toEqual(["challenge"]);
+  });
+
   it("cancels the handshake deadline when the socket closes", () => {
     const g = createGateway();
     const c = g.open();

@@ -63,6 +63,14 @@ describe("pairing requests", () => {
     expect((await h.store.listAudit({ limit: 10 })).map((e) => e.action)).toEqual(["request_created"]);
   });
 
+  it("never hands out a code that another live request holds", async () => {
+    let draws = 0;
+    const h = createService({ randomInt: () => (draws++ < 16 ? 0 : 1) }); // the first two codes drawn are both BBBBBBBB
+    expect((await requestFor(h, makeTestKey())).code).toBe("BBBBBBBB");
+    expect((await requestFor(h, makeTestKey())).code).toBe("CCCCCCCC");
+    expect(draws).toBe(24);
+  });
+
   it("names a browser that sent no name 'Unnamed browser'", async () => {
     const h = createService();
     expect((await requestFor(h, makeTestKey(), undefined, { name: "" })).name).toBe("Unnamed browser");

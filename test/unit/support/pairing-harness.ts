@@ -105,7 +105,7 @@ export interface ServiceHarness {
   events: PairingEvent[];
 }
 
-export function createService(overrides: Partial<Pick<PairingDeps, "limits" | "requestRate">> & { clock?: ManualClock } = {}): ServiceHarness {
+export function createService(overrides: Partial<Pick<PairingDeps, "limits" | "requestRate" | "randomInt">> & { clock?: ManualClock } = {}): ServiceHarness {
   const clock = overrides.clock ?? new ManualClock();
   const store = new MemoryStore();
   const service = new PairingService({
@@ -113,7 +113,7 @@ export function createService(overrides: Partial<Pick<PairingDeps, "limits" | "r
     verifier: new SignatureVerifier(),
     now: clock.now,
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
-    randomInt: (max) => randomInt(max),
+    randomInt: overrides.randomInt ?? ((max) => randomInt(max)),
     limits: overrides.limits ?? { pendingPerAddress: 3, pendingTotal: 20 },
     requestRate: overrides.requestRate ?? new WindowCounter(10, MINUTE),
   });
