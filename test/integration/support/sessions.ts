@@ -102,3 +102,12 @@ export function manualClock(startMs = Date.now()) {
     set: (ms: number) => void (t = ms),
   };
 }
+
+/** Waits for a condition the test can't be told about (a server-side socket close); fails after `timeoutMs`. */
+export async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
