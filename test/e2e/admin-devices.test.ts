@@ -4,7 +4,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { cliJson, readPairingCode, readProbe, textOf, waitForState } from "../helpers/browser.js";
 import { launchBrowser } from "../helpers/chromium.js";
-import { Cleanup, startCliGateway, expectNoSecretsInOutput, logTiming, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT } from "./support.js";
+import { Cleanup, expectNoSecretsInOutput, LIVE, logTiming, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT, startCliGateway } from "./support.js";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -33,14 +33,14 @@ describe("managing devices from an admin browser", () => {
 
     // The request shows up on the admin's page by itself, identified by fingerprint (its code is not listed).
     const pendingRow = admin.page.locator("[data-testid=pending-row]").filter({ hasText: fingerprint });
-    await pendingRow.waitFor({ state: "visible", timeout: 5000 });
+    await pendingRow.waitFor({ state: "visible", ...LIVE });
     expect(await pendingRow.textContent()).not.toContain(code);
 
     await admin.page.getByTestId("approve-code-input").fill(code);
     await admin.page.getByTestId("approve-role").selectOption("viewer");
     const approveClickedAtMs = Date.now();
     await admin.page.getByTestId("approve-submit").click();
-    await waitForState(phone, "paired", 5000);
+    await waitForState(phone, "paired", LIVE.timeout);
     logTiming("dashboard Approve click → \"paired\" on the new browser", (await readProbe(phone)).firstSeenAtMs.paired! - approveClickedAtMs);
     expect((await readProbe(phone)).stateOrder).toEqual(["connecting", "pending", "paired"]);
     expect((await textOf(phone, "device-role")).trim()).toBe("Viewer");
@@ -50,9 +50,9 @@ describe("managing devices from an admin browser", () => {
 
     // The admin's list shows it live, and the request has left the waiting list.
     const row = admin.page.locator("[data-testid=device-row]").filter({ hasText: fingerprint });
-    await row.waitFor({ state: "visible", timeout: 5000 });
+    await row.waitFor({ state: "visible", ...LIVE });
     expect((await row.getByTestId("device-role-badge").textContent())?.trim()).toBe("Viewer");
-    await expect.poll(() => pendingRow.count()).toBe(0);
+    await expect.poll(() => pendingRow.count(), LIVE).toBe(0);
     const deviceId = await row.getAttribute("data-device-id");
     expect(deviceId).toMatch(/^[0-9a-f]{64}$/);
 
@@ -60,8 +60,8 @@ describe("managing devices from an admin browser", () => {
     await row.getByTestId("rename-button").click();
     await row.getByTestId("rename-input").fill("Kitchen tablet");
     await row.getByTestId("rename-input").press("Enter");
-    await expect.poll(async () => (await phone.getByTestId("device-name").textContent())?.trim(), { timeout: 5000 }).toBe("Kitchen tablet");
-    await expect.poll(async () => (await row.getByTestId("device-row-name").textContent())?.trim()).toBe("Kitchen tablet");
+    await expect.poll(async () => (await phone.getByTestId("device-name").textContent())?.trim(), LIVE).toBe("Kitchen tablet");
+    await expect.poll(async () => (await row.getByTestId("device-row-name").textContent())?.trim(), LIVE).toBe("Kitchen tablet");
 
     // Revoke through the confirm dialog: the new browser shows the removal screen within a second, closed with 4410.
     await row.getByTestId("revoke-button").click();
@@ -70,7 +70,7 @@ describe("managing devices from an admin browser", () => {
     expect(await dialog.textContent()).toContain("Kitchen tablet");
     const revokeClickedAtMs = Date.now();
     await dialog.getByTestId("confirm-ok").click();
-    await waitForState(phone, "revoked", 5000);
+    await waitForState(phone, "revoked", LIVE.timeout);
     const afterRevoke = await readProbe(phone);
     const revokeMs = afterRevoke.firstSeenAtMs.revoked! - revokeClickedAtMs;
     logTiming("dashboard Revoke confirm → removal screen on the revoked browser", revokeMs);
@@ -78,12 +78,12 @@ describe("managing devices from an admin browser", () => {
     expect(afterRevoke.closes.at(-1)?.code).toBe(4410);
     expect((await textOf(phone, "error-code")).trim()).toBe("device_revoked (4410)");
     expect((await textOf(phone, "revoked-by")).trim()).toMatch(new RegExp(`^Removed by ${escapeRegExp(admin.name)} at \\S.*$`));
-    await expect.poll(() => admin.page.locator(`[data-testid=device-row][data-device-id="${deviceId}"]`).count(), { timeout: 5000 }).toBe(0);
+    await expect.poll(() => admin.page.locator(`[data-testid=device-row][data-device-id="${deviceId}"]`).count(), LIVE).toBe(0);
     await dialog.waitFor({ state: "detached" });
 
     // The audit log on the same page has followed along: approved, renamed, removed; and it never shows a code.
     for (const action of ["approved", "renamed", "revoked"]) {
-      await admin.page.locator(`[data-testid=audit-row][data-action="${action}"]`).first().waitFor({ state: "visible", timeout: 5000 });
+      await admin.page.locator(`[data-testid=audit-row][data-action="${action}"]`).first().waitFor({ state: "visible", ...LIVE });
     }
     const auditText = (await admin.page.locator("[data-testid=audit-row]").allTextContents()).join("\n");
     expect(auditText).not.toContain(code);
@@ -96,7 +96,7 @@ describe("managing devices from an admin browser", () => {
     const newFingerprint = (await textOf(phone, "fingerprint")).trim();
     expect(newCode).not.toBe(code);
     expect(newFingerprint).not.toBe(fingerprint);
-    await admin.page.locator("[data-testid=pending-row]").filter({ hasText: newFingerprint }).waitFor({ state: "visible", timeout: 5000 });
+    await admin.page.locator("[data-testid=pending-row]").filter({ hasText: newFingerprint }).waitFor({ state: "visible", ...LIVE });
 
     const all = cliJson<{ devices: Array<{ id: string; name: string; revokedAtMs?: number }> }>(gateway.stateDir, ["devices", "list", "--all"]).devices;
     expect(all.find((d) => d.id === deviceId)).toMatchObject({ name: "Kitchen tablet", revokedAtMs: expect.any(Number) });

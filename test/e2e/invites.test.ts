@@ -5,7 +5,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { decodeQrImage, readPairingCode, readProbe, textOf, waitForState } from "../helpers/browser.js";
 import { launchBrowser } from "../helpers/chromium.js";
-import { Cleanup, startCliGateway, expectNoSecretsInOutput, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT } from "./support.js";
+import { Cleanup, CODE_SHAPE, expectNoSecretsInOutput, LIVE, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT, startCliGateway } from "./support.js";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -33,12 +33,12 @@ describe("invite links", () => {
     await admin.page.locator("img[data-testid=invite-qr]").waitFor({ state: "visible" });
     expect((await decodeQrImage(admin.page, "img[data-testid=invite-qr]")).text).toBe(link);
     const inviteRow = admin.page.locator("[data-testid=invite-row]").first();
-    await expect.poll(() => inviteRow.getAttribute("data-status")).toBe("active");
+    await expect.poll(() => inviteRow.getAttribute("data-status"), LIVE).toBe("active");
 
     // The first browser to open the link is paired as a viewer, never shows a code, and keeps no token in the URL.
     const guest = await (await newProbedContext(browser, cleanup, "guest", { userAgent: PHONE_USER_AGENT })).newPage();
     await guest.goto(link);
-    await waitForState(guest, "paired", 5000);
+    await waitForState(guest, "paired", LIVE.timeout);
     expect(guest.url()).toBe(`${origin}/`);
     expect(guest.url()).not.toContain("invite=");
     expect(await guest.evaluate(() => window.location.hash)).toBe("");
@@ -48,16 +48,16 @@ describe("invite links", () => {
 
     // The admin's page shows the new device and the spent invite, live.
     const guestRow = admin.page.locator("[data-testid=device-row]").filter({ hasText: guestFingerprint });
-    await guestRow.waitFor({ state: "visible", timeout: 5000 });
+    await guestRow.waitFor({ state: "visible", ...LIVE });
     expect((await guestRow.getByTestId("device-role-badge").textContent())?.trim()).toBe("Viewer");
     expect(await guestRow.textContent()).toContain("an invite link");
-    await expect.poll(() => inviteRow.getAttribute("data-status"), { timeout: 5000 }).toBe("used");
+    await expect.poll(() => inviteRow.getAttribute("data-status"), LIVE).toBe("used");
 
     // A second browser with the same link: invite_invalid (4413), then its own code, with the reason on screen.
     const second = await (await newProbedContext(browser, cleanup, "second")).newPage();
     await second.goto(link);
     const code = await readPairingCode(second);
-    expect(code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
+    expect(code).toMatch(CODE_SHAPE);
     expect(await textOf(second, "invite-notice")).toMatch(/already used or expired/);
     expect((await readProbe(second)).closes.map((c) => c.code)).toContain(4413);
     expect(second.url()).not.toContain("invite=");

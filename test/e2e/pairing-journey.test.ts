@@ -8,9 +8,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { approveWithCli, cliJson, installProbe, readPairingCode, readProbe, startForwardingProxy, textOf, waitForState } from "../helpers/browser.js";
 import { launchBrowser, launchPersistent } from "../helpers/chromium.js";
-import { Cleanup, expectNoSecretsInOutput, firstStartInvite, logTiming, newProbedContext, newStateDir, startCliGateway } from "./support.js";
+import { Cleanup, CODE_SHAPE, expectNoSecretsInOutput, firstStartInvite, logTiming, newProbedContext, newStateDir, startCliGateway } from "./support.js";
 
-const CODE_SHAPE = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
 const FINGERPRINT_SHAPE = /^[A-Z2-7]{4}-[A-Z2-7]{4}$/;
 
 interface DeviceJson {
@@ -51,12 +50,13 @@ async function openPersistent(profileDir: string): Promise<{ context: BrowserCon
 /** Approves through the real CLI and waits for the same page to show "paired"; logs approve → paired. */
 async function approveAndWatch(page: Page, stateDir: string, code: string, label: string) {
   const device = approveWithCli(stateDir, code);
-  await waitForState(page, "paired", 5000);
+  await waitForState(page, "paired");
   const probe = await readProbe(page);
   const pairedAtMs = probe.firstSeenAtMs.paired;
   expect(pairedAtMs).toBeTypeOf("number");
   logTiming(`${label}: approve (gateway's approvedAtMs) → "paired" on screen`, pairedAtMs! - device.approvedAtMs);
-  // Same document, no navigation: it showed the code, then "paired", on one socket.
+  // Same document, no navigation: it showed the code, then "paired", on one socket that never closed.
+  expect(probe.closes).toEqual([]);
   expect(probe.stateOrder).toEqual(expect.arrayContaining(["pending", "paired"]));
   expect(probe.stateOrder.indexOf("pending")).toBeLessThan(probe.stateOrder.indexOf("paired"));
   return device;

@@ -6,6 +6,15 @@ import { expect } from "vitest";
 import { findCodeLike, installProbe, textOf, waitForState } from "../helpers/browser.js";
 import { spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
 
+/** A pairing code as the page shows it: RFC 8628 §6.1 consonants, grouped XXXX-XXXX (DESIGN §4). */
+export const CODE_SHAPE = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
+
+/**
+ * How long to wait for a live update (an event reaching another tab) before failing. Generous because this
+ * 2-core machine is shared; the tests assert that updates arrive without a reload, and log how fast.
+ */
+export const LIVE = { timeout: 10_000 } as const;
+
 /** Things to undo after each test, newest first. */
 export class Cleanup {
   readonly #steps: Array<{ label: string; run: () => Promise<unknown> }> = [];
