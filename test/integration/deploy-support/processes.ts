@@ -1,6 +1,7 @@
 // Child processes for the deployment tests (gateways in a namespace, nginx, Caddy, sshd, ssh): started with a
 // bounded wait for their "ready" sign, their output kept for failure messages, and always stopped by id.
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:child_process";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 
 export interface Proc {
@@ -119,8 +120,16 @@ export function findTool(cmd: string, paths: string[], aptPackage: string): stri
   const found = paths.find((p) => spawnSync("test", ["-x", p]).status === 0);
   if (found) return found;
   if (process.getuid?.() === 0 && commandExists("apt-get")) {
-    spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-    spawnSync("apt-get", ["install", "-y", "-qq", aptPackage], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    // The tests run these servers themselves; policy-rc.d (exit 101) keeps the package from starting a system service.
+    const policy = "/usr/sbin/policy-rc.d";
+    const addedPolicy = !existsSync(policy);
+    if (addedPolicy) writeFileSync(policy, "#!/bin/sh\nexit 101\n", { mode: 0o755 });
+    try {
+      spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
+      spawnSync("apt-get", ["install", "-y", "-qq", aptPackage], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    } finally {
+      if (addedPolicy) rmSync(policy, { force: true });
+    }
     const installed = paths.find((p) => spawnSync("test", ["-x", p]).status === 0);
     if (installed) return installed;
   }
