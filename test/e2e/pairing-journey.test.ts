@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
-import { approveWithCli, cliJson, installProbe, readPairingCode, readProbe, startForwardingProxy, textOf, waitForState } from "../helpers/browser.js";
+import { approveWithCli, cliJson, currentState, installProbe, readPairingCode, readProbe, startForwardingProxy, textOf, waitForState } from "../helpers/browser.js";
 import { launchBrowser, launchPersistent } from "../helpers/chromium.js";
 import { Cleanup, CODE_SHAPE, expectNoSecretsInOutput, firstStartInvite, logTiming, newProbedContext, newStateDir, startCliGateway } from "./support.js";
 
@@ -181,7 +181,7 @@ describe("pairing a browser through the CLI", () => {
 
     // Nothing but a human approval pairs it: after a while it is still waiting, with the same code.
     await page.waitForTimeout(1500);
-    expect(await page.locator("main[data-state]").first().getAttribute("data-state")).toBe("pending");
+    expect(await currentState(page)).toBe("pending");
     expect((await textOf(page, "pairing-code")).trim()).toBe(code);
     expect((await readProbe(page)).stateOrder).not.toContain("paired");
 
