@@ -60,7 +60,8 @@ describe("a gateway in its own network namespace, Chromium outside it", () => {
     }
     const stateDir = join(scratch, "by-ip");
     const gw = await startInside(stateDir, ["--host", "0.0.0.0", "--port", "8420", "--name", "lan-box"]);
-    const page = await (await browser!.newContext()).newPage();
+    const context = await browser!.newContext();
+    const page = await context.newPage();
     const url = `http://${ns!.nsAddress}:8420/`;
     const paired = await pairInBrowser(page, url, (code) => cliInside(stateDir, ["devices", "approve", code]));
 
@@ -86,6 +87,7 @@ describe("a gateway in its own network namespace, Chromium outside it", () => {
     // The page reaches GET /whoami and reads the same facts about itself.
     const seen = await page.evaluate(async () => (await fetch(`/whoami?origin=${encodeURIComponent(location.origin)}`)).json());
     expect(seen).toMatchObject({ address: ns!.hostAddress, networkClass: "private", originAllowed: true });
+    await context.close(); // a paired tab reconnects on its own, and would reach the next test's gateway on this port
     expect(await gw.stop()).toBe(0);
   });
 
@@ -97,7 +99,8 @@ describe("a gateway in its own network namespace, Chromium outside it", () => {
     // First without --allowed-host: the name is refused, and both the page and doctor say which flag to add.
     const bare = join(scratch, "bare");
     const gw = await startInside(bare, ["--host", "0.0.0.0", "--port", "8421"]);
-    const page = await (await browser!.newContext()).newPage();
+    const refusedContext = await browser!.newContext();
+    const page = await refusedContext.newPage();
     const refused = await page.goto("http://nas.local:8421/");
     expect(refused?.status()).toBe(403);
     expect(await page.textContent("body")).toContain("Host nas.local is not allowed (add --allowed-host nas.local)");
@@ -112,6 +115,7 @@ describe("a gateway in its own network namespace, Chromium outside it", () => {
     expect(diagnosis).toContainEqual(
       expect.stringMatching(new RegExp(`^Requests from ${ns!.hostAddress.replace(/\./g, "\\.")} are refused because Origin http://nas\\.local:8420 is not allowed: add --allowed-origin http://nas\\.local:8420`)),
     );
+    await refusedContext.close();
     await gw.stop();
 
     // The recipe as docs/deploy.md writes it.
@@ -119,11 +123,13 @@ describe("a gateway in its own network namespace, Chromium outside it", () => {
     const args = startArgs(docBlock("lan-gateway"));
     expect(args).toEqual(["--host", "0.0.0.0", "--allowed-host", "nas.local"]);
     const lanGw = await startInside(lan, [...args, "--port", "8420", "--name", "nas"]);
-    const byName = await (await browser!.newContext()).newPage();
+    const lanContext = await browser!.newContext();
+    const byName = await lanContext.newPage();
     const paired = await pairInBrowser(byName, "http://nas.local:8420/", (code) => cliInside(lan, ["devices", "approve", code]));
     expect(paired.seenFrom).toContain(ns!.hostAddress);
     expect(paired.hasWebCrypto).toBe(false);
     expect(doctorInside(lan).gateway.recentUpgrades[0]).toMatchObject({ address: ns!.hostAddress, host: "nas.local:8420", origin: "http://nas.local:8420" });
+    await lanContext.close();
     expect(await lanGw.stop()).toBe(0);
   });
 });

@@ -156,8 +156,10 @@ describe("Chromium over TLS through a reverse proxy, gateway on loopback in a ne
   const cliInside = (stateDir: string, args: string[]) => ns!.run(process.execPath, [PAIRGATE_BIN, ...args, "--state-dir", stateDir]);
 
   async function pairThroughProxy(stateDir: string) {
-    const page = await (await browser!.newContext()).newPage();
+    const context = await browser!.newContext();
+    const page = await context.newPage();
     const paired = await pairInBrowser(page, "https://gw.example.com/", (code) => cliInside(stateDir, ["devices", "approve", code]));
+    await context.close(); // its tab would otherwise reconnect to the next test's gateway at the same URL
     expect(paired.isSecureContext).toBe(true);
     expect(paired.seenFrom).toContain(ns!.hostAddress);
     expect(paired.seenFrom).not.toContain("127.0.0.1");

@@ -1,7 +1,7 @@
 // Real reverse proxies for the deployment tests: Debian's nginx and Caddy, run as children with every path in a
 // temp dir, plus a throwaway TLS certificate. Each takes its site config from docs/deploy.md (see doc-blocks.ts).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Netns } from "./netns.js";
@@ -70,7 +70,9 @@ export async function startNginx(dir: string, site: string, target: ProxyTarget)
   const conf = join(dir, "nginx.conf");
   writeFileSync(conf, nginxMainConfig(dir, site));
   const args = ["-e", "stderr", "-p", dir, "-c", conf, "-g", "daemon off;"];
-  const opts = { name: "nginx", ready: () => canConnect(target.host, target.port), timeoutMs: 15_000 };
+  // nginx writes its pid file after binding; waiting for it too means a port answered by someone else can't pass for nginx.
+  const pidFile = join(dir, "nginx.pid");
+  const opts = { name: "nginx", ready: async () => existsSync(pidFile) && (await canConnect(target.host, target.port)), timeoutMs: 15_000 };
   return target.ns ? target.ns.start(findNginx(), args, opts) : startProcess(findNginx(), args, opts);
 }
 
