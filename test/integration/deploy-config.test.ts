@@ -1,6 +1,7 @@
 // `pairgate start` settings through the real CLI: typos and bad values stop it with exit 2 and the setting's
 // name; flag > env > file > default; --help documents every setting; the log is JSON lines with no secrets.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -114,6 +115,30 @@ describe("bad values are refused at start, naming the setting as the user wrote 
       for (const s of c.says) expect(r.stderr).toContain(s);
     });
   }
+});
+
+describe("a state dir the gateway can't write", () => {
+  it("stops the start with exit 2, the path, and what to change in Docker", () => {
+    const parent = mkdtempSync(join(scratch, "owned-"));
+    let r: ReturnType<typeof runCli>;
+    if (process.getuid?.() === 0) {
+      // Like a root-owned bind mount used by the image's uid 1000: run the CLI as uid 1000 under a root-only dir.
+      const stateDir = join(parent, "data");
+      const child = spawnSync("setpriv", ["--reuid=1000", "--regid=1000", "--clear-groups", "--", process.execPath, PAIRGATE_BIN, "start", "--state-dir", stateDir], {
+        encoding: "utf8",
+        timeout: 30_000,
+        env: { ...process.env, PAIRGATE_NO_QR: "1" },
+      });
+      r = { status: child.status, stdout: child.stdout, stderr: child.stderr, json: () => null };
+      expect(r.stderr).toContain(`cannot create state dir ${stateDir} (EACCES). In Docker, make the volume writable by uid 1000`);
+    } else {
+      chmodSync(parent, 0o500);
+      r = runCli(["start", "--state-dir", parent]);
+      expect(r.stderr).toContain(`state dir ${parent} is not writable by this process`);
+    }
+    expect(r.status).toBe(2);
+    expect(r.stdout).not.toMatch(/listening on/);
+  });
 });
 
 describe("precedence: flag > environment > config file > default", () => {
