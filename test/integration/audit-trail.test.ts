@@ -69,6 +69,11 @@ describe("audit trail", () => {
     const entries = viaRpc.result.entries;
     expect(entries.map((e) => e.id)).toEqual([...entries.map((e) => e.id)].sort((a, b) => b - a)); // newest first
     const steps = [...entries].reverse().map((e) => [e.action, e.actor, e.detail.via ?? null, e.deviceId ?? null]);
+    // Names are chosen by people and may repeat, so dashboard actions also name the acting device by id.
+    for (const e of entries) {
+      if (e.detail.via === "dashboard") expect([e.action, e.detail.actorDeviceId]).toEqual([e.action, e.actor === "Ada" ? ada.key.deviceId : viewer.key.deviceId]);
+      else expect(e.detail.actorDeviceId).toBeUndefined();
+    }
     expect(steps).toEqual([
       ["request_created", "Ada", null, ada.key.deviceId],
       ["approved", "cli", "cli", ada.key.deviceId],

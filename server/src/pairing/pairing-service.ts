@@ -182,10 +182,10 @@ export class PairingService {
         actor: actor.name,
         deviceId: device.id,
         requestId: request.id,
-        detail: { via: actor.via, role: device.role, fingerprint: device.fingerprint, ...(replaced ? { replaces: replaced.id } : {}) },
+        detail: { ...auditedActor(actor), role: device.role, fingerprint: device.fingerprint, ...(replaced ? { replaces: replaced.id } : {}) },
       },
     ];
-    if (replaced) audit.push({ atMs: now, action: "revoked", actor: actor.name, deviceId: replaced.id, detail: { via: actor.via, reason: "replaced", by: device.id } });
+    if (replaced) audit.push({ atMs: now, action: "revoked", actor: actor.name, deviceId: replaced.id, detail: { ...auditedActor(actor), reason: "replaced", by: device.id } });
     const won = await this.deps.store.approvePending(request.id, now, device, audit, replaced ? { deviceId: replaced.id, by: actor.name } : undefined);
     if (!won) throw new PairgateError("not_found", "That request was already handled or has expired.");
     if (replaced) this.announceRevoked(replaced, actor.name, now);
@@ -203,7 +203,7 @@ export class PairingService {
     } else throw new PairgateError("invalid_params", "Give a requestId or a code.");
     if (!request || request.status !== "pending") throw new PairgateError("not_found", "No pending request matches.");
     const ok = await this.deps.store.resolvePending(request.id, "rejected", {
-      atMs: now, action: "rejected", actor: actor.name, deviceId: request.deviceId, requestId: request.id, detail: { via: actor.via },
+      atMs: now, action: "rejected", actor: actor.name, deviceId: request.deviceId, requestId: request.id, detail: { ...auditedActor(actor) },
     });
     if (!ok) throw new PairgateError("not_found", "That request was already handled.");
     this.events.emit({ type: "pairing.resolved", request, outcome: "rejected" });
@@ -230,7 +230,7 @@ export class PairingService {
     const device = await this.deps.store.getDevice(deviceId);
     if (!device || device.revokedAtMs !== null) throw new PairgateError("not_found", "No active device has that id.");
     const ok = await this.deps.store.revokeDevice(deviceId, now, actor.name, {
-      atMs: now, action: "revoked", actor: actor.name, deviceId, detail: { via: actor.via, name: device.name },
+      atMs: now, action: "revoked", actor: actor.name, deviceId, detail: { ...auditedActor(actor), name: device.name },
     });
     if (!ok) throw new PairgateError("not_found", "That device was already revoked.");
     this.announceRevoked(device, actor.name, now);
@@ -249,7 +249,7 @@ export class PairingService {
     const trimmed = name.trim();
     if (!trimmed) throw new PairgateError("invalid_params", "A name can't be empty.");
     await this.deps.store.renameDevice(deviceId, trimmed, {
-      atMs: now, action: "renamed", actor: actor.name, deviceId, detail: { via: actor.via, from: device.name, to: trimmed },
+      atMs: now, action: "renamed", actor: actor.name, deviceId, detail: { ...auditedActor(actor), from: device.name, to: trimmed },
     });
     const updated = { ...device, name: trimmed };
     this.events.emit({ type: "device.updated", device: updated });
@@ -262,7 +262,7 @@ export class PairingService {
       atMs: created.record.createdAtMs,
       action: "invite_created",
       actor: actor.name,
-      detail: { via: actor.via, inviteId: created.record.id, role: params.role, expiresAtMs: created.record.expiresAtMs },
+      detail: { ...auditedActor(actor), inviteId: created.record.id, role: params.role, expiresAtMs: created.record.expiresAtMs },
     });
     this.events.emit({ type: "invites.changed" });
     return created;
@@ -271,11 +271,19 @@ export class PairingService {
   async revokeInvite(inviteId: string, actor: Actor): Promise<void> {
     const now = this.deps.now();
     const ok = await this.deps.store.revokeInvite(inviteId, now, {
-      atMs: now, action: "invite_revoked", actor: actor.name, detail: { via: actor.via, inviteId },
+      atMs: now, action: "invite_revoked", actor: actor.name, detail: { ...auditedActor(actor), inviteId },
     });
     if (!ok) throw new PairgateError("not_found", "No unused invite has that id.");
     this.events.emit({ type: "invites.changed" });
   }
+}
+
+/**
+ * How an action was taken, for the audit log: the channel, and for dashboard actions the acting device's id,
+ * because `actor` is a name people choose and two devices may share it.
+ */
+function auditedActor(actor: Actor): { via: Actor["via"]; actorDeviceId?: string } {
+  return { via: actor.via, ...(actor.deviceId ? { actorDeviceId: actor.deviceId } : {}) };
 }
 
 interface NewKey {
