@@ -123,17 +123,25 @@ export async function decodeQrImage(page: Page, selector: string): Promise<{ tex
 export interface ForwardingProxy {
   port: number;
   url: string;
+  /** Points the proxy at another gateway port (for tests that restart the gateway with other flags). */
+  retarget(port: number): void;
   close(): Promise<void>;
 }
 
 /**
  * A minimal reverse proxy on 127.0.0.1 (HTTP and WebSocket upgrades) that tells the gateway the client is
  * `forwardedFor`, the way Docker's NAT or a proxy in front of a container makes a browser on the same desk look
- * remote. The Host header passes through unchanged, so the gateway's Host and Origin checks see the proxy's address.
+ * remote. The Host header passes through unchanged unless `rewriteHost` is set.
  */
-export async function startForwardingProxy(targetPort: number, forwardedFor: string): Promise<ForwardingProxy> {
+/** `rewriteHost` sends the gateway's own address as Host, like an nginx `proxy_set_header Host $host` on another port. */
+export async function startForwardingProxy(initialTargetPort: number, forwardedFor: string, opts: { rewriteHost?: boolean } = {}): Promise<ForwardingProxy> {
+  let targetPort = initialTargetPort;
   const sockets = new Set<Socket>();
-  const headersFor = (req: IncomingMessage) => ({ ...req.headers, "x-forwarded-for": forwardedFor });
+  const headersFor = (req: IncomingMessage) => ({
+    ...req.headers,
+    "x-forwarded-for": forwardedFor,
+    ...(opts.rewriteHost ? { host: `127.0.0.1:${targetPort}` } : {}),
+  });
   const server: Server = createServer((req, res) => {
     const upstream = request({ host: "127.0.0.1", port: targetPort, method: req.method, path: req.url, headers: headersFor(req) }, (upRes) => {
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
@@ -181,6 +189,9 @@ export async function startForwardingProxy(targetPort: number, forwardedFor: str
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    retarget: (newPort: number) => {
+      targetPort = newPort;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -8,6 +8,7 @@ import { PairingCode } from "../components/pairing-code.js";
 import { PreflightNotes } from "../components/preflight-notes.js";
 import { QrImage } from "../components/qr-image.js";
 import { SeenFrom } from "../components/seen-from.js";
+import { WhoamiLink } from "../components/whoami-link.js";
 import { WaitingIndicator } from "../components/waiting-indicator.js";
 import type { GatewayNotice, PendingState } from "../gateway/gateway-state.js";
 import { Notice } from "../ui/notice.js";
@@ -77,6 +78,9 @@ export function PairingPage({ state, isLive, keyStorage, notice, hasApproveLink 
             <h2 className="side-title">What the gateway sees</h2>
             <p>
               <SeenFrom seenFrom={request.seenFrom} testId="seen-from" />
+            </p>
+            <p>
+              <WhoamiLink />
             </p>
             {request.seenFrom.networkClass === "public" ? (
               <p className="warn-text">A public address: approve only if you expected to connect from the internet.</p>
