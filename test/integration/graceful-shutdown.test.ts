@@ -1,12 +1,14 @@
 // Issue 5 / DESIGN §10: on SIGTERM or SIGINT every socket gets `error shutting_down` then close 1001, the database
 // is closed, and the process exits 0 within 5 s, even with an idle CLI connection open on the admin socket.
 import { existsSync, statSync } from "node:fs";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { spawnGateway, type SpawnedGateway } from "../helpers/gateway-harness.js";
+import { spawnGateway, startGateway, type SpawnedGateway } from "../helpers/gateway-harness.js";
 import { makeTestKey } from "../helpers/test-key.js";
 import { connectClient } from "../helpers/ws-client.js";
 import { adminCall, openAdmin } from "./support/admin-socket-client.js";
+import { rawRequest, upgradeLines } from "./support/raw-http.js";
 import { expectRefusal, requestPairing } from "./support/sessions.js";
 
 let gw: SpawnedGateway | null = null;
@@ -65,5 +67,27 @@ describe("restart after a graceful shutdown", () => {
     expect((await again.next("challenge")).gatewayId).toBe(gatewayId);
     await again.hello();
     expect((await again.next("welcome")).device.id).toBe(welcome.device.id);
+  });
+});
+
+describe("upgrades during shutdown", () => {
+  it("answers an upgrade that arrives during the grace period with 503 and Retry-After, not a socket about to close", async () => {
+    const h = await startGateway();
+    // A peer that never answers the close handshake keeps the gateway in its grace period.
+    const silent = connect(h.port, "127.0.0.1");
+    let seen = "";
+    silent.setEncoding("latin1");
+    silent.on("data", (d: string) => (seen += d));
+    silent.on("error", () => {});
+    silent.write(upgradeLines(h.port).join("\r\n") + "\r\n\r\n");
+    await new Promise<void>((resolve) => silent.on("data", () => seen.includes("challenge") && resolve()));
+    const stopped = h.stop();
+    await new Promise<void>((resolve) => silent.on("data", () => seen.includes("shutting_down") && resolve()));
+    const late = await rawRequest(h.port, upgradeLines(h.port));
+    expect(late.status).toBe(503);
+    expect(late.headers["retry-after"]).toBe("1");
+    expect(late.body).toBe("pairgate: the gateway is shutting down\n");
+    await stopped;
+    silent.destroy();
   });
 });
