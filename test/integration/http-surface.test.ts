@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startGateway, tempStateDir } from "../helpers/gateway-harness.js";
 import { openAdmin } from "./support/admin-socket-client.js";
-import { rawRequest } from "./support/raw-http.js";
+import { rawRequest, upgradeLines } from "./support/raw-http.js";
 import type { Harness } from "./support/sessions.js";
 
 let h: Harness | null = null;
@@ -40,6 +40,15 @@ describe("HTTP security headers", () => {
       expect(headers["referrer-policy"]).toBe("no-referrer");
       expect(headers["x-content-type-options"]).toBe("nosniff");
     }
+  });
+
+  it("sends the same headers with an upgrade refused before the socket exists, whose reason quotes the Origin", async () => {
+    h = await startGateway();
+    const res = await rawRequest(h.port, upgradeLines(h.port, ["Origin: https://evil.example/<b>x</b>"]));
+    expect(res.status).toBe(403);
+    expect(res.headers["content-type"]).toBe("text/plain; charset=utf-8");
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["content-security-policy"]).toContain("default-src 'self'");
   });
 
   it("caches hashed assets for a year and revalidates index.html and health", async () => {

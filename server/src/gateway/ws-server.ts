@@ -4,6 +4,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import { classifyAddress, MAX_FRAME_BYTES, SUBPROTOCOL, WS_PATH } from "../../../shared/index.js";
+import { SECURITY_HEADERS } from "../http/headers.js";
 import { checkHost, checkOrigin, clientAddress, type TrustConfig } from "../http/trust.js";
 import type { Connection, ConnectionInfo } from "./connection.js";
 import { FailureBackoff, UnauthCounter, type LimitsConfig } from "./limits.js";
@@ -157,7 +158,9 @@ function writeHttpRefusal(socket: Duplex, status: number, reason: string, retryA
   const text = { 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests", 503: "Service Unavailable" }[status] ?? "Error";
   const body = `pairgate: ${reason}\n`;
   const retry = retryAfterMs !== undefined ? `Retry-After: ${Math.max(1, Math.ceil(retryAfterMs / 1000))}\r\n` : "";
+  // The reason quotes the request's Host or Origin, so the same headers as every page: never sniffed, never framed.
+  const security = Object.entries(SECURITY_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join("");
   socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retry}Connection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retry}${security}Connection: close\r\n\r\n${body}`,
   );
 }
