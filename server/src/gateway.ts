@@ -11,7 +11,7 @@ import type { GatewayConfig } from "./config/config.js";
 import { collectDoctorFacts } from "./config/doctor-facts.js";
 import { Connection } from "./gateway/connection.js";
 import { WindowCounter } from "./gateway/limits.js";
-import { RefusalLog } from "./gateway/refusals.js";
+import { RefusalLog, type Refusal } from "./gateway/refusals.js";
 import { createRpcDispatcher } from "./gateway/rpc-handlers.js";
 import { SessionHub } from "./gateway/session-hub.js";
 import { realTimers, type Timers } from "./gateway/socket.js";
@@ -22,6 +22,7 @@ import { clientAddress } from "./http/trust.js";
 import { describeRequest } from "./http/whoami.js";
 import { createLogger, type Logger } from "./log/logger.js";
 import { RecentUpgrades, recordUpgradeRequest } from "./log/recent-upgrades.js";
+import { inviteUrl } from "./pairing/invites.js";
 import { PairingService } from "./pairing/pairing-service.js";
 import { SignatureVerifier } from "./pairing/verify-signature.js";
 import type { DeviceStore } from "./store/device-store.js";
@@ -103,7 +104,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
       }),
   });
 
-  function recordRefusal(r: Parameters<RefusalLog["record"]>[0] extends infer R ? Omit<R & object, "atMs"> : never) {
+  function recordRefusal(r: Omit<Refusal, "atMs">) {
     refusals.record({ ...r, atMs: now() });
     log.info("refused", { stage: r.stage, code: r.code, address: r.address, origin: r.origin, host: r.host });
   }
@@ -220,7 +221,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     async firstStartInvite(): Promise<{ url: string; expiresAtMs: number } | null> {
       if ((await store.countActiveAdmins()) > 0) return null;
       const created = await service.createInvite({ role: "admin", label: "first start" }, { name: "gateway (first start)", via: "cli" });
-      return { url: `${publicUrl.replace(/\/+$/, "")}/#invite=${created.token}`, expiresAtMs: created.record.expiresAtMs };
+      return { url: inviteUrl(publicUrl, created.token), expiresAtMs: created.record.expiresAtMs };
     },
     /** Graceful stop: shutting_down to every socket, then close the servers and the DB (DESIGN §10). */
     async stop(): Promise<void> {
