@@ -74,6 +74,9 @@ export function attachWsServer(server: Server, deps: WsServerDeps) {
     // ws may abort the upgrade itself (bad Sec-WebSocket-Key or version, a peer that resets mid-upgrade) and then
     // never calls back; without this the slot would leak and, 32 such requests later, lock the address out for good.
     socket.once("close", hooks.releaseUnauth);
+    // The 101 response and the challenge leave in one write (ws writes them separately: a syscall, and on loopback
+    // the peer's receive path, per handshake). ws calls back synchronously; if it aborts instead, its end() uncorks.
+    socket.cork();
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.add(ws);
       const conn = deps.createConnection(adapt(ws), { seenFrom: { address, networkClass: classifyAddress(address) }, origin: origin ?? "", host: req.headers.host ?? null }, hooks);
@@ -90,7 +93,11 @@ export function attachWsServer(server: Server, deps: WsServerDeps) {
         hooks.releaseUnauth();
         conn.handleClosed();
       });
-      conn.start();
+      try {
+        conn.start();
+      } finally {
+        socket.uncork();
+      }
     });
   });
 
