@@ -1,6 +1,6 @@
 // The composition root: store → pairing service → session hub → /ws and HTTP → admin socket.
 // Everything with a clock, a random source or a timer is injected here so tests can drive time.
-import { randomBytes as nodeRandomBytes, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
@@ -11,6 +11,7 @@ import type { GatewayConfig } from "./config/config.js";
 import { collectDoctorFacts } from "./config/doctor-facts.js";
 import { Connection } from "./gateway/connection.js";
 import { WindowCounter } from "./gateway/limits.js";
+import { createRandomPool } from "./gateway/random-pool.js";
 import { RefusalLog, type Refusal } from "./gateway/refusals.js";
 import { createRpcDispatcher } from "./gateway/rpc-handlers.js";
 import { SessionHub } from "./gateway/session-hub.js";
@@ -50,7 +51,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
   const now = opts.now ?? Date.now;
   const timers = opts.timers ?? realTimers;
   const log = opts.log ?? createLogger(config.logLevel);
-  const randomBytes = (n: number) => new Uint8Array(nodeRandomBytes(n));
+  const randomBytes = createRandomPool();
   const startedAtMs = now();
 
   mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
