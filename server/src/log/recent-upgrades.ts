@@ -22,20 +22,47 @@ export interface UpgradeSeen {
 
 const KEEP = 20;
 
+/** An upgrade as it arrived: the raw facts, turned into an UpgradeSeen only when someone asks (doctor). */
+interface RawUpgrade {
+  atMs: number;
+  peer: string;
+  forwardedFor: string | string[] | undefined;
+  host: string | undefined;
+  origin: string | undefined;
+  trustedProxies: Cidr[];
+}
+
 export class RecentUpgrades {
-  private readonly recent: UpgradeSeen[] = [];
+  // Every upgrade lands here, and only `pairgate doctor` reads the last few, so parsing and classifying the
+  // addresses waits until then instead of costing every handshake.
+  private readonly recent: RawUpgrade[] = [];
   total = 0;
 
-  record(u: Omit<UpgradeSeen, "networkClass" | "peer"> & { peer: string }): void {
+  record(u: RawUpgrade): void {
     this.total++;
-    this.recent.push({ ...u, peer: normalizeAddress(u.peer), networkClass: classifyAddress(u.address) });
+    this.recent.push(u);
     if (this.recent.length > KEEP) this.recent.shift();
   }
 
   /** Newest first. */
   latest(n = KEEP): UpgradeSeen[] {
-    return this.recent.slice(-n).reverse();
+    return this.recent.slice(-n).reverse().map(describeUpgrade);
   }
+}
+
+function describeUpgrade(u: RawUpgrade): UpgradeSeen {
+  const peer = normalizeAddress(u.peer);
+  const address = clientAddress(peer, u.forwardedFor, u.trustedProxies);
+  return {
+    atMs: u.atMs,
+    address,
+    networkClass: classifyAddress(address),
+    peer,
+    forwardedFor: headerText(u.forwardedFor),
+    viaTrustedProxy: u.trustedProxies.some((c) => cidrContains(c, peer)),
+    host: headerText(u.host),
+    origin: headerText(u.origin),
+  };
 }
 
 /** One header value as a string: repeated headers joined the way Node joins X-Forwarded-For. */
@@ -46,15 +73,6 @@ export function headerText(value: string | string[] | undefined): string | null 
 
 /** Records one upgrade request as it arrives, before any check runs, so refused ones are seen too. */
 export function recordUpgradeRequest(log: RecentUpgrades, req: IncomingMessage, trustedProxies: Cidr[], atMs: number): void {
-  const peer = normalizeAddress(req.socket.remoteAddress ?? "");
-  const xff = req.headers["x-forwarded-for"];
-  log.record({
-    atMs,
-    peer,
-    address: clientAddress(peer, xff, trustedProxies),
-    forwardedFor: headerText(xff),
-    viaTrustedProxy: trustedProxies.some((c) => cidrContains(c, peer)),
-    host: headerText(req.headers.host),
-    origin: headerText(req.headers.origin),
-  });
+  const { host, origin } = req.headers;
+  log.record({ atMs, peer: req.socket.remoteAddress ?? "", forwardedFor: req.headers["x-forwarded-for"], host, origin, trustedProxies });
 }
