@@ -1,0 +1,40 @@
+// What the plain-JS benchmark processes borrow from the product, bundled once by test/bench/run.js into
+// dist/bench/kit.js: the protocol's own signed bytes and device ids, and the real store for seeding.
+import { SqliteStore } from "../../server/src/store/sqlite-store.js";
+import type { DeviceRecord } from "../../server/src/store/device-store.js";
+import { buildSignedBytes, deviceIdFromPublicKey, encodeB64u, fingerprintFromPublicKey, PROTOCOL_VERSION, SUBPROTOCOL, WS_PATH } from "../../shared/index.js";
+
+export { buildSignedBytes, deviceIdFromPublicKey, encodeB64u, fingerprintFromPublicKey, PROTOCOL_VERSION, SUBPROTOCOL, WS_PATH };
+
+/**
+ * The documented seeding path: paired device rows written through `SqliteStore.insertDevices` (one transaction)
+ * into `<stateDir>/pairgate.db` while no gateway is running. The store creates the schema if it is new.
+ */
+export async function seedDevices(dbFile: string, publicKeys: Uint8Array[], opts: { role?: "admin" | "viewer"; nowMs?: number } = {}): Promise<number> {
+  const nowMs = opts.nowMs ?? Date.now();
+  const devices: DeviceRecord[] = publicKeys.map((publicKey, i) => ({
+    id: deviceIdFromPublicKey(publicKey),
+    publicKey,
+    fingerprint: fingerprintFromPublicKey(publicKey),
+    name: `bench device ${i}`,
+    role: opts.role ?? "viewer",
+    keyStorage: "webcrypto",
+    userAgent: "pairgate-bench",
+    createdAtMs: nowMs,
+    approvedAtMs: nowMs,
+    approvedBy: "bench seed",
+    approvedVia: "cli",
+    lastSeenAtMs: null,
+    lastSeenAddress: null,
+    lastSeenClass: null,
+    revokedAtMs: null,
+    revokedBy: null,
+  }));
+  const store = new SqliteStore(dbFile);
+  try {
+    await store.insertDevices(devices);
+  } finally {
+    await store.close();
+  }
+  return devices.length;
+}

@@ -1,0 +1,75 @@
+// DESIGN §9, checked against one run's figures. Throughput targets are ratios to the bare-ws baseline of the same
+// run; the rest are absolute. A missing figure is reported as not measured, never as met.
+
+/** Reads "handshake.concurrent.rate.value": top-level keys themselves contain dots, so the longest one that fits wins. */
+function get(results, path) {
+  const top = Object.keys(results)
+    .filter((k) => path === k || path.startsWith(`${k}.`))
+    .sort((a, b) => b.length - a.length)[0];
+  if (!top) return undefined;
+  const rest = path.slice(top.length + 1);
+  return rest ? rest.split(".").reduce((o, k) => (o == null ? undefined : o[k]), results[top]) : results[top];
+}
+
+const TARGETS = [
+  { name: "paired handshakes, 50 concurrent, vs bare-ws rate", path: "handshake.concurrent.rateVsBare", op: ">=", limit: 0.5, unit: "×" },
+  { name: "sequential median handshake cycle vs bare-ws", path: "handshake.sequential.medianCycleVsBare", op: "<=", limit: 2, unit: "×" },
+  { name: "handshake rate with the most devices vs 1 device", path: "handshake.scale.ratioLargestToOne", op: ">=", limit: 0.9, unit: "×", note: "within 10 %" },
+  { name: "revoke → all sockets closed p99 (1 socket)", path: "revoke.latency.bySocketsPerDevice.1.revokeToAllClosed.p99", op: "<=", limit: 50, unit: "ms" },
+  { name: "revoke → all sockets closed p99 (5 sockets)", path: "revoke.latency.bySocketsPerDevice.5.revokeToAllClosed.p99", op: "<=", limit: 50, unit: "ms" },
+  { name: "approve → welcome p99", path: "approve.latency.approveToWelcome.p99", op: "<=", limit: 50, unit: "ms" },
+  { name: "idle gateway RSS", path: "memory.idleRss.value", op: "<=", limit: 80, unit: "MB" },
+  { name: "RSS added by the most idle authenticated sockets", path: "memory.addedByLargest.value", op: "<=", limit: 200, unit: "MB", note: "10,000 sockets in the full run",
+    invalid: (r) => {
+      const m = get(r, "memory.addedByLargest");
+      return m && m.sockets < m.requested ? `only ${m.sockets} of ${m.requested} sockets opened (open-file limit? see meta.openFilesLimit)` : null;
+    } },
+  { name: "dashboard initial JS + CSS, gzip", path: "dashboard.initialJsCssGzip.value", op: "<=", limit: 100, unit: "kB" },
+  { name: "navigation → pairing code on screen, median", path: "dashboard.navToCode.median", op: "<=", limit: 500, unit: "ms" },
+  { name: "cold pairgate start → listening, median", path: "startup.spawnToListening.median", op: "<=", limit: 1000, unit: "ms" },
+];
+
+export function checkTargets(results) {
+  return TARGETS.map((t) => {
+    const measured = get(results, t.path);
+    const base = { target: t.name, design: `${t.op} ${t.limit} ${t.unit}`, figure: t.path, ...(t.note ? { note: t.note } : {}) };
+    if (typeof measured !== "number") return { ...base, measured: null, met: false, status: "not measured" };
+    const invalid = t.invalid?.(results);
+    if (invalid) return { ...base, measured, met: false, status: "not measured", why: invalid };
+    const met = t.op === ">=" ? measured >= t.limit : measured <= t.limit;
+    // How far from the line, as a share of it: positive is headroom, negative is the shortfall.
+    const headroom = t.op === ">=" ? (measured - t.limit) / t.limit : (t.limit - measured) / t.limit;
+    return { ...base, measured, met, status: met ? "met" : "missed", headroomPct: Math.round(headroom * 1000) / 10 };
+  });
+}
+
+/** Every figure the bench promises (docs/performance.md); the smoke run fails when one is missing. */
+const FIGURES = [
+  "baseline.bareWs.sequential.cycle.median",
+  "baseline.bareWs.concurrent.rate.value",
+  "handshake.sequential.handshake.median",
+  "handshake.sequential.handshake.p90",
+  "handshake.sequential.handshake.p99",
+  "handshake.sequential.cycle.median",
+  "handshake.concurrent.rate.value",
+  "handshake.concurrent.latency.median",
+  "handshake.concurrent.latency.p99",
+  "handshake.scale.ratioLargestToOne",
+  "approve.latency.approveToWelcome.median",
+  "approve.latency.approveToWelcome.p99",
+  "revoke.latency.bySocketsPerDevice.1.revokeToAllClosed.median",
+  "revoke.latency.bySocketsPerDevice.5.revokeToAllClosed.p99",
+  "memory.idleRss.value",
+  "memory.addedByLargest.value",
+  "memory.addedByLargest.bytesPerSocket",
+  "startup.spawnToListening.median",
+  "dashboard.initialJsCssGzip.value",
+  "dashboard.navToCode.median",
+];
+
+export function missingFigures(results) {
+  const missing = FIGURES.filter((p) => typeof get(results, p) !== "number");
+  const scale = get(results, "handshake.scale.byDevices") ?? {};
+  for (const [n, f] of Object.entries(scale)) if (typeof f?.rate?.value !== "number") missing.push(`handshake.scale.byDevices.${n}.rate.value`);
+  return missing;
+}
