@@ -37,7 +37,7 @@ export async function runDashboard({ cfg, built, log }) {
   const total = assets.reduce((a, f) => a + f.gzipBytes, 0);
   const out = {
     what: "gzip -9 of what index.html loads up front; then headless Chromium navigation → the pairing code rendered",
-    build: built.web.ok ? "built in this run" : `this run's build failed, measuring the previous dist/web: ${built.web.error.split("\n").at(-1)}`,
+    build: built.web.ok ? "built in this run" : `measuring the existing dist/web: ${built.web.error.split("\n").at(-1)}`,
     initialJsCssGzip: figure(total / KB, "kB", assets.length, { bytes: total, files: assets }),
   };
   log(`dashboard: initial JS+CSS ${(total / KB).toFixed(1)} kB gzip`);
