@@ -1,7 +1,7 @@
 // Parent side of the load generator: forks lib/load-client.js as its own process and sends it commands.
 import { fork } from "node:child_process";
 import { join } from "node:path";
-import { FD_NEEDED, fdWrapper } from "./processes.js";
+import { FD_NEEDED, fdWrapper, track } from "./processes.js";
 
 export async function startLoad({ kitFile, keyFile, keyCount }) {
   const wrap = fdWrapper(FD_NEEDED);
@@ -10,6 +10,7 @@ export async function startLoad({ kitFile, keyFile, keyCount }) {
     env: { ...process.env, PAIRGATE_BENCH_KIT: kitFile },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
+  track(child);
   let nextId = 1;
   const pending = new Map();
   child.on("message", (msg) => {

@@ -24,8 +24,12 @@ export const BENCH_LIMIT_FLAGS = [
   "--rpc-burst", "100000",
 ];
 
+export { track };
+
 export function tempDir(prefix = "pg-bench-") {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.add(dir);
+  return dir;
 }
 
 /** This process's open-file limits (soft, hard); "unlimited" reads as Infinity. */
@@ -64,6 +68,21 @@ export function cpuMs(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
+
+// Children still running when the bench exits (an error, Ctrl-C, a CI timeout) are stopped with it, and its temp
+// dirs removed.
+const live = new Set();
+const dirs = new Set();
+function track(child) {
+  live.add(child);
+  child.once("exit", () => live.delete(child));
+  return child;
+}
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => process.exit(130));
 
 function waitForLine(child, pattern, timeoutMs, what) {
   return new Promise((resolveLine, reject) => {
@@ -117,10 +136,12 @@ export async function startGateway({ stateDir = tempDir(), args = [], nodeArgs =
   const t0 = performance.now();
   const argv = [...nodeArgs, bin, "start", "--port", "0", "--host", "127.0.0.1", "--state-dir", stateDir, ...BENCH_LIMIT_FLAGS, ...args];
   const wrap = fdWrapper(FD_NEEDED);
-  const child = spawn(wrap ? wrap[0] : process.execPath, wrap ? [...wrap[1], process.execPath, ...argv] : argv, {
-    env: { ...process.env, PAIRGATE_NO_QR: "1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = track(
+    spawn(wrap ? wrap[0] : process.execPath, wrap ? [...wrap[1], process.execPath, ...argv] : argv, {
+      env: { ...process.env, PAIRGATE_NO_QR: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
   const m = await waitForLine(child, /listening on http:\/\/[^\s]+:(\d+)\s+\(ready in (\d+) ms\)/, 20_000, "pairgate start");
   const startMs = performance.now() - t0;
   // Keep draining output so a chatty gateway never blocks on a full pipe.
@@ -147,7 +168,7 @@ export async function startGateway({ stateDir = tempDir(), args = [], nodeArgs =
 
 /** The baseline: a bare `ws` server that sends one message, receives one and closes (DESIGN §9). */
 export async function startBareWs({ nodeArgs = [] } = {}) {
-  const child = spawn(process.execPath, [...nodeArgs, BARE_WS], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = track(spawn(process.execPath, [...nodeArgs, BARE_WS], { stdio: ["ignore", "pipe", "pipe"] }));
   const m = await waitForLine(child, /bare-ws listening on (\d+)/, 10_000, "bare-ws server");
   child.stdout.resume();
   child.stderr.resume();
