@@ -19,7 +19,7 @@ const builtAt = built.every(existsSync) ? Math.min(...built.map((f) => statSync(
 const sourcesAt = Math.max(...["web", "server", "shared"].map((d) => newestMtime(join(root, d))));
 if (sourcesAt > builtAt) {
   console.log("pairgate: building the gateway and dashboard…");
-  const r = spawnSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
+  const r = spawnSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 const { main } = await import(join(root, "dist/server/main.js"));

@@ -5,6 +5,12 @@ import { resolve } from "node:path";
 
 export default function setup(): void {
   if (process.env.PAIRGATE_SKIP_BUILD) return;
-  const r = spawnSync("npm", ["run", "--silent", "build"], { cwd: resolve(import.meta.dirname, ".."), stdio: "inherit" });
+  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build (about 1.8x the size):
+  // the tests must exercise the production dashboard that `npm start` serves.
+  const r = spawnSync("npm", ["run", "--silent", "build"], {
+    cwd: resolve(import.meta.dirname, ".."),
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   if (r.status !== 0) throw new Error("npm run build failed; see the output above");
 }

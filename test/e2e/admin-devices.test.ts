@@ -1,21 +1,11 @@
 // An admin browser manages another browser from the Devices page, and each step shows live in both:
 // approve by code (as viewer), rename, revoke (4410 within a second), and "pair again" with a new key.
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cliJson, readPairingCode, readProbe, textOf, waitForState } from "../helpers/browser.js";
-import { launchBrowser } from "../helpers/chromium.js";
-import { Cleanup, expectNoSecretsInOutput, LIVE, logTiming, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT, startCliGateway } from "./support.js";
+import { expectNoSecretsInOutput, LIVE, logTiming, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT, startCliGateway, useBrowserSuite } from "./support.js";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.runAll());
+const suite = useBrowserSuite();
+const cleanup = suite.cleanup;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -23,10 +13,10 @@ describe("managing devices from an admin browser", () => {
   it("approves a new browser's code as a viewer, renames it and revokes it, and the new browser follows every step live", async () => {
     const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
     const base = `http://127.0.0.1:${gateway.port}/`;
-    const admin = await pairAdminWithFirstStartInvite(browser, gateway, cleanup);
+    const admin = await pairAdminWithFirstStartInvite(suite.browser(), gateway, cleanup);
     await openDevicesPage(admin.page);
 
-    const phone = await (await newProbedContext(browser, cleanup, "phone", { userAgent: PHONE_USER_AGENT, viewport: { width: 390, height: 844 } })).newPage();
+    const phone = await (await newProbedContext(suite.browser(), cleanup, "phone", { userAgent: PHONE_USER_AGENT, viewport: { width: 390, height: 844 } })).newPage();
     await phone.goto(base);
     const code = await readPairingCode(phone);
     const fingerprint = (await textOf(phone, "fingerprint")).trim();

@@ -1,28 +1,18 @@
 // Invite links in real Chromium: an admin makes a viewer invite on the Devices page; the first browser that opens
 // it is paired with no approval and the token leaves the address bar; a second browser with the same link is told
 // the invite is spent and gets a code instead. Nothing secret reaches the gateway's log.
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeQrImage, readPairingCode, readProbe, textOf, waitForState } from "../helpers/browser.js";
-import { launchBrowser } from "../helpers/chromium.js";
-import { Cleanup, CODE_SHAPE, expectNoSecretsInOutput, LIVE, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT, startCliGateway } from "./support.js";
+import { CODE_SHAPE, expectNoSecretsInOutput, LIVE, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT, startCliGateway, useBrowserSuite } from "./support.js";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.runAll());
+const suite = useBrowserSuite();
+const cleanup = suite.cleanup;
 
 describe("invite links", () => {
   it("pair the first browser that opens a viewer invite with no approval, strip the token from the address bar, and send a second browser to code pairing", async () => {
     const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
     const origin = `http://127.0.0.1:${gateway.port}`;
-    const admin = await pairAdminWithFirstStartInvite(browser, gateway, cleanup);
+    const admin = await pairAdminWithFirstStartInvite(suite.browser(), gateway, cleanup);
     await openDevicesPage(admin.page);
 
     await admin.page.getByTestId("invite-role").selectOption("viewer");
@@ -36,7 +26,7 @@ describe("invite links", () => {
     await expect.poll(() => inviteRow.getAttribute("data-status"), LIVE).toBe("active");
 
     // The first browser to open the link is paired as a viewer, never shows a code, and keeps no token in the URL.
-    const guest = await (await newProbedContext(browser, cleanup, "guest", { userAgent: PHONE_USER_AGENT })).newPage();
+    const guest = await (await newProbedContext(suite.browser(), cleanup, "guest", { userAgent: PHONE_USER_AGENT })).newPage();
     await guest.goto(link);
     await waitForState(guest, "paired", LIVE.timeout);
     expect(guest.url()).toBe(`${origin}/`);
@@ -54,7 +44,7 @@ describe("invite links", () => {
     await expect.poll(() => inviteRow.getAttribute("data-status"), LIVE).toBe("used");
 
     // A second browser with the same link: invite_invalid (4413), then its own code, with the reason on screen.
-    const second = await (await newProbedContext(browser, cleanup, "second")).newPage();
+    const second = await (await newProbedContext(suite.browser(), cleanup, "second")).newPage();
     await second.goto(link);
     const code = await readPairingCode(second);
     expect(code).toMatch(CODE_SHAPE);

@@ -2,32 +2,22 @@
 // request and code, and the README's screenshot of it is taken here.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cliJson, decodeQrImage, readPairingCode, readProbe, textOf, waitForState } from "../helpers/browser.js";
-import { launchBrowser } from "../helpers/chromium.js";
 import { REPO_ROOT } from "../helpers/gateway-harness.js";
-import { Cleanup, newProbedContext, startCliGateway } from "./support.js";
+import { newProbedContext, startCliGateway, useBrowserSuite } from "./support.js";
 
 /** Where the README's image lives. Rewritten only with PAIRGATE_UPDATE_SCREENSHOTS=1, so `npm test` leaves git clean. */
 const README_SCREENSHOT = join(REPO_ROOT, "docs/images/pairing-screen.png");
 const SCRATCH_SCREENSHOT = join(REPO_ROOT, "test-results/pairing-screen.png");
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.runAll());
+const suite = useBrowserSuite();
+const cleanup = suite.cleanup;
 
 describe("the pairing screen", () => {
   it("shows a QR code that decodes to the approve link for the code on screen", async () => {
     const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
-    const page = await (await newProbedContext(browser, cleanup, "pairing")).newPage();
+    const page = await (await newProbedContext(suite.browser(), cleanup, "pairing")).newPage();
     const origin = `http://127.0.0.1:${gateway.port}`;
     await page.goto(`${origin}/`);
     const code = await readPairingCode(page);
@@ -39,7 +29,7 @@ describe("the pairing screen", () => {
 
   it("keeps the same request id and code across ten reconnects while pending", async () => {
     const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
-    const page = await (await newProbedContext(browser, cleanup, "pairing")).newPage();
+    const page = await (await newProbedContext(suite.browser(), cleanup, "pairing")).newPage();
     await page.goto(`http://127.0.0.1:${gateway.port}/`);
     const firstCode = await readPairingCode(page);
     const seen: Array<{ code: string; requestId: string | undefined }> = [];
@@ -59,7 +49,7 @@ describe("the pairing screen", () => {
 
   it("takes the README screenshot of the pairing screen", async () => {
     const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
-    const page = await (await newProbedContext(browser, cleanup, "pairing")).newPage();
+    const page = await (await newProbedContext(suite.browser(), cleanup, "pairing")).newPage();
     await page.goto(`http://127.0.0.1:${gateway.port}/`);
     await readPairingCode(page);
     await waitForState(page, "pending");

@@ -1,27 +1,18 @@
 // When a proxy changes the Host, the gateway refuses the page's WebSocket (CSWSH check, DESIGN §5). A browser
 // can't read why an upgrade got a 403, so the unreachable screen asks GET /whoami and says which flag to add.
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readPairingCode, startForwardingProxy, waitForState } from "../helpers/browser.js";
-import { launchBrowser } from "../helpers/chromium.js";
-import { CODE_SHAPE, Cleanup, newProbedContext, startCliGateway } from "./support.js";
+import { CODE_SHAPE, newProbedContext, startCliGateway, useBrowserSuite } from "./support.js";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-const cleanup = new Cleanup();
-afterEach(() => cleanup.runAll());
+const suite = useBrowserSuite();
+const cleanup = suite.cleanup;
 
 describe("a refused origin explained in the browser", () => {
   it("shows the --allowed-origin to add, and pairs once the gateway allows that origin", async () => {
     const refusing = await startCliGateway(cleanup, ["--trusted-proxy", "127.0.0.1/32"]);
     const proxy = await startForwardingProxy(refusing.port, "172.18.0.1", { rewriteHost: true });
     cleanup.add("proxy", () => proxy.close());
-    const page = await (await newProbedContext(browser, cleanup, "refused")).newPage();
+    const page = await (await newProbedContext(suite.browser(), cleanup, "refused")).newPage();
     await page.goto(`${proxy.url}/`);
     await waitForState(page, "unreachable");
     const diagnosis = page.locator("[data-testid=whoami-diagnosis]");

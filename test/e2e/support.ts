@@ -2,8 +2,9 @@
 // that `pairgate start` prints; and the log-hygiene check (DESIGN §10).
 import { rmSync } from "node:fs";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { findCodeLike, installProbe, textOf, waitForState } from "../helpers/browser.js";
+import { launchBrowser } from "../helpers/chromium.js";
 import { spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
 
 /** A pairing code as the page shows it: RFC 8628 §6.1 consonants, grouped XXXX-XXXX (DESIGN §4). */
@@ -34,6 +35,29 @@ export class Cleanup {
 }
 
 /** A fresh state dir, removed after the test. */
+/**
+ * One headless Chromium for the whole file and a cleanup stack emptied after each test. Call at module level;
+ * `browser()` is valid inside tests.
+ */
+export function useBrowserSuite(): { browser: () => Browser; cleanup: Cleanup } {
+  let browser: Browser | undefined;
+  const cleanup = new Cleanup();
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(() => cleanup.runAll());
+  return {
+    cleanup,
+    browser: () => {
+      if (!browser) throw new Error("the browser is not launched yet: call browser() inside a test");
+      return browser;
+    },
+  };
+}
+
 export function newStateDir(cleanup: Cleanup): string {
   const dir = tempStateDir("pg-e2e-");
   cleanup.add("state dir", async () => rmSync(dir, { recursive: true, force: true }));

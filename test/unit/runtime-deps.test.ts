@@ -1,6 +1,6 @@
-// The Docker image prunes devDependencies, so every package the built gateway imports at run time must be a
-// runtime dependency. Reads the bundle that `npm run build` (the test global setup) produced.
-import { readFileSync } from "node:fs";
+// What `npm run build` (the test global setup) produced is what users run: the gateway bundle imports only runtime
+// dependencies (the Docker image prunes devDependencies), and the dashboard is React's production build.
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../helpers/gateway-harness.js";
@@ -15,5 +15,14 @@ describe("the gateway bundle", () => {
       .map((s) => (s.startsWith("@") ? s.split("/").slice(0, 2).join("/") : s.split("/")[0]!));
     expect(packages.length).toBeGreaterThan(0);
     expect(packages.filter((p) => !(p in pkg.dependencies))).toEqual([]);
+  });
+});
+
+describe("the dashboard build", () => {
+  it("is React's production build, not the development one", () => {
+    const assets = join(REPO_ROOT, "dist/web/assets");
+    const entries = readdirSync(assets).filter((f) => /^index-.*\.js$/.test(f));
+    expect(entries.length).toBeGreaterThan(0);
+    for (const file of entries) expect(readFileSync(join(assets, file), "utf8")).not.toContain("react.dev/link/react-devtools");
   });
 });
