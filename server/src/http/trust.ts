@@ -1,6 +1,6 @@
 // The HTTP trust checks of DESIGN §5. None of them ever grants trust; they only refuse.
 // Host check: DNS rebinding. Origin check: cross-site WebSocket hijacking (CSWSH).
-import { isIPv4, isIPv6, normalizeAddress } from "../../../shared/index.js";
+import { classifyAddress, isIPv4, isIPv6, normalizeAddress, type NetworkClass } from "../../../shared/index.js";
 import { cidrContains, type Cidr } from "../net/cidr.js";
 
 export interface TrustConfig {
@@ -55,4 +55,34 @@ export function clientAddress(peer: string, xff: string | string[] | undefined, 
     if (!isTrusted(hop)) return hop;
   }
   return hops[0] ?? peerAddress;
+}
+
+/** How the gateway sees one request's client: what doctor's upgrade log and GET /whoami both report. */
+export interface ClientFacts {
+  /** The client address the gateway uses (the peer, or the X-Forwarded-For client behind a trusted proxy). */
+  address: string;
+  networkClass: NetworkClass;
+  /** The TCP peer: the browser itself, or the proxy in front of the gateway. */
+  peer: string;
+  forwardedFor: string | null;
+  /** The peer is in --trusted-proxy, so X-Forwarded-For was read. */
+  viaTrustedProxy: boolean;
+}
+
+export function describeClient(rawPeer: string, xff: string | string[] | undefined, trustedProxies: Cidr[]): ClientFacts {
+  const peer = normalizeAddress(rawPeer);
+  const address = clientAddress(peer, xff, trustedProxies);
+  return {
+    address,
+    networkClass: classifyAddress(address),
+    peer,
+    forwardedFor: headerText(xff),
+    viaTrustedProxy: trustedProxies.some((c) => cidrContains(c, peer)),
+  };
+}
+
+/** One header value as a string: repeated headers joined the way Node joins X-Forwarded-For, bounded. */
+export function headerText(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return (Array.isArray(value) ? value.join(", ") : value).slice(0, 512);
 }

@@ -4,19 +4,13 @@
 // can't read why its WebSocket upgrade got a 403, but it can read this.
 // No secrets and no gateway configuration: only facts about the caller's own request and a yes/no per check.
 import type { IncomingMessage } from "node:http";
-import { classifyAddress, normalizeAddress, type NetworkClass } from "../../../shared/index.js";
+import { classifyAddress } from "../../../shared/index.js";
 import { explainRefusal, untrustedProxyLine } from "../config/diagnosis.js";
-import { cidrContains } from "../net/cidr.js";
-import { checkHost, checkOrigin, clientAddress, type TrustConfig } from "./trust.js";
+import { checkHost, checkOrigin, describeClient, type ClientFacts, type TrustConfig } from "./trust.js";
 
 export const WHOAMI_PATH = "/whoami";
 
-export interface WhoamiFacts {
-  address: string;
-  networkClass: NetworkClass;
-  peer: string;
-  forwardedFor: string | null;
-  viaTrustedProxy: boolean;
+export interface WhoamiFacts extends ClientFacts {
   host: string | null;
   hostAllowed: boolean;
   /** The page's origin: the `origin` query parameter (the dashboard passes location.origin), else the Origin header. */
@@ -29,11 +23,8 @@ export interface WhoamiFacts {
 const ORIGIN_SHAPE = /^https?:\/\/[^/\s?#]{1,255}$/i;
 
 export function describeRequest(req: IncomingMessage, trust: TrustConfig): WhoamiFacts {
-  const peer = normalizeAddress(req.socket.remoteAddress ?? "");
-  const xffRaw = req.headers["x-forwarded-for"];
-  const forwardedFor = xffRaw === undefined ? null : (Array.isArray(xffRaw) ? xffRaw.join(", ") : xffRaw).slice(0, 512);
-  const address = clientAddress(peer, xffRaw, trust.trustedProxies);
-  const viaTrustedProxy = trust.trustedProxies.some((c) => cidrContains(c, peer));
+  const client = describeClient(req.socket.remoteAddress ?? "", req.headers["x-forwarded-for"], trust.trustedProxies);
+  const { address, networkClass, peer, forwardedFor, viaTrustedProxy } = client;
   const host = req.headers.host ?? null;
   const hostRefusal = checkHost(host ?? undefined, trust.allowedHosts);
   const fromQuery = new URL(req.url ?? "/", "http://x").searchParams.get("origin");
@@ -47,14 +38,10 @@ export function describeRequest(req: IncomingMessage, trust: TrustConfig): Whoam
   if (forwardedFor && !viaTrustedProxy) diagnosis.push(untrustedProxyLine(peer, forwardedFor));
   if (origin?.toLowerCase().startsWith("http://") && classifyAddress(hostnameForClass(origin)) !== "loopback" && !/^http:\/\/(localhost|[^/]*\.localhost)(:\d+)?$/i.test(origin))
     diagnosis.push(`This page is plain http on ${origin}: there is no WebCrypto here, so this browser keeps a software key in IndexedDB.`);
-  if (!hostRefusal && !originRefusal) diagnosis.unshift(`This browser can open /ws. The gateway shows it as ${address} (${classifyAddress(address)}); that address is shown, never trusted.`);
+  if (!hostRefusal && !originRefusal) diagnosis.unshift(`This browser can open /ws. The gateway shows it as ${address} (${networkClass}); that address is shown, never trusted.`);
 
   return {
-    address,
-    networkClass: classifyAddress(address),
-    peer,
-    forwardedFor,
-    viaTrustedProxy,
+    ...client,
     host,
     hostAllowed: hostRefusal === null,
     origin,

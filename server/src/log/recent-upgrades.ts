@@ -2,20 +2,11 @@
 // settled on), accepted or not. Kept in memory for `pairgate doctor`, so "why does everyone look like 172.17.0.1?"
 // has an answer. Bounded; nothing here is a secret (no query strings, no frames).
 import type { IncomingMessage } from "node:http";
-import { classifyAddress, normalizeAddress, type NetworkClass } from "../../../shared/index.js";
-import { clientAddress } from "../http/trust.js";
-import { cidrContains, type Cidr } from "../net/cidr.js";
+import { describeClient, headerText, type ClientFacts } from "../http/trust.js";
+import type { Cidr } from "../net/cidr.js";
 
-export interface UpgradeSeen {
+export interface UpgradeSeen extends ClientFacts {
   atMs: number;
-  /** The client address the gateway uses (the peer, or the X-Forwarded-For client behind a trusted proxy). */
-  address: string;
-  networkClass: NetworkClass;
-  /** The TCP peer: the browser itself, or the proxy in front of the gateway. */
-  peer: string;
-  forwardedFor: string | null;
-  /** The peer is in --trusted-proxy, so X-Forwarded-For was read. */
-  viaTrustedProxy: boolean;
   host: string | null;
   origin: string | null;
 }
@@ -51,24 +42,7 @@ export class RecentUpgrades {
 }
 
 function describeUpgrade(u: RawUpgrade): UpgradeSeen {
-  const peer = normalizeAddress(u.peer);
-  const address = clientAddress(peer, u.forwardedFor, u.trustedProxies);
-  return {
-    atMs: u.atMs,
-    address,
-    networkClass: classifyAddress(address),
-    peer,
-    forwardedFor: headerText(u.forwardedFor),
-    viaTrustedProxy: u.trustedProxies.some((c) => cidrContains(c, peer)),
-    host: headerText(u.host),
-    origin: headerText(u.origin),
-  };
-}
-
-/** One header value as a string: repeated headers joined the way Node joins X-Forwarded-For. */
-export function headerText(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return (Array.isArray(value) ? value.join(", ") : value).slice(0, 512);
+  return { atMs: u.atMs, ...describeClient(u.peer, u.forwardedFor, u.trustedProxies), host: headerText(u.host), origin: headerText(u.origin) };
 }
 
 /** Records one upgrade request as it arrives, before any check runs, so refused ones are seen too. */
