@@ -19,7 +19,7 @@ import { realTimers, type Timers } from "./gateway/socket.js";
 import { attachWsServer } from "./gateway/ws-server.js";
 import { createHttpServer } from "./http/http-server.js";
 import { loadStaticFiles } from "./http/static-files.js";
-import { clientAddress } from "./http/trust.js";
+import { clientAddress, isTrustedProxy } from "./http/trust.js";
 import { describeRequest } from "./http/whoami.js";
 import { createLogger, type Logger } from "./log/logger.js";
 import { RecentUpgrades, recordUpgradeRequest } from "./log/recent-upgrades.js";
@@ -89,7 +89,12 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
   });
 
   const webRoot = opts.webRoot ?? resolve(dirname(fileURLToPath(import.meta.url)), "../web");
-  const http = createHttpServer({
+  const { server: http, connections } = createHttpServer({
+    connections: {
+      perAddress: config.limits.connectionsPerAddress,
+      total: config.limits.connectionsTotal,
+      isSharedPeer: (peer) => isTrustedProxy(peer, config.trustedProxies),
+    },
     files: loadStaticFiles(webRoot),
     allowedHosts: config.allowedHosts,
     health: () => ({ ok: true, name: config.name, version: GATEWAY_VERSION, protocol: PROTOCOL_VERSION, uptimeMs: now() - startedAtMs }),
@@ -128,9 +133,10 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
         approveCommand: (code) => `${config.cliHint} devices approve ${code}`,
         dispatch,
         onPending: (c, request) => {
-          // A waiting socket is still unauthenticated: it keeps its unauth slot until it is paired or closed, so
-          // reconnecting with one pending key can't open sockets past the per-address and total caps (DESIGN §5).
-          hooks.recordSuccess();
+          // A waiting socket leaves the unauthenticated pool for the hub's waiting pool (at most two per request,
+          // and requests are capped), so waiting tabs can't crowd out a paired device that is about to prove its
+          // key. No backoff reset here: only a welcome proves anything (a pending key says hello at will).
+          hooks.releaseUnauth();
           hub.addPending(c, request.id);
         },
         onAuthenticated: (c, device) => {
@@ -189,6 +195,10 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     },
     get sockets() {
       return { open: ws.sockets, unauthenticated: ws.unauthenticated };
+    },
+    /** Raw HTTP connections not yet answered or upgraded, and how many the caps turned away. */
+    get connections() {
+      return { open: connections.open, refused: connections.refused };
     },
     async listen(): Promise<number> {
       await new Promise<void>((resolveListen, reject) => {

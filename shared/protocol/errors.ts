@@ -10,6 +10,7 @@ export const ERRORS = {
   pairing_rejected: { close: 4411, message: "The pairing request was rejected.", action: "Request again, and ask the admin to approve the new code." },
   pairing_expired: { close: 4412, message: "The pairing code expired before it was approved.", action: "Request again to get a new code." },
   invite_invalid: { close: 4413, message: "This invite link is unknown, already used or expired.", action: "Pair with a code instead, or ask for a new invite." },
+  superseded: { close: 4414, message: "This browser is waiting for approval in newer tabs.", action: "Use the newest tab, or reload this one to wait here." },
   rate_limited: { close: 4429, message: "Too many attempts from this address.", action: "Wait a moment, then try again." },
   pending_limit: { close: 4429, message: "Too many browsers are waiting for approval.", action: "Wait, or ask an admin to approve or reject the waiting requests." },
   forbidden: { close: null, message: "This needs the admin role.", action: "Ask an admin." },

@@ -116,7 +116,7 @@ describe("challenge", () => {
     const g = createGateway();
     const a = g.open();
     const b = g.open();
-    expect(a.challenge).toMatchObject({ type: "challenge", protocol: 1, gatewayId: g.gatewayId, expiresAtMs: T0 + 30 * SECOND });
+    expect(a.challenge).toMatchObject({ type: "challenge", protocol: 2, gatewayId: g.gatewayId, expiresAtMs: T0 + 30 * SECOND });
     expect(decodeB64u(a.challenge.nonce)).toHaveLength(32);
     expect(b.challenge.nonce).not.toBe(a.challenge.nonce);
     expect(a.socket.frames).toHaveLength(1);
@@ -546,7 +546,7 @@ const HANDSHAKE_MS = 10 * SECOND;
 function makeHelloShape(): HelloFrame {
   return {
     type: "hello",
-    protocol: 1,
+    protocol: 2,
     publicKey: encodeB64u(new Uint8Array(32)),
     signedAtMs: T0,
     signature: encodeB64u(new Uint8Array(64)),

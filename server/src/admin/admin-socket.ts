@@ -18,15 +18,30 @@ export interface AdminSocket {
 }
 
 const MAX_LINE_BYTES = 64 * 1024;
+/** Only this process's user can connect, but a stuck script must not exhaust the gateway's file descriptors. */
+export const ADMIN_MAX_CLIENTS = 16;
+/** A CLI command is one request and its answer; a connection silent this long is dropped. */
+export const ADMIN_IDLE_MS = 30_000;
 
 /** Methods only the local CLI has, on top of the shared RPC map. */
 const LOCAL_METHODS = { "gateway.doctor": true } as const;
 
-export async function startAdminSocket(path: string, deps: AdminSocketDeps): Promise<AdminSocket> {
+export async function startAdminSocket(
+  path: string,
+  deps: AdminSocketDeps,
+  opts: { maxClients?: number; idleMs?: number } = {},
+): Promise<AdminSocket> {
   await removeStaleSocket(path);
   const clients = new Set<Socket>();
+  const maxClients = opts.maxClients ?? ADMIN_MAX_CLIENTS;
   const server = createServer((socket) => {
+    if (clients.size >= maxClients) {
+      socket.on("error", () => socket.destroy());
+      reply(socket, null, { ok: false, error: { code: "rate_limited", message: `more than ${maxClients} CLI connections are open; try again` } });
+      return void socket.end();
+    }
     clients.add(socket);
+    socket.setTimeout(opts.idleMs ?? ADMIN_IDLE_MS, () => socket.destroy());
     socket.once("close", () => clients.delete(socket));
     serve(socket, deps);
   });
@@ -70,18 +85,29 @@ function serve(socket: Socket, deps: AdminSocketDeps): void {
     while ((nl = buffer.indexOf("\n")) !== -1) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
-      if (line.trim()) void handleLine(socket, line, deps);
+      if (line.trim()) {
+        handleLine(socket, line, deps).catch((err: unknown) => {
+          // handleLine answers every refusal itself; this is the last guard against a bug taking the gateway down.
+          deps.log.error("admin request failed", { error: err instanceof Error ? err.message : String(err) });
+          reply(socket, null, { ok: false, error: { code: "internal", message: ERRORS.internal.message } });
+        });
+      }
     }
   });
 }
 
 async function handleLine(socket: Socket, line: string, deps: AdminSocketDeps): Promise<void> {
-  let req: { id?: unknown; method?: unknown; params?: unknown };
+  let parsed: unknown;
   try {
-    req = JSON.parse(line);
+    parsed = JSON.parse(line);
   } catch {
     return reply(socket, null, { ok: false, error: { code: "bad_frame", message: "not JSON" } });
   }
+  // `null`, `[]`, `1` or `"x"` are JSON too, and reading `.id` off null used to reject unhandled (issue 11 C).
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return reply(socket, null, { ok: false, error: { code: "bad_frame", message: "a request is a JSON object {id, method, params}" } });
+  }
+  const req = parsed as { id?: unknown; method?: unknown; params?: unknown };
   const id = typeof req.id === "string" || typeof req.id === "number" ? req.id : null;
   if (typeof req.method !== "string") return reply(socket, id, { ok: false, error: { code: "bad_frame", message: "method missing" } });
   try {

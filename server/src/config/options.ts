@@ -55,6 +55,8 @@ export const START_OPTIONS: readonly OptionSpec[] = [
   { key: "publicUrl", flag: "public-url", kind: "string", help: "base URL for links the CLI prints, http(s)://host[:port]", default: () => "", defaultText: "http://<host>:<port>" },
   { key: "cliHint", flag: "cli-hint", kind: "string", help: "how the pairing screen tells people to run the CLI, e.g. \"docker compose exec pairgate pairgate\"", default: () => "npx pairgate" },
   { key: "logLevel", flag: "log-level", kind: "level", help: `JSON log lines on stderr from this level up: ${LOG_LEVELS.join(", ")}`, default: () => "info" },
+  limit("connectionsPerAddress", "max-connections-per-address", "open HTTP connections (before any WebSocket upgrade) per TCP peer; a --trusted-proxy peer has only the total"),
+  limit("connectionsTotal", "max-connections-total", "open HTTP connections (before any WebSocket upgrade) in total; keep it well under `ulimit -n`"),
   limit("unauthPerAddress", "max-unauth-per-address", "unauthenticated sockets per client address"),
   limit("unauthTotal", "max-unauth-total", "unauthenticated sockets in total"),
   limit("pendingPerAddress", "max-pending-per-address", "pending pairing requests per client address"),

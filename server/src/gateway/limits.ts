@@ -1,6 +1,8 @@
 // Abuse limits (DESIGN §5), all in memory and bounded in size. Each answers with the ms to wait, never a ban.
 
 export interface LimitsConfig {
+  connectionsPerAddress: number;
+  connectionsTotal: number;
   unauthPerAddress: number;
   unauthTotal: number;
   requestsPerSecond: number;
@@ -13,6 +15,8 @@ export interface LimitsConfig {
 }
 
 export const DEFAULT_LIMITS: LimitsConfig = {
+  connectionsPerAddress: 64,
+  connectionsTotal: 512,
   unauthPerAddress: 32,
   unauthTotal: 1024,
   requestsPerSecond: 20,
@@ -26,25 +30,26 @@ export const DEFAULT_LIMITS: LimitsConfig = {
 
 const MAX_TRACKED_ADDRESSES = 10_000;
 
-/** Counts open unauthenticated sockets per address and in total. */
-export class UnauthCounter {
-  private readonly perAddress = new Map<string, number>();
+/** Counts open slots (connections, unauthenticated sockets) per address key and in total. */
+export class SlotCounter {
+  private readonly perKey = new Map<string, number>();
   private total = 0;
 
-  constructor(private readonly limits: Pick<LimitsConfig, "unauthPerAddress" | "unauthTotal">) {}
+  constructor(private readonly maxPerKey: number, private readonly maxTotal: number) {}
 
-  tryAcquire(address: string): boolean {
-    const n = this.perAddress.get(address) ?? 0;
-    if (n >= this.limits.unauthPerAddress || this.total >= this.limits.unauthTotal) return false;
-    this.perAddress.set(address, n + 1);
+  /** `anyPerKey`: only the total applies (a trusted proxy's own address carries many clients). */
+  tryAcquire(key: string, anyPerKey = false): boolean {
+    const n = this.perKey.get(key) ?? 0;
+    if ((!anyPerKey && n >= this.maxPerKey) || this.total >= this.maxTotal) return false;
+    this.perKey.set(key, n + 1);
     this.total++;
     return true;
   }
 
-  release(address: string): void {
-    const n = this.perAddress.get(address) ?? 0;
-    if (n <= 1) this.perAddress.delete(address);
-    else this.perAddress.set(address, n - 1);
+  release(key: string): void {
+    const n = this.perKey.get(key) ?? 0;
+    if (n <= 1) this.perKey.delete(key);
+    else this.perKey.set(key, n - 1);
     if (n > 0) this.total--;
   }
 

@@ -7,6 +7,9 @@ import type { Connection } from "./connection.js";
 import type { Timers } from "./socket.js";
 import { toDeviceView, toInviteView, toPendingView } from "./views.js";
 
+/** Waiting sockets per pending request; a newer one closes the oldest (`superseded`). Two covers a reload race. */
+export const MAX_WAITING_PER_REQUEST = 2;
+
 /** Presence changes (connects/disconnects) refresh admin lists at most this often; real changes go at once. */
 const PRESENCE_BROADCAST_MS = 1000;
 
@@ -28,7 +31,22 @@ export class SessionHub {
   // ---- connection lifecycle ----
 
   addPending(conn: Connection, requestId: string): void {
+    const waiting = this.byRequest.get(requestId);
+    while (waiting && waiting.size >= MAX_WAITING_PER_REQUEST) {
+      const oldest = waiting.values().next().value!; // a Set keeps insertion order
+      waiting.delete(oldest);
+      oldest.reject("superseded");
+    }
+    const wasOnline = this.isRequestOnline(requestId);
     addTo(this.byRequest, requestId, conn);
+    if (!wasOnline) this.scheduleListBroadcast(0); // "tab closed" → waiting, live on admins' Devices pages
+  }
+
+  /** Sockets waiting on pending requests: their own pool, outside the unauthenticated one. */
+  get waitingSockets(): number {
+    let n = 0;
+    for (const set of this.byRequest.values()) n += set.size;
+    return n;
   }
 
   addAuthenticated(conn: Connection, device: DeviceRecord): number {
@@ -41,7 +59,10 @@ export class SessionHub {
   }
 
   remove(conn: Connection): void {
-    if (conn.request) removeFrom(this.byRequest, conn.request.id, conn);
+    if (conn.request && this.byRequest.get(conn.request.id)?.has(conn)) {
+      removeFrom(this.byRequest, conn.request.id, conn);
+      if (!this.isRequestOnline(conn.request.id)) this.scheduleListBroadcast(0); // the last tab went away
+    }
     if (conn.device) {
       removeFrom(this.byDevice, conn.device.id, conn);
       this.admins.delete(conn);

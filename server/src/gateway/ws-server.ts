@@ -4,10 +4,11 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import { classifyAddress, MAX_FRAME_BYTES, SUBPROTOCOL, WS_PATH } from "../../../shared/index.js";
-import { SECURITY_HEADERS } from "../http/headers.js";
+import { writeRawResponse } from "../http/raw-response.js";
 import { checkHost, checkOrigin, clientAddress, type TrustConfig } from "../http/trust.js";
+import { limitKey } from "../net/limit-key.js";
 import type { Connection, ConnectionInfo } from "./connection.js";
-import { FailureBackoff, UnauthCounter, type LimitsConfig } from "./limits.js";
+import { FailureBackoff, SlotCounter, type LimitsConfig } from "./limits.js";
 import type { Refusal } from "./refusals.js";
 
 export interface WsServerDeps {
@@ -19,7 +20,7 @@ export interface WsServerDeps {
 }
 
 export interface ConnectionHooks {
-  /** The socket left the unauthenticated phase (paired, pending or closed). */
+  /** The socket left the unauthenticated phase (paired, waiting in the hub's own pool, or closed). */
   releaseUnauth: () => void;
   recordFailure: () => void;
   recordSuccess: () => void;
@@ -30,7 +31,7 @@ export type WebSocketAdapter = { send(text: string): void; close(code: number, r
 const HEARTBEAT_MS = 30_000;
 
 export function attachWsServer(server: Server, deps: WsServerDeps) {
-  const unauth = new UnauthCounter(deps.limits);
+  const unauth = new SlotCounter(deps.limits.unauthPerAddress, deps.limits.unauthTotal);
   const backoff = new FailureBackoff(deps.limits);
   const sockets = new Map<WebSocket, Connection>();
   const alive = new WeakSet<WebSocket>();
@@ -47,9 +48,11 @@ export function attachWsServer(server: Server, deps: WsServerDeps) {
     socket.on("error", () => socket.destroy()); // a reset during the upgrade is the peer's problem, not ours
     const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
     const address = clientAddress(req.socket.remoteAddress ?? "", req.headers["x-forwarded-for"], deps.trust.trustedProxies);
+    const key = limitKey(address);
     const refuse = (status: number, code: string, reason: string, retryAfterMs?: number) => {
       deps.onRefused({ stage: "upgrade", code, reason, address, origin: origin ?? null, host: req.headers.host ?? null });
-      writeHttpRefusal(socket, status, reason, retryAfterMs);
+      // The reason quotes the request's Host or Origin, hence the security headers writeRawResponse sends.
+      writeRawResponse(socket, status, `pairgate: ${reason}\n`, retryAfterMs);
     };
     // Host first: an unknown Host gets 403 on every route, upgrade or not (DNS rebinding, DESIGN §5).
     const hostRefusal = checkHost(req.headers.host, deps.trust.allowedHosts);
@@ -58,18 +61,18 @@ export function attachWsServer(server: Server, deps: WsServerDeps) {
     if (closing) return refuse(503, "shutting_down", "the gateway is shutting down", 1000);
     const originRefusal = checkOrigin(origin, req.headers.host, deps.trust.allowedOrigins);
     if (originRefusal) return refuse(403, "origin_not_allowed", originRefusal);
-    const waitMs = backoff.retryAfterMs(address, deps.now());
+    const waitMs = backoff.retryAfterMs(key, deps.now());
     if (waitMs > 0) return refuse(429, "rate_limited", "too many failed handshakes from this address", waitMs);
-    if (!unauth.tryAcquire(address)) return refuse(429, "rate_limited", "too many unauthenticated connections", 1000);
+    if (!unauth.tryAcquire(key)) return refuse(429, "rate_limited", "too many unauthenticated connections", 1000);
 
     let released = false;
     const hooks: ConnectionHooks = {
       releaseUnauth: () => {
-        if (!released) unauth.release(address);
+        if (!released) unauth.release(key);
         released = true;
       },
-      recordFailure: () => backoff.recordFailure(address, deps.now()),
-      recordSuccess: () => backoff.recordSuccess(address),
+      recordFailure: () => backoff.recordFailure(key, deps.now()),
+      recordSuccess: () => backoff.recordSuccess(key),
     };
     // ws may abort the upgrade itself (bad Sec-WebSocket-Key or version, a peer that resets mid-upgrade) and then
     // never calls back; without this the slot would leak and, 32 such requests later, lock the address out for good.
@@ -159,15 +162,4 @@ function mapTransportErrors(ws: WebSocket, conn: Connection): void {
     }
     close(code, reason);
   }) as typeof ws.close;
-}
-
-function writeHttpRefusal(socket: Duplex, status: number, reason: string, retryAfterMs?: number): void {
-  const text = { 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests", 503: "Service Unavailable" }[status] ?? "Error";
-  const body = `pairgate: ${reason}\n`;
-  const retry = retryAfterMs !== undefined ? `Retry-After: ${Math.max(1, Math.ceil(retryAfterMs / 1000))}\r\n` : "";
-  // The reason quotes the request's Host or Origin, so the same headers as every page: never sniffed, never framed.
-  const security = Object.entries(SECURITY_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join("");
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retry}${security}Connection: close\r\n\r\n${body}`,
-  );
 }

@@ -1,7 +1,10 @@
 // The HTTP surface (DESIGN §5): the dashboard, /healthz, and refusal of unknown hosts on every route.
 // WebSocket upgrades are handled by gateway/ws-server.ts on the same server.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { guardConnections, type ConnectionGuardOptions } from "./connection-guard.js";
 import { SECURITY_HEADERS } from "./headers.js";
+import { writeRawResponse } from "./raw-response.js";
 import type { StaticFile } from "./static-files.js";
 import { checkHost } from "./trust.js";
 import { renderWhoamiHtml, WHOAMI_PATH, type WhoamiFacts } from "./whoami.js";
@@ -13,12 +16,13 @@ export interface HttpDeps {
   onRefused: (req: IncomingMessage, reason: string) => void;
   /** GET /whoami: what the gateway sees of this request (http/whoami.ts). */
   whoami?: (req: IncomingMessage) => WhoamiFacts;
+  connections: ConnectionGuardOptions;
 }
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>pairgate</title>
 <p>The pairgate gateway is running, but its dashboard is not built. Run <code>npm run build</code>, or start with <code>npm start</code>.</p>`;
 
-export function createHttpServer(deps: HttpDeps): Server {
+export function createHttpServer(deps: HttpDeps): { server: Server; connections: ReturnType<typeof guardConnections> } {
   const server = createServer((req, res) => {
     try {
       handle(req, res, deps);
@@ -28,10 +32,24 @@ export function createHttpServer(deps: HttpDeps): Server {
       else res.destroy();
     }
   });
+  // connection-guard.ts closes a connection with no complete request after 10 s; these are Node's own backstops.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
-  return server;
+  server.on("clientError", answerClientError);
+  return { server, connections: guardConnections(server, deps.connections) };
+}
+
+/** Requests Node's parser refuses get the same security headers as every other answer (Node's own have none). */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === "ECONNRESET") return void socket.destroy();
+  const [status, reason] =
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "request headers too large"]
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "request not completed in time"]
+        : [400, "malformed request"];
+  writeRawResponse(socket, status, `pairgate: ${reason}\n`);
 }
 
 function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void {

@@ -9,18 +9,26 @@ export interface TrustConfig {
   trustedProxies: Cidr[];
 }
 
-/** The hostname of a Host header without its port, lower-cased; IPv6 brackets removed. */
-export function hostnameOf(hostHeader: string): string {
+/**
+ * The hostname of a Host header without its port, lower-cased; IPv6 brackets removed. null when the header is not
+ * `name[:port]` or `[v6][:port]`: `[::1]evil.example` must not read as `::1` (that would pass the Host check).
+ */
+export function hostnameOf(hostHeader: string): string | null {
   const h = hostHeader.trim().toLowerCase();
-  if (h.startsWith("[")) return h.slice(1, h.indexOf("]") === -1 ? undefined : h.indexOf("]"));
+  if (h.startsWith("[")) {
+    const m = /^\[([^\]]*)\](?::\d*)?$/.exec(h);
+    return m ? m[1]! : null;
+  }
   const colon = h.lastIndexOf(":");
-  return colon === -1 ? h : h.slice(0, colon);
+  const [name, port] = colon === -1 ? [h, ""] : [h.slice(0, colon), h.slice(colon + 1)];
+  return /^\d*$/.test(port) && !name.includes(":") ? name : null;
 }
 
 /** IP literals, localhost and *.localhost always pass; any other name must be listed. Port is ignored. */
 export function checkHost(hostHeader: string | undefined, allowedHosts: string[]): string | null {
   if (!hostHeader) return "missing Host header";
   const name = hostnameOf(hostHeader);
+  if (name === null) return "Host header is not host[:port]";
   if (isIPv4(name) || isIPv6(name)) return null;
   if (name === "localhost" || name.endsWith(".localhost")) return null;
   if (allowedHosts.some((h) => h.toLowerCase() === name)) return null;
@@ -43,7 +51,7 @@ export function checkOrigin(origin: string | undefined, hostHeader: string | und
  */
 export function clientAddress(peer: string, xff: string | string[] | undefined, trustedProxies: Cidr[]): string {
   const peerAddress = normalizeAddress(peer);
-  const isTrusted = (a: string) => trustedProxies.some((c) => cidrContains(c, a));
+  const isTrusted = (a: string) => isTrustedProxy(a, trustedProxies);
   if (!xff || !isTrusted(peerAddress)) return peerAddress;
   const hops = (Array.isArray(xff) ? xff.join(",") : xff)
     .split(",")
@@ -55,6 +63,10 @@ export function clientAddress(peer: string, xff: string | string[] | undefined, 
     if (!isTrusted(hop)) return hop;
   }
   return hops[0] ?? peerAddress;
+}
+
+export function isTrustedProxy(address: string, trustedProxies: Cidr[]): boolean {
+  return trustedProxies.some((c) => cidrContains(c, address));
 }
 
 /** How the gateway sees one request's client: what doctor's upgrade log and GET /whoami both report. */
@@ -77,7 +89,7 @@ export function describeClient(rawPeer: string, xff: string | string[] | undefin
     networkClass: classifyAddress(address),
     peer,
     forwardedFor: headerText(xff),
-    viaTrustedProxy: trustedProxies.some((c) => cidrContains(c, peer)),
+    viaTrustedProxy: isTrustedProxy(peer, trustedProxies),
   };
 }
 

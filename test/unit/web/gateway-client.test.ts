@@ -61,7 +61,7 @@ describe("gateway client handshake", () => {
     const { client, handshake } = setup({ subtle });
     client.start();
     const hello = await handshake();
-    expect(hello).toMatchObject({ type: "hello", protocol: 1, keyStorage, client: { name: "Chrome on Linux" } });
+    expect(hello).toMatchObject({ type: "hello", protocol: 2, keyStorage, client: { name: "Chrome on Linux" } });
     expect(hello).not.toHaveProperty("invite");
     const publicKey = decodeB64u(hello.publicKey as string)!;
     const signedBytes = buildSignedBytes({ gatewayId: "AAECAwQFBgcICQoLDA0ODw", nonce: NONCE, origin: ORIGIN, publicKeyB64u: hello.publicKey as string, signedAtMs: hello.signedAtMs as number });

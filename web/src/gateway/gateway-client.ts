@@ -380,6 +380,7 @@ export class GatewayClient {
       case "internal":
         this.#scheduleBackoff(code);
         return;
+      case "superseded": // a newer tab of this browser waits instead; reconnecting would only close that one
       case "bad_frame":
       case "forbidden":
       case "not_found":

@@ -1,0 +1,24 @@
+// A complete HTTP/1.1 answer written straight to a socket that has no ServerResponse: refused upgrades, and
+// requests Node's parser rejects (431, 400, 408). Same security headers as every page: never sniffed, never framed.
+import type { Duplex } from "node:stream";
+import { SECURITY_HEADERS } from "./headers.js";
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "Bad Request",
+  403: "Forbidden",
+  404: "Not Found",
+  408: "Request Timeout",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  503: "Service Unavailable",
+};
+
+/** Writes the answer and closes; `body` is one line for people, e.g. "pairgate: <reason>\n". */
+export function writeRawResponse(socket: Duplex, status: number, body: string, retryAfterMs?: number): void {
+  if (socket.destroyed || !socket.writable) return void socket.destroy();
+  const retry = retryAfterMs !== undefined ? `Retry-After: ${Math.max(1, Math.ceil(retryAfterMs / 1000))}\r\n` : "";
+  const security = Object.entries(SECURITY_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join("");
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retry}${security}Connection: close\r\n\r\n${body}`,
+  );
+}
