@@ -66,6 +66,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     randomInt: (max) => randomInt(max),
     limits: config.limits,
     requestRate,
+    hasWaitingTab: (requestId) => hub.isRequestOnline(requestId), // hub is created just below; called only later
   });
   const onInternalError = (err: unknown) => log.error("internal error", { error: err instanceof Error ? err.stack ?? err.message : String(err) });
   const hub = new SessionHub(store, now, timers, onInternalError);

@@ -397,6 +397,19 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
         expect(await auditActions()).toEqual(["invite_created", "invite_used", "approved"]);
       });
 
+      it("moves the redeeming key's own pending request to approved in the same step, and no other request", async () => {
+        const i = inviteRecord();
+        await store.createInvite(i, audit("invite_created"));
+        const device = deviceRecord({ approvedVia: "invite" });
+        const own = pendingRecord({ deviceId: device.id, publicKey: device.publicKey });
+        const other = pendingRecord();
+        for (const p of [own, other]) await store.createPending(p, audit("request_created"));
+        expect(await store.redeemInvite(i.id, T0 + 5, device, [audit("invite_used")])).toBe(true);
+        expect((await store.getPending(own.id))?.status).toBe("approved");
+        expect((await store.getPending(other.id))?.status).toBe("pending");
+        expect((await store.listLivePending(T0 + 5)).map((p) => p.id)).toEqual([other.id]);
+      });
+
       it("lets exactly one of two concurrent redemptions of the same invite win", async () => {
         const i = inviteRecord();
         await store.createInvite(i, audit("invite_created"));

@@ -88,6 +88,7 @@ describe("SqliteStore on disk", () => {
       randomInt: () => 0,
       limits: { pendingPerAddress: 3, pendingTotal: 20 },
       requestRate: { hit: () => 0 },
+      hasWaitingTab: () => false,
     });
     const created = await service.createInvite({ role: "admin", label: "first admin" }, { name: "cli", via: "cli" });
     expect(created.token).toMatch(/^[A-Za-z0-9_-]{43}$/);

@@ -64,10 +64,26 @@ export async function approve(c: Common, code: string, opts: { role?: string; na
   console.log(`Approved ${device.name} (${device.fingerprint}) as ${device.role}.${device.online ? " Its tab is paired now." : " It will be paired when it next connects."}`);
 }
 
-export async function reject(c: Common, code: string): Promise<void> {
-  await callGateway(c.stateDir, "devices.reject", { code });
+export async function reject(c: Common, query: string): Promise<void> {
+  await callGateway(c.stateDir, "devices.reject", await rejectTarget(c, query));
   if (c.json) return printJson({ rejected: true });
   console.log("Rejected. The waiting tab was told, and it may request again with a new code.");
+}
+
+/**
+ * REQUEST for `devices reject`: a request id (`req_…`), the fingerprint `devices pending` lists, or the code on the
+ * waiting screen. Both of the last two are XXXX-XXXX, so a fingerprint that a pending request has wins: that is
+ * what the admin read off the list, and a code is never listed anywhere to be confused with.
+ */
+async function rejectTarget(c: Common, query: string): Promise<{ requestId: string } | { code: string }> {
+  const q = query.trim();
+  if (q.startsWith("req_")) return { requestId: q };
+  const fp = q.toUpperCase().replace(/-/g, "");
+  const list = await callGateway<DevicesListResult>(c.stateDir, "devices.list", {});
+  const byFingerprint = list.pending.filter((p) => p.fingerprint.replace("-", "") === fp);
+  if (byFingerprint.length === 1) return { requestId: byFingerprint[0]!.id };
+  if (byFingerprint.length > 1) throw new CliError(`fingerprint ${query} matches ${byFingerprint.length} pending requests; use a request id (see --json)`, EXIT.refused, "conflict");
+  return { code: q };
 }
 
 async function findDevice(c: Common, query: string): Promise<DeviceView> {

@@ -75,7 +75,7 @@ Deployment recipes (Docker, nginx, Caddy, LAN, SSH tunnel): docs/deploy.md`,
       .option("--name <name>", "name for the device")
       .option("--replaces <device>", "an existing device this browser replaces (it is revoked)"),
   ).action((code: string, o: { role?: string; name?: string; replaces?: string }, cmd: Command) => admin.approve(commonOpts(cmd), code, o));
-  common(devices.command("reject").description("reject the browser showing CODE").argument("<code>")).action((code: string, _o, cmd: Command) =>
+  common(devices.command("reject").description("reject a waiting browser by its CODE, request id or fingerprint").argument("<request>")).action((code: string, _o, cmd: Command) =>
     admin.reject(commonOpts(cmd), code),
   );
   common(

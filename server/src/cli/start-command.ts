@@ -14,6 +14,8 @@ export async function runStart(config: GatewayConfig, warnings: string[] = []): 
   const log = createLogger(config.logLevel);
   for (const problem of warnings) log.warn("config warning", { problem });
   ensureStateDir(config.stateDir);
+  // Every file the gateway makes (DB, WAL, SHM, admin socket) is for this user only, whatever umask it came with.
+  process.umask(0o077);
   const gateway = await createGateway(config, { log });
   const out = (line = "") => process.stdout.write(line + "\n");
   // Handlers go in before listening: a signal that lands between "listening" and the first-start invite must

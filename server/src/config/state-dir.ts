@@ -47,7 +47,35 @@ export function ensureStateDir(path: string): StateDirFacts {
   const facts = inspectStateDir(path);
   if (!facts.isDirectory) throw new ConfigError(`state dir ${path} exists but is not a directory`);
   if (!facts.isWritable) throw new ConfigError(`state dir ${path} is not writable by this process (uid ${process.getuid?.() ?? "?"}, dir owner uid ${facts.ownerUid})${ownershipHint()}`);
+  refuseSharedStateDir(path, facts);
   return facts;
+}
+
+/**
+ * The state dir is the trust boundary: whoever can write it can plant a database with their own admin key or swap
+ * the admin socket to read CLI commands. So it must belong to this process's user and be writable by no one else.
+ */
+function refuseSharedStateDir(path: string, facts: StateDirFacts): void {
+  const uid = process.getuid?.();
+  if (uid === undefined) return; // Windows: no uid or mode bits to check
+  const quoted = shellQuote(path);
+  if (facts.ownerUid !== uid) {
+    throw new ConfigError(
+      `state dir ${path} belongs to uid ${facts.ownerUid}, not to this process (uid ${uid}); another user could have planted its database or admin socket. ` +
+        `If the dir is yours, run: chown ${uid}:${process.getgid?.() ?? uid} ${quoted} (or start pairgate as its owner)`,
+    );
+  }
+  const mode = Number.parseInt(facts.mode, 8);
+  if ((mode & 0o022) !== 0) {
+    const who = mode & 0o002 ? "everyone" : "its group";
+    throw new ConfigError(
+      `state dir ${path} is writable by ${who} (mode ${facts.mode}), who could swap its database or admin socket. Run: chmod 700 ${quoted}`,
+    );
+  }
+}
+
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function ownershipHint(): string {

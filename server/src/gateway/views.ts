@@ -1,5 +1,6 @@
 // Store records → the wire views of shared/protocol/views.ts. The only place that decides what a client sees.
 import type { AuditEntry, DeviceView, InviteView, PendingView } from "../../../shared/index.js";
+import { suggestedReplacement } from "../pairing/replacement.js";
 import type { AuditRecord, DeviceRecord, InviteRecord, PendingRecord } from "../store/device-store.js";
 
 export function toDeviceView(d: DeviceRecord, online: number, currentDeviceId?: string): DeviceView {
@@ -24,7 +25,7 @@ export function toDeviceView(d: DeviceRecord, online: number, currentDeviceId?: 
 
 /** The code is left out on purpose: approvers must read it off the waiting browser (DESIGN §1.2, §10). */
 export function toPendingView(p: PendingRecord, online: boolean, activeDevices: DeviceRecord[]): PendingView {
-  const twin = activeDevices.find((d) => d.name === p.name && d.userAgent === p.userAgent && d.id !== p.deviceId);
+  const twin = suggestedReplacement(p, activeDevices);
   return {
     id: p.id,
     fingerprint: p.fingerprint,

@@ -19,7 +19,9 @@ import {
 } from "../../../shared/index.js";
 import type { AuditInput, DeviceRecord, DeviceStore, PendingRecord } from "../store/device-store.js";
 import { PairingEvents } from "./events.js";
+import { limitKey } from "../net/limit-key.js";
 import { createInvite, hashInviteToken, type NewInvite } from "./invites.js";
+import { suggestedReplacement } from "./replacement.js";
 import type { SignatureVerifier } from "./verify-signature.js";
 
 export interface PairingDeps {
@@ -32,6 +34,8 @@ export interface PairingDeps {
   limits: { pendingPerAddress: number; pendingTotal: number };
   /** New pairing requests per address per minute; answers ms to wait, 0 when allowed. */
   requestRate: { hit(address: string, nowMs: number): number };
+  /** Whether a tab is still waiting on this request; at a limit, a request nobody waits for is expired first. */
+  hasWaitingTab: (requestId: string) => boolean;
 }
 
 /** Who did something: a dashboard session (its device) or the local CLI. */
@@ -101,6 +105,7 @@ export class PairingService {
   private async redeemInvite(token: string, b: NewKey): Promise<DeviceRecord> {
     const invite = await this.deps.store.findInviteByHash(hashInviteToken(token));
     if (!invite) throw new PairgateError("invite_invalid");
+    const ownRequest = await this.deps.store.findLivePendingByDevice(b.deviceId, b.now);
     const device = newDevice(b, { role: invite.role, approvedBy: `invite ${invite.label || invite.id}`, approvedVia: "invite" });
     const audit: AuditInput[] = [
       { atMs: b.now, action: "invite_used", actor: device.name, deviceId: device.id, detail: { inviteId: invite.id, role: invite.role } },
@@ -108,6 +113,8 @@ export class PairingService {
     ];
     if (!(await this.deps.store.redeemInvite(invite.id, b.now, device, audit))) throw new PairgateError("invite_invalid");
     this.events.emit({ type: "invites.changed" });
+    // The store approved this key's own pending request with the invite: its other tabs get welcome, admins see it go.
+    if (ownRequest) this.events.emit({ type: "pairing.resolved", request: ownRequest, outcome: "approved", device });
     return device;
   }
 
@@ -116,12 +123,16 @@ export class PairingService {
     const { store, limits } = this.deps;
     const existing = await store.findLivePendingByDevice(b.deviceId, b.now);
     if (existing) return existing;
-    const waitMs = this.deps.requestRate.hit(b.seenFrom.address, b.now);
+    const key = limitKey(b.seenFrom.address);
+    const waitMs = this.deps.requestRate.hit(key, b.now);
     if (waitMs > 0) throw new PairgateError("rate_limited", "Too many new pairing requests from this address.", waitMs);
-    const live = await store.listLivePending(b.now);
-    const fromAddress = live.filter((p) => p.address === b.seenFrom.address).length;
-    if (fromAddress >= limits.pendingPerAddress || live.length >= limits.pendingTotal) {
-      throw new PairgateError("pending_limit", undefined, 60_000);
+    let live = await store.listLivePending(b.now);
+    const fromHere = () => live.filter((p) => limitKey(p.address) === key);
+    for (const [inScope, max] of [[fromHere, limits.pendingPerAddress], [() => live, limits.pendingTotal]] as const) {
+      if (inScope().length < max) continue;
+      const evicted = await this.evictUnwatched(inScope(), b.now);
+      if (!evicted) throw new PairgateError("pending_limit", undefined, 60_000);
+      live = live.filter((p) => p.id !== evicted.id);
     }
     const liveCodes = new Set(live.map((p) => p.code));
     let code = generateCode(this.deps.randomInt);
@@ -153,15 +164,43 @@ export class PairingService {
     return request;
   }
 
+  /**
+   * At a pending limit, the oldest request that no tab waits on any more (closed, or behind NAT someone else's
+   * abandoned tab) is expired to make room, so abandoned requests can't lock an address or the gateway out for
+   * their 10 minutes. Requests with a waiting tab are never evicted. `candidates` is oldest first.
+   */
+  private async evictUnwatched(candidates: PendingRecord[], now: number): Promise<PendingRecord | null> {
+    for (const request of candidates) {
+      if (this.deps.hasWaitingTab(request.id)) continue;
+      const ok = await this.deps.store.resolvePending(request.id, "expired", {
+        atMs: now, action: "expired", actor: "gateway", deviceId: request.deviceId, requestId: request.id, detail: { reason: "evicted_at_limit" },
+      });
+      if (!ok) continue; // handled meanwhile: it no longer counts either, but keep looking for a sure slot
+      this.events.emit({ type: "pairing.resolved", request, outcome: "expired" });
+      return request;
+    }
+    return null;
+  }
+
   async approve(params: { code: string; role: Role; name?: string; replacesDeviceId?: string }, actor: Actor): Promise<DeviceRecord> {
     const now = this.deps.now();
     const code = normalizeCode(params.code);
     const request = code ? await this.deps.store.findLivePendingByCode(code, now) : null;
     if (!request) throw new PairgateError("not_found", "No pending request has that code (it may have expired or been handled).");
+    if (await this.deps.store.getDevice(request.deviceId)) {
+      throw new PairgateError("not_found", "That browser is already paired (it used an invite, or was approved already).");
+    }
     let replaced: DeviceRecord | null = null;
     if (params.replacesDeviceId) {
-      replaced = await this.deps.store.getDevice(params.replacesDeviceId);
-      if (!replaced || replaced.revokedAtMs !== null) throw new PairgateError("not_found", "The device to replace is not active.");
+      replaced = suggestedReplacement(request, await this.deps.store.listDevices());
+      if (replaced?.id !== params.replacesDeviceId) {
+        throw new PairgateError(
+          "invalid_params",
+          replaced
+            ? `This request can only replace ${replaced.name} (${replaced.fingerprint}), the device it was suggested for.`
+            : "This request replaces no device: only an active device with the same name and browser can be replaced.",
+        );
+      }
     }
     const device = newDevice(
       { deviceId: request.deviceId, publicKey: request.publicKey, now, seenFrom: { address: request.address, networkClass: request.networkClass } },

@@ -108,7 +108,10 @@ export interface DeviceStore {
   createInvite(invite: InviteRecord, audit: AuditInput): Promise<void>;
   findInviteByHash(tokenHash: string): Promise<InviteRecord | null>;
   listInvites(): Promise<InviteRecord[]>;
-  /** Atomically consumes a live invite and inserts the device; false when used, revoked or expired. */
+  /**
+   * Atomically consumes a live invite and inserts the device; false when used, revoked or expired. A request the
+   * same key still has pending moves to approved in the same transaction: that key is paired now.
+   */
   redeemInvite(inviteId: string, nowMs: number, device: DeviceRecord, audit: AuditInput[]): Promise<boolean>;
   revokeInvite(inviteId: string, atMs: number, audit: AuditInput): Promise<boolean>;
 

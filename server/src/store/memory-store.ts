@@ -148,6 +148,7 @@ export class MemoryStore implements DeviceStore {
     this.insertDevice(device);
     i.usedAtMs = nowMs;
     i.usedByDeviceId = device.id;
+    for (const p of this.pending.values()) if (p.deviceId === device.id && p.status === "pending") p.status = "approved";
     this.audit(audit);
     return true;
   }

@@ -1,5 +1,6 @@
 // The embedded default store: better-sqlite3 in WAL mode with synchronous=FULL, so a commit is on disk
 // before its promise resolves and a kill -9 loses nothing acknowledged (DESIGN §7).
+import { chmodSync, closeSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
 import type { ApprovedVia, KeyStorage, NetworkClass, Role } from "../../../shared/index.js";
 import type { AuditInput, AuditRecord, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, PendingStatus } from "./device-store.js";
@@ -7,16 +8,50 @@ import { SCHEMA_V1, SCHEMA_VERSION } from "./schema.sql.js";
 
 type Row = Record<string, unknown>;
 
+/** The database file fails SQLite's quick_check or can't be read as a database: the gateway must not start on it. */
+export class DamagedDatabaseError extends Error {
+  override name = "DamagedDatabaseError";
+  constructor(readonly file: string, detail: string) {
+    super(`the database ${file} is damaged (${detail}). Restore it from a backup, or move it (and its -wal and -shm files) aside to start with no paired browsers`);
+  }
+}
+
+/**
+ * The DB holds live pending codes, so it and its -wal and -shm are 0600 whatever the umask or the dir's mode.
+ * SQLite creates -wal and -shm with the main file's mode, so creating that one 0600 first covers all three.
+ */
+function makePrivate(file: string): void {
+  closeSync(openSync(file, "a", 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      chmodSync(f, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err; // no -wal/-shm yet: SQLite makes them 0600
+    }
+  }
+}
+
 export class SqliteStore implements DeviceStore {
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<SqliteStore["prepare"]>;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = FULL");
-    this.db.pragma("foreign_keys = ON");
-    this.db.pragma("busy_timeout = 5000");
+    makePrivate(file);
+    try {
+      this.db = new Database(file);
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = FULL");
+      this.db.pragma("foreign_keys = ON");
+      this.db.pragma("busy_timeout = 5000");
+      // A damaged DB used to start and answer `internal` to everything; refuse it at start instead.
+      const check = this.db.pragma("quick_check(5)", { simple: false }) as Array<{ quick_check: string }>;
+      if (check[0]?.quick_check !== "ok") throw new DamagedDatabaseError(file, check.map((r) => r.quick_check).join("; "));
+    } catch (err) {
+      if (err instanceof DamagedDatabaseError) throw err;
+      const code = (err as { code?: string }).code ?? "";
+      if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") throw new DamagedDatabaseError(file, (err as Error).message);
+      throw err;
+    }
     const version = this.db.pragma("user_version", { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       throw new Error(`database schema version ${version} is newer than this pairgate (${SCHEMA_VERSION}); upgrade pairgate`);
@@ -60,6 +95,7 @@ export class SqliteStore implements DeviceStore {
       listInvites: db.prepare("SELECT * FROM invites ORDER BY created_at_ms DESC LIMIT 200"),
       redeemInvite: db.prepare(`UPDATE invites SET used_at_ms = ?, used_by_device_id = ?
         WHERE id = ? AND used_at_ms IS NULL AND revoked_at_ms IS NULL AND expires_at_ms > ?`),
+      approvePendingOfDevice: db.prepare("UPDATE pending SET status = 'approved' WHERE device_id = ? AND status = 'pending'"),
       revokeInvite: db.prepare("UPDATE invites SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL AND used_at_ms IS NULL"),
       insertAudit: db.prepare(`INSERT INTO audit (at_ms, action, actor, device_id, request_id, detail)
         VALUES (@atMs, @action, @actor, @deviceId, @requestId, @detail)`),
@@ -206,6 +242,7 @@ export class SqliteStore implements DeviceStore {
     return this.db.transaction(() => {
       if (this.stmt.redeemInvite.run(nowMs, device.id, inviteId, nowMs).changes !== 1) return false;
       this.stmt.insertDevice.run(fromDevice(device));
+      this.stmt.approvePendingOfDevice.run(device.id);
       this.audit(audit);
       return true;
     })();

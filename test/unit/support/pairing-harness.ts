@@ -105,7 +105,7 @@ export interface ServiceHarness {
   events: PairingEvent[];
 }
 
-export function createService(overrides: Partial<Pick<PairingDeps, "limits" | "requestRate" | "randomInt">> & { clock?: ManualClock } = {}): ServiceHarness {
+export function createService(overrides: Partial<Pick<PairingDeps, "limits" | "requestRate" | "randomInt" | "hasWaitingTab">> & { clock?: ManualClock } = {}): ServiceHarness {
   const clock = overrides.clock ?? new ManualClock();
   const store = new MemoryStore();
   const service = new PairingService({
@@ -116,6 +116,8 @@ export function createService(overrides: Partial<Pick<PairingDeps, "limits" | "r
     randomInt: overrides.randomInt ?? ((max) => randomInt(max)),
     limits: overrides.limits ?? { pendingPerAddress: 3, pendingTotal: 20 },
     requestRate: overrides.requestRate ?? new WindowCounter(10, MINUTE),
+    // Every request has a waiting tab unless a test says otherwise, so limits refuse instead of evicting.
+    hasWaitingTab: overrides.hasWaitingTab ?? (() => true),
   });
   const events: PairingEvent[] = [];
   service.events.subscribe((e) => events.push(e));
