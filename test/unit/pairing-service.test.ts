@@ -127,6 +127,38 @@ describe("pairing requests", () => {
     expect(await h.store.listLivePending(h.clock.now())).toHaveLength(20);
   });
 
+  it("at a limit, expires the oldest request that no tab waits on instead of refusing (issue 11 item 4)", async () => {
+    const watched = new Set<string>();
+    const h = createService({ hasWaitingTab: (id) => watched.has(id) });
+    const [oldest, middle, newest] = [await requestFor(h, makeTestKey(), "203.0.113.9"), await requestFor(h, makeTestKey(), "203.0.113.9"), await requestFor(h, makeTestKey(), "203.0.113.9")];
+    watched.add(oldest.id); // its tab is still open: never evicted
+    expect((await hello(h, makeTestKey(), "203.0.113.9")).kind).toBe("pending");
+    expect((await h.store.getPending(middle.id))!.status).toBe("expired");
+    expect((await h.store.getPending(oldest.id))!.status).toBe("pending");
+    expect(h.events).toContainEqual(expect.objectContaining({ type: "pairing.resolved", outcome: "expired", request: expect.objectContaining({ id: middle.id }) }));
+    expect((await h.store.listAudit({ limit: 5 })).find((e) => e.action === "expired")).toMatchObject({ requestId: middle.id, detail: { reason: "evicted_at_limit" } });
+    // Every remaining one watched: refused as before.
+    for (const p of await h.store.listLivePending(h.clock.now())) watched.add(p.id);
+    await expectCode(hello(h, makeTestKey(), "203.0.113.9"), "pending_limit");
+    expect((await h.store.getPending(newest.id))!.status).toBe("pending");
+  });
+
+  it("evicts for the total limit too, from any address, oldest unwatched first", async () => {
+    const h = createService({ limits: { pendingPerAddress: 3, pendingTotal: 4 }, hasWaitingTab: () => false });
+    const first = await requestFor(h, makeTestKey(), "198.51.100.1");
+    for (const a of ["198.51.100.2", "198.51.100.3", "198.51.100.4"]) await requestFor(h, makeTestKey(), a);
+    expect((await hello(h, makeTestKey(), "198.51.100.5")).kind).toBe("pending");
+    expect((await h.store.getPending(first.id))!.status).toBe("expired");
+    expect(await h.store.listLivePending(h.clock.now())).toHaveLength(4);
+  });
+
+  it("counts every address of one IPv6 /64 as one address for the pending limit", async () => {
+    const h = createService();
+    for (const a of ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:aaaa::3"]) await requestFor(h, makeTestKey(), a);
+    await expectCode(hello(h, makeTestKey(), "2001:db8:1:2:ffff:ffff:ffff:ffff"), "pending_limit");
+    expect((await hello(h, makeTestKey(), "2001:db8:1:3::1")).kind).toBe("pending");
+  });
+
   it("frees a pending slot when a request is approved, rejected or expires", async () => {
     const h = createService();
     const requests = [];
@@ -230,13 +262,12 @@ describe("replacing a device", () => {
     const h = createService();
     const oldKey = makeTestKey();
     const old = await pairedDevice(h, oldKey, { name: "Chrome", userAgent: "UA/1" });
-    await h.service.rename(old.id, "Living-room PC", CLI);
     const newKey = makeTestKey();
     const request = await requestFor(h, newKey, undefined, { name: "Chrome", userAgent: "UA/1" });
     h.clock.advance(SECOND);
 
     const device = await h.service.approve({ code: request.code, role: "viewer", replacesDeviceId: old.id }, ALICE);
-    expect(device).toMatchObject({ id: newKey.deviceId, name: "Living-room PC", role: "viewer" });
+    expect(device).toMatchObject({ id: newKey.deviceId, name: "Chrome", role: "viewer" });
     expect(await h.store.getDevice(old.id)).toMatchObject({ revokedAtMs: T0 + SECOND, revokedBy: "Alice" });
     expect(h.events).toContainEqual(expect.objectContaining({ type: "device.revoked", byName: "Alice", atMs: T0 + SECOND, device: expect.objectContaining({ id: old.id }) }));
     const audit = await h.store.listAudit({ limit: 2 });
@@ -248,14 +279,30 @@ describe("replacing a device", () => {
     expect(err.code).toBe("device_revoked");
   });
 
-  it("refuses to replace a device that is unknown or already revoked, and leaves the request waiting", async () => {
+  it("refuses to replace a device that is unknown, revoked, or not the one the request suggested, and leaves the request waiting", async () => {
     const h = createService();
-    const old = await pairedDevice(h, makeTestKey());
+    const old = await pairedDevice(h, makeTestKey(), { name: "Chrome", userAgent: "UA/1" });
     await h.service.revoke(old.id, CLI);
-    const request = await requestFor(h, makeTestKey());
-    await expectCode(h.service.approve({ code: request.code, role: "viewer", replacesDeviceId: old.id }, CLI), "not_found");
-    await expectCode(h.service.approve({ code: request.code, role: "viewer", replacesDeviceId: "0".repeat(64) }, CLI), "not_found");
+    const admin = await pairedDevice(h, makeTestKey(), { name: "Admin laptop", userAgent: "UA/2" });
+    const request = await requestFor(h, makeTestKey(), undefined, { name: "Chrome", userAgent: "UA/1" });
+    for (const replacesDeviceId of [old.id, "0".repeat(64), admin.id]) {
+      const err = await expectCode(h.service.approve({ code: request.code, role: "viewer", replacesDeviceId }, CLI), "invalid_params");
+      expect(err.message).toContain("replaces no device");
+    }
+    expect((await h.store.getDevice(admin.id))!.revokedAtMs).toBeNull();
     expect((await h.store.getPending(request.id))!.status).toBe("pending");
+  });
+
+  it("accepts only the suggested device as the one replaced (issue 11: any device id used to be accepted)", async () => {
+    const h = createService();
+    const twin = await pairedDevice(h, makeTestKey(), { name: "Chrome", userAgent: "UA/1" });
+    const admin = await pairedDevice(h, makeTestKey(), { name: "Admin laptop", userAgent: "UA/2" });
+    const request = await requestFor(h, makeTestKey(), undefined, { name: "Chrome", userAgent: "UA/1" });
+    const err = await expectCode(h.service.approve({ code: request.code, role: "viewer", replacesDeviceId: admin.id }, CLI), "invalid_params");
+    expect(err.message).toContain(`only replace Chrome (${twin.fingerprint})`);
+    expect((await h.store.getDevice(admin.id))!.revokedAtMs).toBeNull();
+    await h.service.approve({ code: request.code, role: "viewer", replacesDeviceId: twin.id }, CLI);
+    expect((await h.store.getDevice(twin.id))!.revokedAtMs).not.toBeNull();
   });
 });
 
@@ -306,6 +353,19 @@ describe("invites", () => {
     expect(await h.store.listDevices()).toHaveLength(1);
     // The paired key may keep sending the invite it came with: it is simply a known device now.
     expect(await hello(h, key, undefined, { invite: token })).toMatchObject({ kind: "paired", redeemedInvite: false });
+  });
+
+  it("resolves the key's own pending request when it pairs through an invite; its old code then says not_found", async () => {
+    const h = createService();
+    const key = makeTestKey();
+    const request = await requestFor(h, key);
+    const { token } = await h.service.createInvite({ role: "viewer" }, CLI);
+    expect(await hello(h, key, undefined, { invite: token })).toMatchObject({ kind: "paired", redeemedInvite: true });
+    expect((await h.store.getPending(request.id))!.status).toBe("approved");
+    expect(h.events).toContainEqual(expect.objectContaining({ type: "pairing.resolved", outcome: "approved", request: expect.objectContaining({ id: request.id }) }));
+    const err = await expectCode(h.service.approve({ code: request.code, role: "admin" }, CLI), "not_found");
+    expect(err.message).not.toMatch(/internal/i);
+    expect((await h.store.getDevice(key.deviceId))!.role).toBe("viewer");
   });
 
   it("refuses an unknown, expired or revoked invite with invite_invalid and creates no request", async () => {

@@ -4,6 +4,7 @@ import { isIPv4 } from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkHost, checkOrigin, clientAddress, hostnameOf } from "../../server/src/http/trust.js";
+import { limitKey } from "../../server/src/net/limit-key.js";
 import { cidrContains, parseCidr } from "../../server/src/net/cidr.js";
 
 const octet = fc.integer({ min: 0, max: 255 });
@@ -68,6 +69,25 @@ describe("Host check", () => {
     expect(hostnameOf("[FE80::1]")).toBe("fe80::1");
     expect(hostnameOf("Example.COM:80")).toBe("example.com");
     expect(hostnameOf("10.0.0.1")).toBe("10.0.0.1");
+  });
+
+  it("parses the bracketed form strictly: anything after `]` but a port refuses the request (issue 11)", () => {
+    for (const host of ["[::1]evil.example", "[::1].evil.example", "[::1]:80evil", "[::1", "[::1]]", "::1", "127.0.0.1:80x", "evil.example:8420:1"]) {
+      expect([host, hostnameOf(host)]).toEqual([host, null]);
+      expect([host, checkHost(host, ["evil.example"])]).toEqual([host, "Host header is not host[:port]"]);
+    }
+    expect(checkHost("[::1]:8420", [])).toBeNull();
+    expect(checkHost("[::1]", [])).toBeNull();
+  });
+});
+
+describe("limit keys", () => {
+  it("keys IPv6 addresses by their /64 and leaves IPv4 and other text alone", () => {
+    expect(limitKey("2001:db8:1:2::1")).toBe("2001:db8:1:2::/64");
+    expect(limitKey("2001:DB8:1:2:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
+    expect(limitKey("2001:db8:1:3::1")).not.toBe(limitKey("2001:db8:1:2::1"));
+    expect(limitKey("::1")).toBe("0:0:0:0::/64");
+    expect(limitKey("203.0.113.7")).toBe("203.0.113.7");
   });
 });
 
