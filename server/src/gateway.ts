@@ -197,6 +197,10 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     get sockets() {
       return { open: ws.sockets, unauthenticated: ws.unauthenticated };
     },
+    /** Sockets waiting on pending requests (their own pool, at most two per request). */
+    get waitingSockets(): number {
+      return hub.waitingSockets;
+    },
     /** Raw HTTP connections not yet answered or upgraded, and how many the caps turned away. */
     get connections() {
       return { open: connections.open, refused: connections.refused };

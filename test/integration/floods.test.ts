@@ -59,7 +59,8 @@ async function flood(url: string) {
 
 describe("flood of unauthenticated sockets", () => {
   it(`caps ${FLOOD} sockets from one address at the configured ${CAP}, answers the rest 429 with Retry-After, and recovers`, async () => {
-    gw = await spawnGateway(["--max-unauth-per-address", String(CAP)]);
+    // Raw connections are capped first (128 per peer by default, connection-guard.ts); opened wide here to test the socket cap.
+    gw = await spawnGateway(["--max-unauth-per-address", String(CAP), "--max-connections-per-address", "1000"]);
     const url = `ws://127.0.0.1:${gw.port}/ws`;
     const pid = gw.child.pid!;
     const baselineKb = rssKb(pid);
@@ -92,7 +93,7 @@ describe("flood of unauthenticated sockets", () => {
       gc();
       return process.memoryUsage().heapUsed;
     };
-    h = await startGateway({ settings: { unauthPerAddress: CAP } });
+    h = await startGateway({ settings: { unauthPerAddress: CAP, connectionsPerAddress: 1000 } });
     const round = async () => {
       const { open } = await flood(h!.url);
       expect(open).toHaveLength(CAP);

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { HANDSHAKE_TIMEOUT_MS, MAX_FRAME_BYTES } from "../../shared/index.js";
+import { HANDSHAKE_TIMEOUT_MS, MAX_FRAME_BYTES, type ServerFrame } from "../../shared/index.js";
 import { START_OPTIONS } from "../../server/src/config/options.js";
 import { DEFAULT_LIMITS } from "../../server/src/gateway/limits.js";
 import { REPO_ROOT, startGateway } from "../helpers/gateway-harness.js";
@@ -60,21 +60,48 @@ describe("unauthenticated sockets", () => {
     expect(h.gateway.sockets.unauthenticated).toBe(4);
   });
 
-  it("keeps a waiting socket's slot until it is paired, so one pending key can't reconnect past the cap", async () => {
+  it("moves waiting sockets to their own pool, at most 2 per request: a third closes the oldest with superseded 4414 (issue 11 B)", async () => {
     h = await startGateway({ settings: { unauthPerAddress: 3 } });
     const key = makeTestKey();
     const tabs: TestClient[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       const c = await connectClient(h.url, key);
       await c.hello();
+      await c.next("pairing");
       tabs.push(c);
     }
-    const { request } = await tabs[0]!.next("pairing");
+    for (const old of tabs.slice(0, 3)) await expectRefusal(old, "superseded", 4414);
+    expect(h.gateway.waitingSockets).toBe(2);
+    expect(h.gateway.sockets.unauthenticated).toBe(0);
+    // 3 challenged sockets fill this address's unauthenticated slots; a 4th is refused, as before...
+    const held = [await challenged(h.url), await challenged(h.url), await challenged(h.url)];
+    for (const c of held) await c.next("challenge");
     await expect429(h.port, 1);
+    for (const c of held) c.close();
+    // ...but waiting tabs never hold those slots, so a paired device from the same address still gets in.
+    await eventually(() => h!.gateway.sockets.unauthenticated === 0, "the challenged sockets are gone");
+    const admin = await pairDevice(h, { role: "admin" });
+    expect((await admin.client.call("gateway.status")).ok).toBe(true);
+    const { request } = tabs[4]!.frames.find((f) => f.type === "pairing") as Extract<ServerFrame, { type: "pairing" }>;
     await h.gateway.dispatch(CLI, "devices.approve", { code: request.code });
-    for (const t of tabs) await t.next("welcome");
-    expect(h.gateway.sockets).toEqual({ open: 3, unauthenticated: 0 });
-    expect((await upgradeFrom(h.port)).status).toBe(101);
+    for (const t of tabs.slice(3)) await t.next("welcome");
+    expect(h.gateway.waitingSockets).toBe(0);
+  });
+
+  it("lets 33 waiting tabs of one key on one address leave room for everyone else (the issue's lock-out)", async () => {
+    h = await startGateway(); // defaults: 32 unauthenticated per address
+    const key = makeTestKey();
+    const tabs: TestClient[] = [];
+    for (let i = 0; i < 33; i++) {
+      const c = await connectClient(h.url, key);
+      await c.hello();
+      await c.next("pairing");
+      tabs.push(c);
+    }
+    expect(h.gateway.waitingSockets).toBe(2);
+    expect(h.gateway.sockets.unauthenticated).toBe(0);
+    const admin = await pairDevice(h, { role: "admin" });
+    expect(admin.welcome.role).toBe("admin");
   });
 
   it("frees the slot of an upgrade that ws aborts or the peer resets, so malformed upgrades can't lock an address out", async () => {
@@ -183,6 +210,26 @@ describe("pending requests", () => {
 });
 
 describe("failed handshakes", () => {
+  it("keep backing off when a key with a pending request says hello again: only a welcome resets (issue 11 D)", async () => {
+    const clock = manualClock();
+    h = await startGateway({ now: clock.now, settings: { failuresBeforeBackoff: 2, maxBackoffMs: 60_000 } });
+    const waiting = await requestPairing(h.url, makeTestKey(), { hello: { signedAtMs: clock.now() } });
+    waiting.client.close();
+    const failInvite = async () => {
+      const c = await connectClient(h!.url, makeTestKey());
+      await c.hello({ signedAtMs: clock.now(), invite: "A".repeat(43) });
+      await expectRefusal(c, "invite_invalid", 4413);
+    };
+    await failInvite();
+    await failInvite();
+    await expect429(h.port, 1);
+    clock.advance(1000);
+    // The pending key's hello used to reset the count, so invites could be tried at full speed between two of them.
+    await requestPairing(h.url, waiting.key, { hello: { signedAtMs: clock.now() } });
+    await failInvite();
+    await expect429(h.port, 2);
+  });
+
   it("back off per address, doubling up to the cap, and reset after a success or 10 quiet minutes; never permanent", async () => {
     const clock = manualClock();
     h = await startGateway({ now: clock.now, settings: { failuresBeforeBackoff: 2, maxBackoffMs: 4000 } });

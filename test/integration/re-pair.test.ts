@@ -1,6 +1,6 @@
 // Issue 4 / DESIGN §4 re-pair continuity: a browser that lost its key pairs as a new one; when its name and user
 // agent match an active device the pending view says `replaces`, and approving with replacesDeviceId revokes the
-// old key and carries its name over.
+// old key and carries its name over. Only that suggested device can be replaced.
 import { afterEach, describe, expect, it } from "vitest";
 import type { DeviceView, DevicesListResult } from "../../shared/index.js";
 import { startGateway } from "../helpers/gateway-harness.js";
@@ -34,13 +34,14 @@ describe("re-pair continuity", () => {
     h = await startGateway();
     const admin = await pairDevice(h, { role: "admin", name: "Admin" });
     const old = await pairDevice(h, { role: "viewer", hello: { client: laptop } });
-    await admin.client.call("devices.rename", { deviceId: old.key.deviceId, name: "Sam's laptop" });
-    // Renamed: the name no longer matches the new request, but an admin may still say it replaces the old one.
     const fresh = await requestPairing(h.url, makeTestKey(), { hello: { client: laptop } });
+    // Only the device the request suggested may be replaced (issue 11): never the admin, whatever the id says.
+    const wrong = await admin.client.call<DeviceView>("devices.approve", { code: fresh.pairing.request.code, replacesDeviceId: admin.key.deviceId });
+    expect(wrong).toMatchObject({ ok: false, error: { code: "invalid_params", message: expect.stringContaining(`only replace ${laptop.name}`) } });
     const res = await admin.client.call<DeviceView>("devices.approve", { code: fresh.pairing.request.code, replacesDeviceId: old.key.deviceId });
     if (!res.ok) throw new Error(res.error.code);
-    expect(res.result).toMatchObject({ id: fresh.key.deviceId, name: "Sam's laptop", role: "viewer" });
-    expect((await fresh.client.next("welcome")).device.name).toBe("Sam's laptop");
+    expect(res.result).toMatchObject({ id: fresh.key.deviceId, name: laptop.name, role: "viewer" });
+    expect((await fresh.client.next("welcome")).device.name).toBe(laptop.name);
     const { error } = await expectRefusal(old.client, "device_revoked", 4410);
     expect(error.revoked?.byName).toBe("Admin");
     const all = (await h.gateway.dispatch(CLI, "devices.list", { includeRevoked: true })) as DevicesListResult;
@@ -60,7 +61,7 @@ describe("re-pair continuity", () => {
     const fresh = await requestPairing(h.url);
     await expect(
       h.gateway.dispatch(CLI, "devices.approve", { code: fresh.pairing.request.code, replacesDeviceId: old.key.deviceId }),
-    ).rejects.toMatchObject({ code: "not_found" });
+    ).rejects.toMatchObject({ code: "invalid_params" });
     const ok = (await h.gateway.dispatch(CLI, "devices.approve", { code: fresh.pairing.request.code })) as DeviceView;
     expect(ok.id).toBe(fresh.key.deviceId);
   });

@@ -15,7 +15,7 @@ export interface LimitsConfig {
 }
 
 export const DEFAULT_LIMITS: LimitsConfig = {
-  connectionsPerAddress: 64,
+  connectionsPerAddress: 128,
   connectionsTotal: 512,
   unauthPerAddress: 32,
   unauthTotal: 1024,
