@@ -55,9 +55,16 @@ export interface SpawnedGateway {
 }
 
 /** Runs `pairgate start` in a child process and waits until it prints its listening line. */
-export async function spawnGateway(args: string[] = [], opts: { stateDir?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<SpawnedGateway> {
+export async function spawnGateway(
+  args: string[] = [],
+  opts: { stateDir?: string; env?: Record<string, string>; timeoutMs?: number; /** `ulimit -n` for the child */ maxOpenFiles?: number } = {},
+): Promise<SpawnedGateway> {
   const stateDir = opts.stateDir ?? tempStateDir();
-  const child = spawn(process.execPath, [PAIRGATE_BIN, "start", "--port", "0", "--state-dir", stateDir, ...args], {
+  const argv = [PAIRGATE_BIN, "start", "--port", "0", "--state-dir", stateDir, ...args];
+  const [command, commandArgs] = opts.maxOpenFiles
+    ? ["/bin/sh", ["-c", `ulimit -n ${opts.maxOpenFiles} && exec "$@"`, "sh", process.execPath, ...argv]]
+    : [process.execPath, argv];
+  const child = spawn(command, commandArgs, {
     env: { ...process.env, PAIRGATE_NO_QR: "1", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
