@@ -6,9 +6,20 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startGateway, tempStateDir } from "../helpers/gateway-harness.js";
+import { ADMIN_IDLE_MS, ADMIN_MAX_CLIENTS, startAdminSocket } from "../../server/src/admin/admin-socket.js";
+import { createLogger } from "../../server/src/log/logger.js";
 import { openAdmin } from "./support/admin-socket-client.js";
 import { rawRequest, upgradeLines } from "./support/raw-http.js";
 import type { Harness } from "./support/sessions.js";
+
+/** Polls an async condition (the admin socket's slot frees when the server side sees the close). */
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -105,5 +116,60 @@ describe("admin socket robustness", () => {
     const admin = await openAdmin(h.stateDir);
     expect((await admin.call("gateway.status")).ok).toBe(true);
     admin.close();
+  });
+
+  it("answers `null`, arrays, numbers and strings with bad_frame instead of an unhandled rejection (issue 11 C)", async () => {
+    h = await startGateway();
+    const admin = await openAdmin(h.stateDir);
+    const replies: unknown[] = [];
+    admin.onReply = (r) => void replies.push(r);
+    for (const line of ["null", "[]", "[1]", "1", '"x"', "true"]) admin.socket.write(`${line}\n`);
+    expect((await admin.call("gateway.status")).ok).toBe(true);
+    expect(replies.slice(0, 6)).toEqual(
+      Array.from({ length: 6 }, () => ({ id: null, ok: false, error: { code: "bad_frame", message: "a request is a JSON object {id, method, params}" } })),
+    );
+    admin.close();
+  });
+
+  it(`caps CLI connections at ${ADMIN_MAX_CLIENTS}: the next one gets rate_limited and the others keep working`, async () => {
+    h = await startGateway();
+    const open = await Promise.all(Array.from({ length: ADMIN_MAX_CLIENTS }, () => openAdmin(h!.stateDir)));
+    const reply = await new Promise<string>((resolve) => {
+      const s = connect(join(h!.stateDir, "admin.sock"));
+      let got = "";
+      s.setEncoding("utf8");
+      s.on("data", (d: string) => (got += d));
+      s.on("close", () => resolve(got));
+      s.on("error", () => {});
+    });
+    expect(JSON.parse(reply.trim())).toMatchObject({ id: null, ok: false, error: { code: "rate_limited" } });
+    expect((await open[0]!.call("gateway.status")).ok).toBe(true);
+    for (const a of open) a.close();
+    await eventually(async () => {
+      const again = await openAdmin(h!.stateDir);
+      const timeout = new Promise<{ ok: false }>((r) => setTimeout(() => r({ ok: false }), 1000));
+      const { ok } = await Promise.race([again.call("gateway.status"), timeout]);
+      again.socket.destroy();
+      return ok;
+    }, "a freed slot is usable");
+  });
+
+  it("drops a CLI connection that stays silent past its idle timeout", async () => {
+    const dir = tempStateDir();
+    const log = createLogger("silent");
+    const server = await startAdminSocket(join(dir, "admin.sock"), { dispatch: async () => ({}), doctor: () => ({}), log }, { idleMs: 300 });
+    try {
+      const started = Date.now();
+      const closedAfter = await new Promise<number>((resolve) => {
+        const s = connect(join(dir, "admin.sock"));
+        s.on("error", () => {});
+        s.on("close", () => resolve(Date.now() - started));
+      });
+      expect(closedAfter).toBeGreaterThanOrEqual(250);
+      expect(closedAfter).toBeLessThan(5000);
+      expect(ADMIN_IDLE_MS).toBe(30_000); // the production value the 300 ms above stands in for
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -35,14 +35,15 @@ export async function startAdminSocket(
   const clients = new Set<Socket>();
   const maxClients = opts.maxClients ?? ADMIN_MAX_CLIENTS;
   const server = createServer((socket) => {
-    if (clients.size >= maxClients) {
+    // Tracked before the cap check, so close() also destroys a refused socket whose peer never hangs up.
+    clients.add(socket);
+    socket.once("close", () => clients.delete(socket));
+    socket.setTimeout(opts.idleMs ?? ADMIN_IDLE_MS, () => socket.destroy());
+    if (clients.size > maxClients) {
       socket.on("error", () => socket.destroy());
       reply(socket, null, { ok: false, error: { code: "rate_limited", message: `more than ${maxClients} CLI connections are open; try again` } });
       return void socket.end();
     }
-    clients.add(socket);
-    socket.setTimeout(opts.idleMs ?? ADMIN_IDLE_MS, () => socket.destroy());
-    socket.once("close", () => clients.delete(socket));
     serve(socket, deps);
   });
   const oldUmask = process.umask(0o177); // no window in which the socket is group/world accessible
