@@ -24,6 +24,18 @@ function expectOneLineRefusal(res: { status: number; body: string; raw: string }
   expect(res.body).toContain(mentions);
 }
 
+describe("Host check, bracketed form", () => {
+  it("refuses `Host: [::1]evil.example` on pages and upgrades: only a port may follow the bracket (issue 11)", async () => {
+    h = await startGateway();
+    for (const host of ["[::1]evil.example", "[::1].evil.example", "[::1]:80evil"]) {
+      expectOneLineRefusal(await rawRequest(h.port, get("/healthz", host)), 403, "Host header is not host[:port]");
+      expectOneLineRefusal(await rawRequest(h.port, upgradeLines(h.port, [], "/ws", host)), 403, "Host header is not host[:port]");
+    }
+    expect((await rawRequest(h.port, get("/healthz", `[::1]:${h.port}`))).status).toBe(200);
+    expect(h.gateway.sockets.open).toBe(0);
+  });
+});
+
 describe("Origin check on /ws (CSWSH)", () => {
   it("refuses an upgrade with Origin https://evil.example with 403, a one-line reason and no socket", async () => {
     h = await startGateway();

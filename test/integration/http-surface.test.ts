@@ -69,6 +69,20 @@ describe("HTTP security headers", () => {
     expect((await fetch(`${h.httpUrl}/healthz`)).headers.get("cache-control")).toBe("no-store");
   });
 
+  it("sends the security headers with Node's own parser refusals too: 431 for oversized headers, 400 for garbage (issue 11)", async () => {
+    h = await startGateway();
+    const big = await rawRequest(h.port, ["GET / HTTP/1.1", "Host: 127.0.0.1", `X-Big: ${"a".repeat(20_000)}`, "Connection: close"]);
+    const garbage = await rawRequest(h.port, ["GARBAGE \u0001 NOT HTTP"]);
+    for (const [res, status] of [[big, 431], [garbage, 400]] as const) {
+      expect(res.status).toBe(status);
+      expect(res.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+      expect(res.headers["x-content-type-options"]).toBe("nosniff");
+      expect(res.headers["x-frame-options"]).toBe("DENY");
+      expect(res.body).toMatch(/^pairgate: [^\n]+\n$/);
+    }
+    expect((await fetch(`${h.httpUrl}/healthz`)).status).toBe(200);
+  });
+
   it("answers other methods with 405 and never serves files outside the dashboard", async () => {
     h = await startGateway({ webRoot: fakeDashboard() });
     expect((await fetch(`${h.httpUrl}/`, { method: "POST", body: "x" })).status).toBe(405);
