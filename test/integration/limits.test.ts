@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { HANDSHAKE_TIMEOUT_MS, MAX_FRAME_BYTES, type ServerFrame } from "../../shared/index.js";
+import { HANDSHAKE_TIMEOUT_MS, MAX_FRAME_BYTES, type DevicesListResult, type ServerFrame } from "../../shared/index.js";
 import { START_OPTIONS } from "../../server/src/config/options.js";
 import { DEFAULT_LIMITS } from "../../server/src/gateway/limits.js";
 import { REPO_ROOT, startGateway } from "../helpers/gateway-harness.js";
@@ -11,7 +11,7 @@ import { makeTestKey } from "../helpers/test-key.js";
 import { connectClient, type TestClient } from "../helpers/ws-client.js";
 import { rawRequest, upgradeLines } from "./support/raw-http.js";
 import { signedHello } from "./support/hello.js";
-import { CLI, eventually, expectRefusal, manualClock, pairDevice, requestPairing, type Harness } from "./support/sessions.js";
+import { CLI, eventually, expectRefusal, manualClock, pairDevice, requestPairing, waitForEvent, type Harness } from "./support/sessions.js";
 import { manualTimers } from "./support/timers.js";
 
 let h: Harness | null = null;
@@ -188,6 +188,56 @@ describe("pending requests", () => {
       const { error } = await expectRefusal(c, "pending_limit", 4429);
       expect(error.retryAfterMs).toBeGreaterThan(0);
     }
+  });
+
+  it("expires the oldest request whose tab closed to make room, never one with a waiting tab (issue 11 item 4)", async () => {
+    h = await startGateway({ settings: { pendingPerAddress: 3, pendingTotal: 20 } });
+    const admin = await pairDevice(h, { role: "admin" });
+    const [a, b, c] = [await requestPairing(h.url), await requestPairing(h.url), await requestPairing(h.url)];
+    a.client.close(); // closed tabs behind one NAT address used to hold all three slots for 10 minutes
+    b.client.close();
+    await eventually(() => h!.gateway.waitingSockets === 1, "two tabs closed");
+    const from = admin.client.frames.length;
+    const d = await requestPairing(h.url);
+    expect(d.pairing.request.id).not.toBe(a.pairing.request.id);
+    expect(await waitForEvent(admin.client, "pairing.resolved", (e) => e.requestId === a.pairing.request.id, { from })).toMatchObject({ outcome: "expired" });
+    const list = (await h.gateway.dispatch(CLI, "devices.list", {})) as DevicesListResult;
+    expect(list.pending.map((p) => p.id).sort()).toEqual([b, c, d].map((x) => x.pairing.request.id).sort());
+    // b (closed) goes next; c and d have tabs and stay.
+    await requestPairing(h.url);
+    const after = (await h.gateway.dispatch(CLI, "devices.list", {})) as DevicesListResult;
+    expect(after.pending.map((p) => p.id)).not.toContain(b.pairing.request.id);
+    expect(after.pending.map((p) => p.id)).toEqual(expect.arrayContaining([c.pairing.request.id, d.pairing.request.id]));
+    const refused = await connectClient(h.url, makeTestKey());
+    await refused.hello();
+    await expectRefusal(refused, "pending_limit", 4429); // all three have tabs now
+  });
+
+  it("keys the per-address limits of an IPv6 client by its /64 (issue 11 item 4)", async () => {
+    h = await startGateway({ settings: { pendingPerAddress: 2, trustedProxies: ["127.0.0.1"] } });
+    const from = (ip: string) => ({ connect: { headers: { "X-Forwarded-For": ip } } });
+    await requestPairing(h.url, makeTestKey(), from("2001:db8:5:6::1"));
+    await requestPairing(h.url, makeTestKey(), from("2001:db8:5:6:abcd::2"));
+    const c = await connectClient(h.url, makeTestKey(), { headers: { "X-Forwarded-For": "2001:db8:5:6:ffff::3" } });
+    await c.hello();
+    await expectRefusal(c, "pending_limit", 4429);
+    await requestPairing(h.url, makeTestKey(), from("2001:db8:5:7::1")); // the next /64 is another client
+  });
+
+  it("keeps the totals whatever address a trusted proxy claims for each client (issue 11 item 5)", async () => {
+    h = await startGateway({ settings: { trustedProxies: ["127.0.0.1"], unauthTotal: 4, pendingTotal: 3 } });
+    const from = (i: number) => ({ headers: { "X-Forwarded-For": `198.51.100.${i}` } });
+    const held = [];
+    for (let i = 1; i <= 4; i++) held.push(await connectClient(h.url, makeTestKey(), from(i)));
+    for (const c of held) await c.next("challenge");
+    const res = await rawRequest(h.port, upgradeLines(h.port, ["X-Forwarded-For: 198.51.100.99"]));
+    expect([res.status, res.headers["retry-after"]]).toEqual([429, "1"]);
+    for (const c of held) c.close();
+    await eventually(() => h!.gateway.sockets.unauthenticated === 0, "slots free");
+    for (let i = 10; i < 13; i++) await requestPairing(h.url, makeTestKey(), { connect: from(i) });
+    const over = await connectClient(h.url, makeTestKey(), from(50));
+    await over.hello();
+    await expectRefusal(over, "pending_limit", 4429);
   });
 
   it("limits new requests per address per minute with rate_limited 4429 and the wait until the window resets", async () => {

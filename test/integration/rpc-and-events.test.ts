@@ -201,4 +201,19 @@ describe("authenticated RPCs and events", () => {
     await h.gateway.dispatch(CLI, "devices.approve", { code: pairing.request.code });
     expect(await pendingOf()).toBeUndefined();
   });
+
+  it("tells admin tabs live when a pending request's last tab closes and when it comes back (the Devices page's \"Tab closed\")", async () => {
+    h = await startGateway();
+    const admin = await pairDevice(h, { role: "admin" });
+    const first = await requestPairing(h.url);
+    const id = first.pairing.request.id;
+    const onlineIn = (d: DevicesListResult) => d.pending.find((p) => p.id === id)?.online;
+    await waitForEvent(admin.client, "devices.changed", (d) => onlineIn(d) === true);
+    let from = admin.client.frames.length;
+    first.client.close();
+    await waitForEvent(admin.client, "devices.changed", (d) => onlineIn(d) === false, { from });
+    from = admin.client.frames.length;
+    await requestPairing(h.url, first.key); // the same browser reopens: same request, online again
+    await waitForEvent(admin.client, "devices.changed", (d) => onlineIn(d) === true, { from });
+  });
 });
