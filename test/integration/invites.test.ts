@@ -4,10 +4,11 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AuditEntry, InviteCreated } from "../../shared/index.js";
+import type { AuditEntry, DevicesListResult, InviteCreated } from "../../shared/index.js";
 import { startGateway } from "../helpers/gateway-harness.js";
 import { makeTestKey } from "../helpers/test-key.js";
 import { connectClient } from "../helpers/ws-client.js";
+import { runCliAsync } from "./support/cli.js";
 import { CLI, expectRefusal, manualClock, waitForFrame, type Harness } from "./support/sessions.js";
 
 let h: Harness | null = null;
@@ -79,5 +80,43 @@ describe("invites", () => {
       expect(bytes.includes(Buffer.from(token, "base64url"))).toBe(false);
       expect(bytes.includes(Buffer.from(createHash("sha256").update(token).digest("hex")))).toBe(true);
     }
+  });
+
+  it("resolves the key's own pending request when it pairs through an invite: its waiting tab is welcomed, the old code says not_found (issue 11)", async () => {
+    h = await startGateway();
+    const key = makeTestKey();
+    const waiting = await connectClient(h.url, key);
+    await waiting.hello();
+    const { request } = await waiting.next("pairing");
+    const invite = (await h.gateway.dispatch(CLI, "invites.create", { role: "viewer" })) as InviteCreated;
+    const invited = await connectClient(h.url, key);
+    await invited.hello({ invite: invite.token });
+    expect((await invited.next("welcome")).role).toBe("viewer");
+    expect((await waiting.next("welcome")).role).toBe("viewer"); // the other tab of the same browser carries on
+    await expect(h.gateway.dispatch(CLI, "devices.approve", { code: request.code, role: "admin" })).rejects.toMatchObject({ code: "not_found" });
+    const cli = await runCliAsync(["devices", "approve", request.code, "--role", "admin"], h.stateDir);
+    expect(cli.status).toBe(1);
+    expect(cli.stderr).not.toContain("internal");
+    expect(((await h.gateway.dispatch(CLI, "devices.list", {})) as DevicesListResult).devices.map((d) => [d.id, d.role])).toEqual([[key.deviceId, "viewer"]]);
+  });
+});
+
+describe("devices reject", () => {
+  it("takes a code, a request id or the fingerprint `devices pending` lists (issue 11 item 4)", async () => {
+    h = await startGateway();
+    const waiting = await Promise.all([0, 1, 2].map(async () => {
+      const key = makeTestKey();
+      const c = await connectClient(h!.url, key);
+      await c.hello();
+      return { c, key, request: (await c.next("pairing")).request };
+    }));
+    const [byCode, byId, byFingerprint] = waiting as [typeof waiting[0], typeof waiting[0], typeof waiting[0]];
+    for (const [w, arg] of [[byCode, byCode.request.code], [byId, byId.request.id], [byFingerprint, byFingerprint.key.fingerprint.toLowerCase()]] as const) {
+      const r = await runCliAsync(["devices", "reject", arg], h.stateDir);
+      expect([arg, r.status, r.stderr]).toEqual([arg, 0, ""]);
+      await expectRefusal(w.c, "pairing_rejected", 4411);
+    }
+    const none = await runCliAsync(["devices", "reject", "req_nothing"], h.stateDir);
+    expect(none.status).toBe(1);
   });
 });
