@@ -5,6 +5,7 @@ import { sha512 } from "@noble/hashes/sha2.js";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { decodeB64u } from "../../../shared/encoding/b64u.js";
 import { buildSignedBytes } from "../../../shared/pairing/signed-payload.js";
+import { PROTOCOL_VERSION } from "../../../shared/protocol/version.js";
 import { loadDeviceKey, replaceDeviceKey, type DeviceKeyResult } from "../../../web/src/device-key/device-key.js";
 import type { GatewayCallError } from "../../../web/src/gateway/call-error.js";
 import { GatewayClient, type GatewayClientDeps } from "../../../web/src/gateway/gateway-client.js";
@@ -61,7 +62,7 @@ describe("gateway client handshake", () => {
     const { client, handshake } = setup({ subtle });
     client.start();
     const hello = await handshake();
-    expect(hello).toMatchObject({ type: "hello", protocol: 2, keyStorage, client: { name: "Chrome on Linux" } });
+    expect(hello).toMatchObject({ type: "hello", protocol: PROTOCOL_VERSION, keyStorage, client: { name: "Chrome on Linux" } });
     expect(hello).not.toHaveProperty("invite");
     const publicKey = decodeB64u(hello.publicKey as string)!;
     const signedBytes = buildSignedBytes({ gatewayId: "AAECAwQFBgcICQoLDA0ODw", nonce: NONCE, origin: ORIGIN, publicKeyB64u: hello.publicKey as string, signedAtMs: hello.signedAtMs as number });
@@ -143,6 +144,23 @@ describe("pairing", () => {
     expect(network.sockets).toHaveLength(2);
     const secondHello = await handshake(network.last(), OTHER_NONCE);
     expect(secondHello.publicKey).toBe(firstHello.publicKey);
+  });
+});
+
+describe("superseded", () => {
+  it("stops, without reconnecting, when a newer tab of this browser takes its place (even with only the close code)", async () => {
+    for (const withFrame of [true, false]) {
+      const { client, network, clock, status, handshake } = setup();
+      client.start();
+      await handshake();
+      network.last().deliver(pairingFrame(clock.nowMs));
+      if (withFrame) network.last().deliver({ type: "error", code: "superseded", message: "newer tab" });
+      network.last().drop(4414);
+      expect([withFrame, status()]).toEqual([withFrame, "failed"]);
+      expect(client.getSnapshot()).toMatchObject({ lastErrorCode: "superseded", lastCloseCode: 4414 });
+      clock.advance(120_000);
+      expect(network.sockets).toHaveLength(1); // reconnecting would close the newer tab, and so on for ever
+    }
   });
 });
 
@@ -288,7 +306,7 @@ describe("refusals", () => {
   it("shows protocol_mismatch without sending a hello when the challenge speaks another version", async () => {
     const { client, network, clock, status } = setup();
     client.start();
-    network.last().deliver(challenge(clock.nowMs, NONCE, 2));
+    network.last().deliver(challenge(clock.nowMs, NONCE, PROTOCOL_VERSION + 1));
     await vi.waitFor(() => expect(status()).toBe("protocol_mismatch"), WAIT);
     expect(network.last().sent).toHaveLength(0);
     expect(network.last().closedByClient).not.toBeNull();

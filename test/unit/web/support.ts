@@ -3,6 +3,7 @@
 import type { KeyStore, StoredDeviceKey } from "../../../web/src/device-key/key-store.js";
 import type { OpenSocket, SocketHandlers, SocketLike } from "../../../web/src/gateway/socket.js";
 import type { DeviceView } from "../../../shared/protocol/views.js";
+import { PROTOCOL_VERSION } from "../../../shared/protocol/version.js";
 
 export function memoryKeyStore(initial?: unknown): KeyStore & { value: unknown } {
   const store = {
@@ -115,7 +116,7 @@ export const GATEWAY_ID = "AAECAwQFBgcICQoLDA0ODw";
 export const NONCE = "q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s";
 export const OTHER_NONCE = "zMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMw";
 
-export function challenge(nowMs: number, nonce = NONCE, protocol = 1) {
+export function challenge(nowMs: number, nonce = NONCE, protocol = PROTOCOL_VERSION) {
   return { type: "challenge", protocol, gatewayId: GATEWAY_ID, nonce, expiresAtMs: nowMs + 30_000 };
 }
 
