@@ -12,3 +12,4 @@ export * from "./protocol/views.js";
 export * from "./protocol/rpc.js";
 export * from "./protocol/frames.js";
 export * from "./protocol/parse.js";
+export * from "./protocol/device-search.js";

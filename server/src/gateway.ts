@@ -271,6 +271,8 @@ function logEvent(log: Logger, event: import("./pairing/events.js").PairingEvent
       return log.info("device revoked", { deviceId: event.device.id, by: event.byName });
     case "device.updated":
       return log.info("device renamed", { deviceId: event.device.id });
+    case "device.added":
+      return log.info("device paired by invite", { deviceId: event.device.id });
     case "invites.changed":
       return log.debug("invites changed");
   }

@@ -4,8 +4,7 @@ import { z } from "zod/mini";
 import { b64uLength } from "../encoding/b64u.js";
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from "../pairing/device-id.js";
 import { ERROR_CODES } from "./errors.js";
-import { DevicesListResult } from "./rpc.js";
-import { DeviceView, KeyStorage, PendingView, Role, SeenFrom } from "./views.js";
+import { DevicePresence, DeviceView, InviteView, KeyStorage, PendingView, Role, SeenFrom } from "./views.js";
 
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 const b64u = (bytes: number) => z.string().check(z.length(b64uLength(bytes)), z.regex(/^[A-Za-z0-9_-]+$/));
@@ -92,9 +91,26 @@ export const ResFrame = z.union([
 ]);
 export type ResFrame = z.infer<typeof ResFrame>;
 
+/**
+ * What changed in the devices list since the previous diff. `seq` goes up by one per diff on this gateway; a tab
+ * whose last seen seq (from devices.list or a diff) is not `seq - 1` has missed one and refetches. Applying a diff
+ * twice is harmless: upserts replace by id, removals and presence are absolute. `pending` and `invites` are short
+ * and come whole, only when they changed.
+ */
+export const DevicesChanged = z.object({
+  seq: z.int().check(z.positive()),
+  upserts: z.array(DeviceView),
+  /** Revoked devices, gone from the active list; with what a tab needs to tell whether its search counted them. */
+  removed: z.array(z.object({ id: text(1, 64), name: text(0, 64), fingerprint: text(0, 9), approvedAtMs: ms })),
+  presence: z.array(DevicePresence),
+  pending: z.optional(z.array(PendingView)),
+  invites: z.optional(z.array(InviteView)),
+});
+export type DevicesChanged = z.infer<typeof DevicesChanged>;
+
 /** Events: `device.*` go to the device's own sessions, the rest to admin sessions. */
 export const EVENTS = {
-  "devices.changed": DevicesListResult,
+  "devices.changed": DevicesChanged,
   "pairing.requested": z.object({ request: PendingView }),
   "pairing.resolved": z.object({
     requestId: text(1, 64),

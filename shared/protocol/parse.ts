@@ -1,12 +1,12 @@
 // The one way either edge turns wire text into a typed frame. No `as Frame` after JSON.parse anywhere.
 import type { z } from "zod/mini";
 import { ClientFrame, ServerFrame } from "./frames.js";
-import { MAX_FRAME_BYTES } from "./version.js";
+import { MAX_FRAME_BYTES, MAX_SERVER_FRAME_BYTES } from "./version.js";
 
 export type ParseResult<T> = { ok: true; frame: T } | { ok: false; reason: string };
 
-function parseWith<T>(schema: z.ZodMiniType<T>, text: string): ParseResult<T> {
-  if (text.length > MAX_FRAME_BYTES) return { ok: false, reason: "frame too large" };
+function parseWith<T>(schema: z.ZodMiniType<T>, text: string, maxLength: number): ParseResult<T> {
+  if (text.length > maxLength) return { ok: false, reason: "frame too large" };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -22,9 +22,9 @@ function parseWith<T>(schema: z.ZodMiniType<T>, text: string): ParseResult<T> {
 }
 
 export function parseClientFrame(text: string): ParseResult<ClientFrame> {
-  return parseWith(ClientFrame, text);
+  return parseWith(ClientFrame, text, MAX_FRAME_BYTES);
 }
 
 export function parseServerFrame(text: string): ParseResult<ServerFrame> {
-  return parseWith(ServerFrame, text);
+  return parseWith(ServerFrame, text, MAX_SERVER_FRAME_BYTES);
 }

@@ -1,14 +1,31 @@
 // Every request a paired session (or the admin socket) may make: params and result schema, and who may call it
 // (DESIGN §3.3). The gateway dispatches from this map and the dashboard types its calls from it.
 import { z } from "zod/mini";
+import { DEVICE_QUERY_MAX, DEVICES_PAGE_MAX } from "./device-search.js";
 import { AuditEntry, DeviceView, InviteView, PendingView, Role, SeenFrom } from "./views.js";
 
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 const id = text(1, 64);
 const empty = z.object({});
 
+export const DevicesListParams = z.object({
+  includeRevoked: z.optional(z.boolean()),
+  /** Name, fingerprint or id prefix; ASCII case-insensitive (shared/protocol/device-search.ts). */
+  query: z.optional(z.string().check(z.maxLength(DEVICE_QUERY_MAX))),
+  /** `nextCursor` of the previous page. */
+  cursor: z.optional(text(1, 128)),
+  limit: z.optional(z.int().check(z.minimum(1), z.maximum(DEVICES_PAGE_MAX))),
+});
+export type DevicesListParams = z.infer<typeof DevicesListParams>;
+
+/** One page of devices, newest approval first, with every live request and invite. */
 export const DevicesListResult = z.object({
   devices: z.array(DeviceView),
+  /** How many devices match the query (all pages). */
+  total: z.int().check(z.nonnegative()),
+  nextCursor: z.nullable(text(1, 128)),
+  /** The last devices.changed diff this page already reflects; apply only later ones. */
+  seq: z.int().check(z.nonnegative()),
   pending: z.array(PendingView),
   invites: z.array(InviteView),
 });
@@ -30,7 +47,7 @@ export type InviteCreated = z.infer<typeof InviteCreated>;
 /** `admin`: only admin sessions and the CLI; `self`: admins, or any role acting on its own device. */
 export const METHODS = {
   "gateway.status": { role: "any", params: empty, result: GatewayStatus },
-  "devices.list": { role: "admin", params: z.object({ includeRevoked: z.optional(z.boolean()) }), result: DevicesListResult },
+  "devices.list": { role: "admin", params: DevicesListParams, result: DevicesListResult },
   "devices.approve": {
     role: "admin",
     params: z.object({ code: text(1, 32), role: z.optional(Role), name: z.optional(text(1, 64)), replacesDeviceId: z.optional(id) }),

@@ -41,6 +41,15 @@ export const DeviceView = z.object({
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 
+/** A device's presence: sent in devices.changed when sockets come and go, without re-reading the device. */
+export const DevicePresence = z.object({
+  id: text(64),
+  online: z.int().check(z.nonnegative()),
+  lastSeenAtMs: z.nullable(ms),
+  lastSeenFrom: z.nullable(SeenFrom),
+});
+export type DevicePresence = z.infer<typeof DevicePresence>;
+
 /** A waiting browser. The code is deliberately absent: the approver must read it off that browser (DESIGN §1.2). */
 export const PendingView = z.object({
   id: text(64),

@@ -2,7 +2,7 @@
 // Each implementation's test file calls runDeviceStoreContract with a harness that opens fresh, empty stores.
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { deviceIdFromPublicKey, fingerprintFromPublicKey } from "../../shared/index.js";
+import { compareDevices, deviceIdFromPublicKey, deviceMatches, fingerprintFromPublicKey } from "../../shared/index.js";
 import type { AuditInput, DeviceRecord, DeviceStore, InviteRecord, PendingRecord } from "../../server/src/store/device-store.js";
 
 export interface StoreHarness {
@@ -209,6 +209,86 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
         ]);
         expect(await store.getDevice(d.id)).toMatchObject({ lastSeenAtMs: T0 + 2, lastSeenAddress: "fd00::5", lastSeenClass: "private" });
         expect(await store.listDevices()).toHaveLength(1);
+      });
+    });
+
+    describe("device search and paging", () => {
+      /** Every page of `limit`, following the last device's order key as the cursor. */
+      const allPages = async (filter: { query?: string; includeRevoked?: boolean }, limit: number) => {
+        const pages: string[][] = [];
+        let after: DeviceRecord | undefined;
+        for (;;) {
+          const page = await store.listDevicesPage({ ...filter, ...(after ? { after } : {}), limit });
+          if (page.length) pages.push(page.map((d) => d.id));
+          if (page.length < limit) return pages;
+          after = page.at(-1);
+        }
+      };
+
+      it("pages newest approval first, ties broken by id, without gaps or overlaps", async () => {
+        const devices = Array.from({ length: 11 }, (_, i) => deviceRecord({ approvedAtMs: T0 + Math.floor(i / 3) }));
+        await store.insertDevices(devices);
+        const expected = [...devices].sort(compareDevices).map((d) => d.id);
+        expect(new Set(expected.slice(0, 2))).toEqual(new Set([devices[9]!.id, devices[10]!.id])); // the newest approvals
+        const pages = await allPages({}, 4);
+        expect(pages.map((p) => p.length)).toEqual([4, 4, 3]);
+        expect(pages.flat()).toEqual(expected);
+        expect(await store.countDevices()).toBe(11);
+      });
+
+      it("leaves revoked devices out of pages and counts unless includeRevoked", async () => {
+        const [a, b, c] = [deviceRecord({ approvedAtMs: T0 + 3 }), deviceRecord({ approvedAtMs: T0 + 2 }), deviceRecord({ approvedAtMs: T0 + 1 })];
+        await store.insertDevices([a!, b!, c!]);
+        await store.revokeDevice(b!.id, T0 + 9, "admin", audit("revoked"));
+        expect((await allPages({}, 2)).flat()).toEqual([a!.id, c!.id]);
+        expect((await allPages({ includeRevoked: true }, 2)).flat()).toEqual([a!.id, b!.id, c!.id]);
+        expect(await store.countDevices()).toBe(2);
+        expect(await store.countDevices({ includeRevoked: true })).toBe(3);
+      });
+
+      it("finds devices by name (ASCII case folded), fingerprint with or without its dash, and id prefix, as deviceMatches does", async () => {
+        const kitchen = deviceRecord({ name: "Kitchen tablet", approvedAtMs: T0 + 5 });
+        const kueche = deviceRecord({ name: "Küche", approvedAtMs: T0 + 4 });
+        const percent = deviceRecord({ name: "100% done_ok", approvedAtMs: T0 + 3 });
+        const backslash = deviceRecord({ name: "C:\\laptop", approvedAtMs: T0 + 2 });
+        const other = deviceRecord({ name: "Office", approvedAtMs: T0 + 1 });
+        const all = [kitchen, kueche, percent, backslash, other];
+        await store.insertDevices(all);
+        const queries = [
+          "kitchen", "KITCHEN", " tab ", "küche", "KÜCHE", "Küche", "100%", "%", "_", "done_ok", "e_o", "\\", ":\\l",
+          kitchen.fingerprint, kitchen.fingerprint.toLowerCase(), kitchen.fingerprint.replace("-", ""), kitchen.fingerprint.slice(2, 7),
+          other.id.slice(0, 6), other.id.slice(0, 6).toUpperCase(), other.id, "-", "--", "zzzz-nothing",
+        ];
+        for (const query of queries) {
+          const expected = all.filter((d) => deviceMatches(d, query)).sort(compareDevices).map((d) => d.name);
+          const got = (await store.listDevicesPage({ query, limit: 100 })).map((d) => d.name);
+          expect(got, `query ${JSON.stringify(query)}`).toEqual(expected);
+          expect(await store.countDevices({ query }), `count for ${JSON.stringify(query)}`).toBe(expected.length);
+        }
+        // The rule itself, so the comparison above can't pass by both sides matching everything or nothing.
+        expect(all.filter((d) => deviceMatches(d, "kitchen")).map((d) => d.name)).toEqual(["Kitchen tablet"]);
+        expect(all.filter((d) => deviceMatches(d, "KÜCHE"))).toEqual([]);
+        expect(all.filter((d) => deviceMatches(d, "%")).map((d) => d.name)).toEqual(["100% done_ok"]);
+        expect(all.filter((d) => deviceMatches(d, "-"))).toEqual([]); // a lone dash is no fingerprint term
+      });
+
+      it("pages a search with the same cursor rule", async () => {
+        const matching = Array.from({ length: 5 }, (_, i) => deviceRecord({ name: `lab ${i}`, approvedAtMs: T0 + i }));
+        await store.insertDevices([...matching, ...Array.from({ length: 4 }, (_, i) => deviceRecord({ name: `desk ${i}`, approvedAtMs: T0 + i }))]);
+        const pages = await allPages({ query: "LAB" }, 2);
+        expect(pages.flat()).toEqual([...matching].sort(compareDevices).map((d) => d.id));
+        expect(await store.countDevices({ query: "lab" })).toBe(5);
+      });
+
+      it("finds the active twin of a waiting browser by exact name and user agent, never the browser itself or a revoked one", async () => {
+        const twin = deviceRecord({ name: "Laptop", userAgent: "UA 1" });
+        const revoked = deviceRecord({ name: "Tablet", userAgent: "UA 2" });
+        await store.insertDevices([twin, revoked, deviceRecord({ name: "laptop", userAgent: "UA 1" })]);
+        await store.revokeDevice(revoked.id, T0, "admin", audit("revoked"));
+        expect((await store.findDeviceTwin("Laptop", "UA 1", newKey().id))?.id).toBe(twin.id);
+        expect(await store.findDeviceTwin("Laptop", "UA 1", twin.id)).toBeNull();
+        expect(await store.findDeviceTwin("Laptop", "UA 9", newKey().id)).toBeNull();
+        expect(await store.findDeviceTwin("Tablet", "UA 2", newKey().id)).toBeNull();
       });
     });
 

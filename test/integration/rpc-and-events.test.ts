@@ -1,6 +1,6 @@
 // Issue 4: the authenticated RPCs and events of DESIGN §3.3 over real sockets, as an admin dashboard uses them.
 import { afterEach, describe, expect, it } from "vitest";
-import type { DeviceView, DevicesListResult, GatewayStatus, InviteCreated, PendingView } from "../../shared/index.js";
+import type { DeviceView, DevicesChanged, DevicesListResult, GatewayStatus, InviteCreated, PendingView } from "../../shared/index.js";
 import { startGateway } from "../helpers/gateway-harness.js";
 import { makeTestKey } from "../helpers/test-key.js";
 import { connectClient } from "../helpers/ws-client.js";
@@ -65,9 +65,9 @@ describe("authenticated RPCs and events", () => {
     for (const a of [a1, a2]) {
       const resolved = await waitForEvent(a.client, "pairing.resolved", (d) => d.requestId === pairing.request.id);
       expect(resolved).toEqual({ requestId: pairing.request.id, outcome: "approved", deviceId: key.deviceId });
-      const changed = await waitForEvent(a.client, "devices.changed", (d) => d.devices.some((x) => x.id === key.deviceId), { from });
+      const changed = await waitForEvent(a.client, "devices.changed", (d) => d.upserts.some((x) => x.id === key.deviceId), { from });
       expect(changed.pending).toEqual([]);
-      expect(changed.devices.find((d) => d.id === a.key.deviceId)?.current).toBe(true);
+      expect(changed.upserts).toEqual([expect.objectContaining({ id: key.deviceId, role: "viewer", current: false })]);
     }
   });
 
@@ -111,7 +111,8 @@ describe("authenticated RPCs and events", () => {
       expect(error.revoked?.byName).toBe("Admin");
       expect(eventsOf(c, "device.revoked")).toEqual([{ deviceId: target.key.deviceId, byName: "Admin", atMs: expect.any(Number) }]);
     }
-    await waitForEvent(admin.client, "devices.changed", (d) => !d.devices.some((x) => x.id === target.key.deviceId));
+    const changed = await waitForEvent(admin.client, "devices.changed", (d) => d.removed.some((x) => x.id === target.key.deviceId));
+    expect(changed.removed).toEqual([{ id: target.key.deviceId, name: target.welcome.device.name, fingerprint: target.key.fingerprint, approvedAtMs: expect.any(Number) }]);
     const list = await admin.client.call<DevicesListResult>("devices.list", { includeRevoked: true });
     expect(list.ok && list.result.devices.find((d) => d.id === target.key.deviceId)).toMatchObject({ revokedBy: "Admin", revokedAtMs: expect.any(Number) });
     const twice = await admin.client.call("devices.revoke", { deviceId: target.key.deviceId });
@@ -207,7 +208,7 @@ describe("authenticated RPCs and events", () => {
     const admin = await pairDevice(h, { role: "admin" });
     const first = await requestPairing(h.url);
     const id = first.pairing.request.id;
-    const onlineIn = (d: DevicesListResult) => d.pending.find((p) => p.id === id)?.online;
+    const onlineIn = (d: DevicesChanged) => d.pending?.find((p) => p.id === id)?.online;
     await waitForEvent(admin.client, "devices.changed", (d) => onlineIn(d) === true);
     let from = admin.client.frames.length;
     first.client.close();

@@ -1,6 +1,6 @@
 // `pairgate devices …`, `invite`, `audit`, `doctor`: thin shells over the admin socket, each with --json.
 import type { AuditEntry, DeviceView, DevicesListResult, InviteCreated, PendingView } from "../../../shared/index.js";
-import { NETWORK_CLASS_LABELS } from "../../../shared/index.js";
+import { DEVICE_QUERY_MAX, DEVICES_PAGE_MAX, NETWORK_CLASS_LABELS } from "../../../shared/index.js";
 import { callGateway } from "./admin-client.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { formatAgo, formatDuration, formatTime, parseDuration, printJson, printTable } from "./output.js";
@@ -23,15 +23,27 @@ const deviceRow = (d: DeviceView) => [
   ...(d.revokedAtMs !== undefined ? [`revoked ${formatTime(d.revokedAtMs)}`] : []),
 ];
 
+/** Every device that matches, page after page: the gateway answers at most DEVICES_PAGE_MAX per request. */
+async function fetchDevices(c: Common, params: { includeRevoked?: boolean; query?: string }): Promise<DeviceView[]> {
+  const devices: DeviceView[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: DevicesListResult = await callGateway<DevicesListResult>(c.stateDir, "devices.list", { ...params, limit: DEVICES_PAGE_MAX, ...(cursor ? { cursor } : {}) });
+    devices.push(...page.devices);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return devices;
+}
+
 export async function listDevices(c: Common, all: boolean): Promise<void> {
-  const list = await callGateway<DevicesListResult>(c.stateDir, "devices.list", { includeRevoked: all });
-  if (c.json) return printJson({ devices: list.devices });
-  if (list.devices.length === 0) return console.log("No paired devices yet. Open the dashboard in a browser to request pairing.");
-  printTable(["ID", "FINGERPRINT", "NAME", "ROLE", "KEY", "APPROVED", "LAST SEEN", ...(all ? ["STATUS"] : [])], list.devices.map(deviceRow));
+  const devices = await fetchDevices(c, { includeRevoked: all });
+  if (c.json) return printJson({ devices });
+  if (devices.length === 0) return console.log("No paired devices yet. Open the dashboard in a browser to request pairing.");
+  printTable(["ID", "FINGERPRINT", "NAME", "ROLE", "KEY", "APPROVED", "LAST SEEN", ...(all ? ["STATUS"] : [])], devices.map(deviceRow));
 }
 
 export async function listPending(c: Common): Promise<void> {
-  const list = await callGateway<DevicesListResult>(c.stateDir, "devices.list", {});
+  const list = await callGateway<DevicesListResult>(c.stateDir, "devices.list", { limit: 1 });
   if (c.json) return printJson({ pending: list.pending });
   if (list.pending.length === 0) return console.log("No browsers are waiting for approval.");
   const now = Date.now();
@@ -48,12 +60,18 @@ export async function listPending(c: Common): Promise<void> {
   console.log("\nCodes are shown only on the waiting browser. Approve with: pairgate devices approve CODE");
 }
 
+/**
+ * The gateway's search (name, fingerprint, id prefix) finds a superset of what resolveDevice accepts, so only the
+ * candidates travel, not all 10,000 devices; resolveDevice then applies the exact rules.
+ */
+async function findDevice(c: Common, query: string): Promise<DeviceView> {
+  const q = query.trim();
+  return resolveDevice(query, q.length <= DEVICE_QUERY_MAX ? await fetchDevices(c, { query: q }) : []);
+}
+
 export async function approve(c: Common, code: string, opts: { role?: string; name?: string; replaces?: string }): Promise<void> {
   let replacesDeviceId: string | undefined;
-  if (opts.replaces) {
-    const list = await callGateway<DevicesListResult>(c.stateDir, "devices.list", {});
-    replacesDeviceId = resolveDevice(opts.replaces, list.devices).id;
-  }
+  if (opts.replaces) replacesDeviceId = (await findDevice(c, opts.replaces)).id;
   const device = await callGateway<DeviceView>(c.stateDir, "devices.approve", {
     code,
     ...(opts.role ? { role: opts.role } : {}),
@@ -79,17 +97,13 @@ async function rejectTarget(c: Common, query: string): Promise<{ requestId: stri
   const q = query.trim();
   if (q.startsWith("req_")) return { requestId: q };
   const fp = q.toUpperCase().replace(/-/g, "");
-  const list = await callGateway<DevicesListResult>(c.stateDir, "devices.list", {});
+  const list = await callGateway<DevicesListResult>(c.stateDir, "devices.list", { limit: 1 }); // pending comes whole with any page
   const byFingerprint = list.pending.filter((p) => p.fingerprint.replace("-", "") === fp);
   if (byFingerprint.length === 1) return { requestId: byFingerprint[0]!.id };
   if (byFingerprint.length > 1) throw new CliError(`fingerprint ${query} matches ${byFingerprint.length} pending requests; use a request id (see --json)`, EXIT.refused, "conflict");
   return { code: q };
 }
 
-async function findDevice(c: Common, query: string): Promise<DeviceView> {
-  const list = await callGateway<DevicesListResult>(c.stateDir, "devices.list", {});
-  return resolveDevice(query, list.devices);
-}
 
 export async function revoke(c: Common, query: string): Promise<void> {
   const device = await findDevice(c, query);

@@ -181,8 +181,9 @@ export class Connection {
     }
   }
 
-  sendEvent(frame: EventFrame): void {
-    if (this.state === "authenticated") this.send(frame);
+  /** `text` lets a broadcast serialise one frame once for many sessions. */
+  sendEvent(frame: EventFrame, text?: string): void {
+    if (this.state === "authenticated") this.socket.send(text ?? JSON.stringify(frame));
   }
 
   /** Sends `error {code}` and closes with the code's close code. The single exit for refusals. */

@@ -42,10 +42,10 @@ export function createRpcDispatcher(deps: RpcDeps) {
       version: deps.gateway.version,
       gatewayId: deps.gateway.gatewayId,
       uptimeMs: deps.now() - deps.gateway.startedAtMs,
-      counts: { devices: (await store.listDevices()).length, pending: (await store.listLivePending(deps.now())).length, online: hub.onlineDevices() },
+      counts: { devices: await store.countDevices(), pending: (await store.listLivePending(deps.now())).length, online: hub.onlineDevices() },
       seenFrom: caller.kind === "device" ? caller.seenFrom : { address: "local", networkClass: "loopback" },
     }),
-    "devices.list": async (p, caller) => hub.buildDeviceList(currentId(caller), p.includeRevoked ?? false),
+    "devices.list": async (p, caller) => hub.listDevices(currentId(caller), p),
     "devices.approve": async (p, caller, actor) => {
       const role = p.role ?? (caller.kind === "cli" ? "admin" : "viewer"); // DESIGN §4: CLI admin, dashboard viewer
       const device = await service.approve({ ...p, role }, actor);

@@ -1,16 +1,27 @@
 // Who is connected: authenticated sockets by device, waiting sockets by request, admin sessions.
-// It turns pairing events into frames (welcome on approval, close on revoke, live lists for admins).
-import type { DevicesListResult, EventFrame } from "../../../shared/index.js";
+// It turns pairing events into frames (welcome on approval, close on revoke, list diffs for admins).
+import {
+  DEVICES_PAGE_DEFAULT,
+  decodeDeviceCursor,
+  encodeDeviceCursor,
+  PairgateError,
+  type DevicesListParams,
+  type DevicesListResult,
+  type EventFrame,
+  type PendingView,
+} from "../../../shared/index.js";
 import type { PairingEvent } from "../pairing/events.js";
+import { suggestedReplacement } from "../pairing/replacement.js";
 import type { DeviceRecord, DeviceStore, LastSeen } from "../store/device-store.js";
 import type { Connection } from "./connection.js";
+import { chunkDiff, DevicesDiff } from "./devices-diff.js";
 import type { Timers } from "./socket.js";
 import { toDeviceView, toInviteView, toPendingView } from "./views.js";
 
 /** Waiting sockets per pending request; a newer one closes the oldest (`superseded`). Two covers a reload race. */
 export const MAX_WAITING_PER_REQUEST = 2;
 
-/** Presence changes (connects/disconnects) refresh admin lists at most this often; real changes go at once. */
+/** Presence changes (connects/disconnects) reach admin tabs at most this often; real changes go at once. */
 const PRESENCE_BROADCAST_MS = 1000;
 
 export class SessionHub {
@@ -18,6 +29,11 @@ export class SessionHub {
   private readonly byRequest = new Map<string, Set<Connection>>();
   private readonly admins = new Set<Connection>();
   private readonly lastSeen = new Map<string, LastSeen>();
+  private diff = new DevicesDiff();
+  /** The seq of the last devices.changed sent; a devices.list reply carries it so a tab knows where it stands. */
+  private seq = 0;
+  /** Broadcasts run one after another, so seqs go out in the order their changes were taken. */
+  private broadcasting: Promise<void> = Promise.resolve();
   private broadcastDueAtMs: number | null = null;
   private cancelBroadcast: () => void = () => {};
 
@@ -39,7 +55,7 @@ export class SessionHub {
     }
     const wasOnline = this.isRequestOnline(requestId);
     addTo(this.byRequest, requestId, conn);
-    if (!wasOnline) this.scheduleListBroadcast(0); // "tab closed" → waiting, live on admins' Devices pages
+    if (!wasOnline) this.pendingChanged(); // "tab closed" → waiting, live on admins' Devices pages
   }
 
   /** Sockets waiting on pending requests: their own pool, outside the unauthenticated one. */
@@ -54,25 +70,27 @@ export class SessionHub {
     addTo(this.byDevice, device.id, conn);
     if (device.role === "admin") this.admins.add(conn);
     this.touch(conn, device.id);
-    this.scheduleListBroadcast(PRESENCE_BROADCAST_MS);
+    this.scheduleBroadcast(PRESENCE_BROADCAST_MS);
     return this.onlineCount(device.id);
   }
 
   remove(conn: Connection): void {
     if (conn.request && this.byRequest.get(conn.request.id)?.has(conn)) {
       removeFrom(this.byRequest, conn.request.id, conn);
-      if (!this.isRequestOnline(conn.request.id)) this.scheduleListBroadcast(0); // the last tab went away
+      if (!this.isRequestOnline(conn.request.id)) this.pendingChanged(); // the last tab went away
     }
     if (conn.device) {
       removeFrom(this.byDevice, conn.device.id, conn);
       this.admins.delete(conn);
       this.touch(conn, conn.device.id);
-      this.scheduleListBroadcast(PRESENCE_BROADCAST_MS);
+      this.scheduleBroadcast(PRESENCE_BROADCAST_MS);
     }
   }
 
   private touch(conn: Connection, deviceId: string): void {
-    this.lastSeen.set(deviceId, { deviceId, atMs: this.now(), ...conn.info.seenFrom });
+    const atMs = this.now();
+    this.lastSeen.set(deviceId, { deviceId, atMs, ...conn.info.seenFrom });
+    if (this.admins.size > 0) this.diff.touch(deviceId, { atMs, seenFrom: conn.info.seenFrom });
   }
 
   /** Hands batched last-seen updates to the store; called on a timer and at shutdown. */
@@ -100,8 +118,8 @@ export class SessionHub {
   handle(event: PairingEvent): void {
     switch (event.type) {
       case "pairing.requested":
-        this.toAdmins({ type: "event", event: "pairing.requested", data: { request: toPendingView(event.request, this.isRequestOnline(event.request.id), []) } });
-        return this.scheduleListBroadcast(0);
+        this.toAdmins({ type: "event", event: "pairing.requested", data: { request: toPendingView(event.request, this.isRequestOnline(event.request.id), null) } });
+        return this.pendingChanged();
       case "pairing.resolved": {
         const waiting = [...(this.byRequest.get(event.request.id) ?? [])];
         this.byRequest.delete(event.request.id);
@@ -114,7 +132,8 @@ export class SessionHub {
           event: "pairing.resolved",
           data: { requestId: event.request.id, outcome: event.outcome, ...(event.outcome === "approved" ? { deviceId: event.device.id } : {}) },
         });
-        return this.scheduleListBroadcast(0);
+        if (event.outcome === "approved") this.diff.upsert(event.device);
+        return this.pendingChanged();
       }
       case "device.revoked": {
         const conns = [...(this.byDevice.get(event.device.id) ?? [])];
@@ -123,60 +142,106 @@ export class SessionHub {
           conn.sendEvent({ type: "event", event: "device.revoked", data });
           conn.reject("device_revoked", `This browser was removed by ${event.byName}.`, undefined, { byName: event.byName, atMs: event.atMs });
         }
-        return this.scheduleListBroadcast(0);
+        this.diff.remove(event.device);
+        return this.scheduleBroadcast(0);
       }
       case "device.updated": {
         for (const conn of this.byDevice.get(event.device.id) ?? []) {
           conn.device = event.device;
           conn.sendEvent({ type: "event", event: "device.updated", data: { device: toDeviceView(event.device, this.onlineCount(event.device.id), event.device.id) } });
         }
-        return this.scheduleListBroadcast(0);
+        this.diff.upsert(event.device);
+        return this.scheduleBroadcast(0);
       }
+      case "device.added":
+        this.diff.upsert(event.device);
+        return this.scheduleBroadcast(0);
       case "invites.changed":
-        return this.scheduleListBroadcast(0);
+        this.diff.isInvitesChanged = true;
+        return this.scheduleBroadcast(0);
     }
+  }
+
+  private pendingChanged(): void {
+    this.diff.isPendingChanged = true;
+    this.scheduleBroadcast(0);
   }
 
   private toAdmins(frame: EventFrame): void {
     for (const conn of this.admins) conn.sendEvent(frame);
   }
 
-  async buildDeviceList(currentDeviceId: string | undefined, includeRevoked = false): Promise<DevicesListResult> {
-    const now = this.now();
-    const devices = await this.store.listDevices({ includeRevoked });
-    const active = devices.filter((d) => d.revokedAtMs === null);
-    const pending = await this.store.listLivePending(now);
-    const invites = await this.store.listInvites();
+  /** One page of devices (params.cursor, params.limit) matching params.query, plus every live request and invite. */
+  async listDevices(currentDeviceId: string | undefined, params: DevicesListParams): Promise<DevicesListResult> {
+    // Taken before reading: a change committed meanwhile comes again in a later diff, and diffs are idempotent.
+    const seq = this.seq;
+    const after = params.cursor === undefined ? undefined : decodeDeviceCursor(params.cursor);
+    if (after === null) throw new PairgateError("invalid_params", "cursor: not a cursor from devices.list.");
+    const limit = params.limit ?? DEVICES_PAGE_DEFAULT;
+    const filter = { includeRevoked: params.includeRevoked ?? false, ...(params.query ? { query: params.query } : {}) };
+    const page = await this.store.listDevicesPage({ ...filter, ...(after ? { after } : {}), limit: limit + 1 });
+    const devices = page.slice(0, limit);
+    const last = devices.at(-1);
     return {
       devices: devices.map((d) => toDeviceView(d, this.onlineCount(d.id), currentDeviceId)),
-      pending: pending.map((p) => toPendingView(p, this.isRequestOnline(p.id), active)),
-      invites: invites.map((i) => toInviteView(i, now)),
+      total: await this.store.countDevices(filter),
+      nextCursor: page.length > limit && last ? encodeDeviceCursor(last) : null,
+      seq,
+      pending: await this.pendingViews(),
+      invites: await this.inviteViews(),
     };
   }
 
-  /** Coalesces list refreshes for admin tabs; a sooner request replaces a later one. */
-  private scheduleListBroadcast(delayMs: number): void {
-    if (this.admins.size === 0) return;
+  /** Live requests, each with the active device it may replace (same name and user agent). */
+  private async pendingViews(): Promise<PendingView[]> {
+    const pending = await this.store.listLivePending(this.now());
+    return Promise.all(pending.map(async (p) => toPendingView(p, this.isRequestOnline(p.id), await suggestedReplacement(this.store, p))));
+  }
+
+  private async inviteViews() {
+    const now = this.now();
+    return (await this.store.listInvites()).map((i) => toInviteView(i, now));
+  }
+
+  /** Coalesces diffs for admin tabs; a sooner request replaces a later one. */
+  private scheduleBroadcast(delayMs: number): void {
+    if (this.admins.size === 0) {
+      this.diff = new DevicesDiff(); // nobody to tell; a tab that opens later starts from devices.list
+      return;
+    }
     const due = this.now() + delayMs;
     if (this.broadcastDueAtMs !== null && this.broadcastDueAtMs <= due) return;
     this.cancelBroadcast();
     this.broadcastDueAtMs = due;
     this.cancelBroadcast = this.timers.set(() => {
       this.broadcastDueAtMs = null;
-      void this.broadcastList().catch(this.onError);
+      this.broadcasting = this.broadcasting.then(() => this.broadcastDiff()).catch(this.onError);
     }, delayMs);
   }
 
-  private async broadcastList(): Promise<void> {
-    if (this.admins.size === 0) return;
-    const list = await this.buildDeviceList(undefined);
-    for (const conn of this.admins) {
-      const current = conn.device?.id;
-      conn.sendEvent({
-        type: "event",
-        event: "devices.changed",
-        data: { ...list, devices: list.devices.map((d) => (d.id === current ? { ...d, current: true } : d)) },
-      });
+  /**
+   * Sends what changed as devices.changed, serialised once for every admin tab. Only a tab whose own device is
+   * among the upserts gets its own copy, with `current` set.
+   */
+  private async broadcastDiff(): Promise<void> {
+    const diff = this.diff;
+    this.diff = new DevicesDiff();
+    if (this.admins.size === 0 || diff.isEmpty()) return;
+    const body = chunkDiff({
+      upserts: [...diff.upserts.values()].map((d) => toDeviceView(d, this.onlineCount(d.id))),
+      removed: [...diff.removed.values()].map((d) => ({ id: d.id, name: d.name, fingerprint: d.fingerprint, approvedAtMs: d.approvedAtMs })),
+      presence: [...diff.presence].map(([id, t]) => ({ id, online: this.onlineCount(id), lastSeenAtMs: t.atMs, lastSeenFrom: t.seenFrom })),
+      ...(diff.isPendingChanged ? { pending: await this.pendingViews() } : {}),
+      ...(diff.isInvitesChanged ? { invites: await this.inviteViews() } : {}),
+    });
+    for (const chunk of body) {
+      const frame: EventFrame = { type: "event", event: "devices.changed", data: { seq: ++this.seq, ...chunk } };
+      const text = JSON.stringify(frame);
+      for (const conn of this.admins) {
+        const own = conn.device?.id;
+        if (own === undefined || !diff.upserts.has(own)) conn.sendEvent(frame, text);
+        else conn.sendEvent({ ...frame, data: { ...frame.data, upserts: frame.data.upserts.map((d) => (d.id === own ? { ...d, current: true } : d)) } });
+      }
     }
   }
 }

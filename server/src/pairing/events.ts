@@ -8,6 +8,8 @@ export type PairingEvent =
   | { type: "pairing.resolved"; request: PendingRecord; outcome: "rejected" | "expired" }
   | { type: "device.revoked"; device: DeviceRecord; byName: string; atMs: number }
   | { type: "device.updated"; device: DeviceRecord }
+  /** Paired without a request: an invite was redeemed. */
+  | { type: "device.added"; device: DeviceRecord }
   | { type: "invites.changed" };
 
 export type PairingListener = (event: PairingEvent) => void;

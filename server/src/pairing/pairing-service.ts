@@ -112,6 +112,7 @@ export class PairingService {
       { atMs: b.now, action: "approved", actor: `invite ${invite.id}`, deviceId: device.id, detail: { via: "invite", role: invite.role } },
     ];
     if (!(await this.deps.store.redeemInvite(invite.id, b.now, device, audit))) throw new PairgateError("invite_invalid");
+    this.events.emit({ type: "device.added", device });
     this.events.emit({ type: "invites.changed" });
     // The store approved this key's own pending request with the invite: its other tabs get welcome, admins see it go.
     if (ownRequest) this.events.emit({ type: "pairing.resolved", request: ownRequest, outcome: "approved", device });
@@ -192,7 +193,7 @@ export class PairingService {
     }
     let replaced: DeviceRecord | null = null;
     if (params.replacesDeviceId) {
-      replaced = suggestedReplacement(request, await this.deps.store.listDevices());
+      replaced = await suggestedReplacement(this.deps.store, request);
       if (replaced?.id !== params.replacesDeviceId) {
         throw new PairgateError(
           "invalid_params",

@@ -1,6 +1,6 @@
 // The store interface in domain terms (DESIGN §7). Every state change that is acknowledged to a person
 // (approve, revoke, invite use) is one atomic operation here, durable before its promise resolves.
-import type { ApprovedVia, AuditAction, KeyStorage, NetworkClass, Role } from "../../../shared/index.js";
+import type { ApprovedVia, AuditAction, DeviceOrderKey, KeyStorage, NetworkClass, Role } from "../../../shared/index.js";
 
 export interface DeviceRecord {
   id: string;
@@ -74,12 +74,27 @@ export interface LastSeen {
   networkClass: NetworkClass;
 }
 
+/** Which devices a list or count covers: active ones unless `includeRevoked`, matching `query` when given. */
+export interface DeviceFilter {
+  includeRevoked?: boolean;
+  /** Matched as `deviceMatches` in shared/protocol/device-search.ts: name, fingerprint or id prefix, ASCII case-insensitive. */
+  query?: string;
+}
+
 export interface DeviceStore {
   /** Returns the stored gateway id, creating it with `create()` on first use. */
   loadGatewayId(create: () => string): Promise<string>;
 
   getDevice(id: string): Promise<DeviceRecord | null>;
   listDevices(opts?: { includeRevoked?: boolean }): Promise<DeviceRecord[]>;
+  /**
+   * One page in list order (`compareDevices`: newest approval first, then id descending), starting after `after`.
+   * The admin list at 10,000 devices reads only what is on screen.
+   */
+  listDevicesPage(opts: DeviceFilter & { after?: DeviceOrderKey; limit: number }): Promise<DeviceRecord[]>;
+  countDevices(opts?: DeviceFilter): Promise<number>;
+  /** The earliest approved active device other than `exceptId` with this exact name and user agent (see replacement.ts). */
+  findDeviceTwin(name: string, userAgent: string, exceptId: string): Promise<DeviceRecord | null>;
   countActiveAdmins(): Promise<number>;
   /** Bulk insert used by benchmarks and seeding; not part of the pairing flow. */
   insertDevices(devices: DeviceRecord[]): Promise<void>;

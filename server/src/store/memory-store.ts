@@ -1,5 +1,6 @@
 // In-memory store for unit tests only; it passes the same contract suite as SqliteStore.
-import type { AuditInput, AuditRecord, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord } from "./device-store.js";
+import { compareDevices, deviceMatches, type DeviceOrderKey } from "../../../shared/index.js";
+import type { AuditInput, AuditRecord, DeviceFilter, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord } from "./device-store.js";
 
 export class MemoryStore implements DeviceStore {
   private gatewayId: string | null = null;
@@ -31,6 +32,30 @@ export class MemoryStore implements DeviceStore {
       .filter((d) => opts.includeRevoked || d.revokedAtMs === null)
       .sort((a, b) => a.approvedAtMs - b.approvedAtMs)
       .map((d) => ({ ...d }));
+  }
+
+  private filtered(opts: DeviceFilter): DeviceRecord[] {
+    return [...this.devices.values()].filter((d) => (opts.includeRevoked || d.revokedAtMs === null) && deviceMatches(d, opts.query));
+  }
+
+  async listDevicesPage(opts: DeviceFilter & { after?: DeviceOrderKey; limit: number }): Promise<DeviceRecord[]> {
+    const after = opts.after;
+    return this.filtered(opts)
+      .filter((d) => !after || compareDevices(after, d) < 0)
+      .sort(compareDevices)
+      .slice(0, opts.limit)
+      .map((d) => ({ ...d }));
+  }
+
+  async countDevices(opts: DeviceFilter = {}): Promise<number> {
+    return this.filtered(opts).length;
+  }
+
+  async findDeviceTwin(name: string, userAgent: string, exceptId: string): Promise<DeviceRecord | null> {
+    const twin = [...this.devices.values()]
+      .filter((d) => d.revokedAtMs === null && d.name === name && d.userAgent === userAgent && d.id !== exceptId)
+      .sort((a, b) => a.approvedAtMs - b.approvedAtMs || (a.id < b.id ? -1 : 1))[0];
+    return twin ? { ...twin } : null;
   }
 
   async countActiveAdmins(): Promise<number> {

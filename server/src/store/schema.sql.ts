@@ -22,6 +22,9 @@ CREATE TABLE IF NOT EXISTS devices (
   revoked_at_ms INTEGER,
   revoked_by TEXT
 );
+-- The admin list's order (newest approval first) and its keyset paging; twins of a waiting browser by name.
+CREATE INDEX IF NOT EXISTS devices_list_order ON devices (approved_at_ms, id);
+CREATE INDEX IF NOT EXISTS devices_name ON devices (name);
 CREATE TABLE IF NOT EXISTS pending (
   id TEXT PRIMARY KEY,
   device_id TEXT NOT NULL,

@@ -2,8 +2,8 @@
 // before its promise resolves and a kill -9 loses nothing acknowledged (DESIGN §7).
 import { chmodSync, closeSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
-import type { ApprovedVia, KeyStorage, NetworkClass, Role } from "../../../shared/index.js";
-import type { AuditInput, AuditRecord, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, PendingStatus } from "./device-store.js";
+import { searchTerms, type ApprovedVia, type DeviceOrderKey, type KeyStorage, type NetworkClass, type Role } from "../../../shared/index.js";
+import type { AuditInput, AuditRecord, DeviceFilter, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, PendingStatus } from "./device-store.js";
 import { SCHEMA_V1, SCHEMA_VERSION } from "./schema.sql.js";
 
 type Row = Record<string, unknown>;
@@ -34,6 +34,8 @@ function makePrivate(file: string): void {
 export class SqliteStore implements DeviceStore {
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<SqliteStore["prepare"]>;
+  /** Device list and count statements, one per combination of filters, prepared on first use. */
+  private readonly deviceQueries = new Map<string, Database.Statement>();
 
   constructor(file: string) {
     makePrivate(file);
@@ -69,6 +71,7 @@ export class SqliteStore implements DeviceStore {
       getDevice: db.prepare("SELECT * FROM devices WHERE id = ?"),
       listActive: db.prepare("SELECT * FROM devices WHERE revoked_at_ms IS NULL ORDER BY approved_at_ms"),
       listAll: db.prepare("SELECT * FROM devices ORDER BY approved_at_ms"),
+      deviceTwin: db.prepare("SELECT * FROM devices WHERE name = ? AND user_agent = ? AND id != ? AND revoked_at_ms IS NULL ORDER BY approved_at_ms, id LIMIT 1"),
       countAdmins: db.prepare("SELECT count(*) AS n FROM devices WHERE revoked_at_ms IS NULL AND role = 'admin'"),
       insertDevice: db.prepare(`INSERT INTO devices (id, public_key, fingerprint, name, role, key_storage, user_agent,
         created_at_ms, approved_at_ms, approved_by, approved_via, last_seen_at_ms, last_seen_address, last_seen_class,
@@ -134,6 +137,51 @@ export class SqliteStore implements DeviceStore {
   async listDevices(opts: { includeRevoked?: boolean } = {}): Promise<DeviceRecord[]> {
     const rows = (opts.includeRevoked ? this.stmt.listAll : this.stmt.listActive).all() as Row[];
     return rows.map(toDevice);
+  }
+
+  /**
+   * The filter as SQL, equal to `deviceMatches`: LIKE folds ASCII case only, as asciiLower does. The order and
+   * keyset paging use the devices_list_order index, so a page reads only its own rows.
+   */
+  private deviceQuery(kind: "page" | "count", opts: DeviceFilter & { after?: DeviceOrderKey }): { stmt: Database.Statement; params: Row } {
+    const terms = searchTerms(opts.query);
+    const where: string[] = [];
+    const params: Row = {};
+    if (!opts.includeRevoked) where.push("revoked_at_ms IS NULL");
+    if (terms) {
+      where.push(`(name LIKE @text ESCAPE '\\' OR replace(fingerprint, '-', '') LIKE @fingerprint ESCAPE '\\' OR id LIKE @idPrefix ESCAPE '\\')`);
+      params.text = `%${escapeLike(terms.text)}%`;
+      params.fingerprint = terms.fingerprint ? `%${escapeLike(terms.fingerprint)}%` : null;
+      params.idPrefix = `${escapeLike(terms.idPrefix)}%`;
+    }
+    if (opts.after && kind === "page") {
+      where.push("(approved_at_ms, id) < (@afterAtMs, @afterId)");
+      params.afterAtMs = opts.after.approvedAtMs;
+      params.afterId = opts.after.id;
+    }
+    const filter = where.length ? ` WHERE ${where.join(" AND ")}` : "";
+    const sql =
+      kind === "count"
+        ? `SELECT count(*) AS n FROM devices${filter}`
+        : `SELECT * FROM devices${filter} ORDER BY approved_at_ms DESC, id DESC LIMIT @limit`;
+    let stmt = this.deviceQueries.get(sql);
+    if (!stmt) this.deviceQueries.set(sql, (stmt = this.db.prepare(sql)));
+    return { stmt, params };
+  }
+
+  async listDevicesPage(opts: DeviceFilter & { after?: DeviceOrderKey; limit: number }): Promise<DeviceRecord[]> {
+    const { stmt, params } = this.deviceQuery("page", opts);
+    return (stmt.all({ ...params, limit: opts.limit }) as Row[]).map(toDevice);
+  }
+
+  async countDevices(opts: DeviceFilter = {}): Promise<number> {
+    const { stmt, params } = this.deviceQuery("count", opts);
+    return Number((stmt.get(params) as Row).n);
+  }
+
+  async findDeviceTwin(name: string, userAgent: string, exceptId: string): Promise<DeviceRecord | null> {
+    const row = this.stmt.deviceTwin.get(name, userAgent, exceptId) as Row | undefined;
+    return row ? toDevice(row) : null;
   }
 
   async countActiveAdmins(): Promise<number> {
@@ -277,6 +325,8 @@ export class SqliteStore implements DeviceStore {
     if (this.db.open) this.db.close();
   }
 }
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const num = (v: unknown): number | null => (v == null ? null : Number(v));
 const str = (v: unknown): string | null => (v == null ? null : String(v));

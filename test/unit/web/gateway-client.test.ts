@@ -362,12 +362,16 @@ describe("RPC", () => {
   it("delivers events to subscribers and keeps its own device up to date from device.updated", async () => {
     const { client, network } = await pairedClient();
     const seen: unknown[] = [];
-    const off = client.on("devices.changed", (data) => seen.push(data.devices.length));
-    network.last().deliver({ type: "event", event: "devices.changed", data: { devices: [deviceView(), deviceView({ id: "b".repeat(64), current: false })], pending: [], invites: [] } });
+    const off = client.on("devices.changed", (data) => seen.push(data.seq));
+    const diff = { upserts: [deviceView({ id: "b".repeat(64), current: false })], removed: [], presence: [] };
+    network.last().deliver({ type: "event", event: "devices.changed", data: { seq: 1, ...diff } });
     network.last().deliver({ type: "event", event: "device.updated", data: { device: deviceView({ name: "Renamed" }) } });
-    off();
-    network.last().deliver({ type: "event", event: "devices.changed", data: { devices: [], pending: [], invites: [] } });
-    expect(seen).toEqual([2]);
     expect(client.getSnapshot().state).toMatchObject({ status: "paired", device: { name: "Renamed" } });
+    // An admin's own device in a diff (renamed from another tab) updates this tab's own view too.
+    network.last().deliver({ type: "event", event: "devices.changed", data: { seq: 2, ...diff, upserts: [deviceView({ name: "From a diff" })] } });
+    off();
+    network.last().deliver({ type: "event", event: "devices.changed", data: { seq: 3, ...diff } });
+    expect(seen).toEqual([1, 2]);
+    expect(client.getSnapshot().state).toMatchObject({ status: "paired", device: { name: "From a diff" } });
   });
 });

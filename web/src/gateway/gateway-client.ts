@@ -438,7 +438,7 @@ export class GatewayClient {
         if (state.status === "paired" && frame.data.device.id === state.device.id) this.#setState({ ...state, device: frame.data.device });
         break;
       case "devices.changed": {
-        const own = state.status === "paired" ? frame.data.devices.find((device) => device.id === state.device.id) : undefined;
+        const own = state.status === "paired" ? frame.data.upserts.find((device) => device.id === state.device.id) : undefined;
         if (state.status === "paired" && own) this.#setState({ ...state, device: own });
         break;
       }
