@@ -7,10 +7,19 @@ import { Button } from "../ui/button.js";
 import { RenameForm } from "./rename-form.js";
 import { SeenFrom } from "./seen-from.js";
 
-export function DeviceRow({ device, nowMs, onRevoke }: { device: DeviceView; nowMs: number; onRevoke(device: DeviceView): void }) {
+export interface DeviceRowProps {
+  device: DeviceView;
+  nowMs: number;
+  onRevoke(device: DeviceView): void;
+  /** Set by the virtualised list, which measures each drawn row. */
+  index?: number;
+  measureRef?: (element: HTMLLIElement | null) => void;
+}
+
+export function DeviceRow({ device, nowMs, onRevoke, index, measureRef }: DeviceRowProps) {
   const lastSeen = device.online > 0 ? "online now" : device.lastSeenAtMs === null ? "never seen" : `last seen ${formatRelative(device.lastSeenAtMs, nowMs)}`;
   return (
-    <li className="row device-row" data-testid="device-row" data-device-id={device.id} data-current={device.current || undefined}>
+    <li ref={measureRef} data-index={index} className="row device-row" data-testid="device-row" data-device-id={device.id} data-current={device.current || undefined}>
       <div className="row-main">
         <p className="row-title">
           <span className="device-row-name" data-testid="device-row-name">

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type { AuditEntry } from "../../../shared/protocol/views.js";
 import { toCallError, type GatewayCallError } from "../gateway/call-error.js";
+import { changesDevices } from "../lib/devices-list.js";
 import { useAppServices } from "./app-services.js";
 
 const PAGE_SIZE = 50;
@@ -34,7 +35,8 @@ export function useAudit(sessionEpoch: number) {
 
   useEffect(() => {
     void loadNewest();
-    return client.on("devices.changed", () => void loadNewest());
+    // Presence-only diffs are not audited; at thousands of handshakes a second they would reload the log every second.
+    return client.on("devices.changed", (diff) => changesDevices(diff) && void loadNewest());
   }, [client, loadNewest, sessionEpoch]);
 
   const loadOlder = useCallback(() => {

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import type { GatewayStatus } from "../../../shared/protocol/rpc.js";
 import { toCallError, type GatewayCallError } from "../gateway/call-error.js";
+import { changesDevices } from "../lib/devices-list.js";
 import { useAppServices } from "./app-services.js";
 
 type StatusState =
@@ -21,7 +22,8 @@ export function useGatewayStatus(sessionEpoch: number): StatusState {
         (error: unknown) => isCurrent && setState({ status: "error", data: null, error: toCallError(error) }),
       );
     void load();
-    const off = client.on("devices.changed", () => void load());
+    // Presence-only diffs (sockets coming and going) don't change the counts worth a round trip.
+    const off = client.on("devices.changed", (diff) => changesDevices(diff) && void load());
     return () => {
       isCurrent = false;
       off();

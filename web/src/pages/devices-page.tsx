@@ -1,10 +1,11 @@
-// Devices (admins): approve by code, waiting requests, paired devices, invites and the audit log.
-// Loaded lazily; everything on it updates live from devices.changed.
+// Devices (admins): approve by code, waiting requests, paired devices (searched on the gateway, virtualised),
+// invites and the audit log. Loaded lazily; everything on it updates live from devices.changed diffs.
 import { useState } from "react";
 import type { DeviceView } from "../../../shared/protocol/views.js";
 import { ApproveForm } from "../components/approve-form.js";
 import { AuditLog } from "../components/audit-log.js";
 import { DeviceList } from "../components/device-list.js";
+import { DeviceSearch } from "../components/device-search.js";
 import { InvitePanel } from "../components/invite-panel.js";
 import { PendingList } from "../components/pending-list.js";
 import { RevokeDialog } from "../components/revoke-dialog.js";
@@ -20,15 +21,17 @@ export interface DevicesPageProps {
 }
 
 export function DevicesPage({ sessionEpoch, approveCode, onApproveCodeUsed }: DevicesPageProps) {
-  const { status, data, error } = useDevices(sessionEpoch);
+  const [query, setQuery] = useState("");
+  const { status, data, error, loadMore } = useDevices(sessionEpoch, query.trim());
   const [replaceRequestId, setReplaceRequestId] = useState<string | null>(null);
   const [revokeTarget, setRevokeTarget] = useState<DeviceView | null>(null);
   const pending = data?.pending ?? [];
-  const devices = (data?.devices ?? []).filter((device) => device.revokedAtMs === undefined);
+  const devices = data?.rows ?? [];
+  const countLabel = data ? (data.query ? ` (${data.total} matching)` : ` (${data.total})`) : "";
   const replaces = pending.find((request) => request.id === replaceRequestId)?.replaces ?? null;
 
   return (
-    <main data-state="paired" data-page="devices" className="screen screen-devices">
+    <main data-state="paired" data-page="devices" className="screen screen-devices" aria-busy={status === "loading" || undefined}>
       <header className="page-head">
         <h1>Devices</h1>
         <p className="lead">Every browser here proved its own key. Approve new ones by the code they show; revoke any of them at once.</p>
@@ -48,11 +51,12 @@ export function DevicesPage({ sessionEpoch, approveCode, onApproveCodeUsed }: De
             onApproveCodeUsed();
           }}
         />
-        {status === "loading" ? <Skeleton shape="line" /> : <PendingList pending={pending} replaceRequestId={replaceRequestId} onReplaceChange={setReplaceRequestId} />}
+        {data === null ? <Skeleton shape="line" /> : <PendingList pending={pending} replaceRequestId={replaceRequestId} onReplaceChange={setReplaceRequestId} />}
       </Card>
 
-      <Card title={`Paired devices${status === "ready" ? ` (${devices.length})` : ""}`} testId="devices-section">
-        {status === "loading" ? <Skeleton shape="line" /> : <DeviceList devices={devices} onRevoke={setRevokeTarget} />}
+      <Card title={`Paired devices${countLabel}`} testId="devices-section">
+        <DeviceSearch query={query} onQueryChange={setQuery} />
+        {data === null ? <Skeleton shape="line" /> : <DeviceList devices={devices} hasMore={data.nextCursor !== null} onNeedMore={loadMore} onRevoke={setRevokeTarget} />}
       </Card>
 
       <Card title="Invites" testId="invites-section">
