@@ -2,7 +2,7 @@
 // `npm run bench` (full, a few minutes) and `npm run bench:smoke` (same code, tiny counts, < 30 s, for CI).
 // Builds what it measures, runs each suite against real `pairgate start` processes driven by a separate load
 // process, prints one JSON object and writes it to bench/results/latest.json. See docs/performance.md.
-//   node test/bench/run.js [--smoke] [--only startup,handshake,approve,revoke,memory,dashboard,profile] [--profile]
+//   node test/bench/run.js [--smoke] [--only startup,handshake,approve,revoke,memory,dashboard,admin,profile] [--profile]
 //                          [--no-build] [--out FILE]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -14,6 +14,7 @@ import { startLoad } from "./lib/load-driver.js";
 import { fdLimits, REPO_ROOT, tempDir } from "./lib/processes.js";
 import { checkTargets, missingFigures } from "./lib/targets.js";
 import { runApprove, runRevoke } from "./suites/admin-latency.js";
+import { runAdminScale } from "./suites/admin-scale.js";
 import { runDashboard } from "./suites/dashboard.js";
 import { runHandshake } from "./suites/handshake.js";
 import { runMemory } from "./suites/memory.js";
@@ -44,6 +45,9 @@ const FULL = {
   memorySockets: [1000, 10_000],
   settleMs: 3000,
   dashboardRuns: 10,
+  adminScaleDevices: 10_000,
+  adminScaleSlices: 10,
+  adminScaleClickRuns: 10,
 };
 const SMOKE = {
   sequentialCount: 50,
@@ -59,6 +63,9 @@ const SMOKE = {
   memorySockets: [100, 500],
   settleMs: 300,
   dashboardRuns: 1,
+  adminScaleDevices: 200,
+  adminScaleSlices: 1,
+  adminScaleClickRuns: 1,
 };
 const cfg = smoke ? SMOKE : FULL;
 
@@ -96,11 +103,12 @@ async function main() {
 
   const work = tempDir("pg-bench-keys-");
   const keyRanges = {
-    pool: [0, Math.max(...cfg.scaleDevices, ...cfg.memorySockets, cfg.concurrentDevices)],
+    pool: [0, Math.max(...cfg.scaleDevices, ...cfg.memorySockets, cfg.concurrentDevices, cfg.adminScaleDevices)],
   };
   keyRanges.approve = [keyRanges.pool[1], cfg.approveCount];
   keyRanges.revoke = [keyRanges.approve[0] + cfg.approveCount, cfg.revokeDevices * 2];
-  const keyCount = keyRanges.revoke[0] + keyRanges.revoke[1];
+  keyRanges.admins = [keyRanges.revoke[0] + keyRanges.revoke[1], 10];
+  const keyCount = keyRanges.admins[0] + keyRanges.admins[1];
   const tk = performance.now();
   const keyFile = join(work, "keys.bin");
   const publicKeys = writeKeyFile(keyFile, keyCount);
@@ -129,6 +137,7 @@ async function main() {
     ["revoke", runRevoke],
     ["memory", runMemory],
     ["dashboard", runDashboard],
+    ["admin", runAdminScale],
     ...(argv.includes("--profile") || only?.includes("profile") ? [["profile", runProfile]] : []),
   ];
   try {

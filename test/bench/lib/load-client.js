@@ -2,8 +2,8 @@
 // bare-ws baseline with real `ws` clients. Client work is kept light: keys are made before the clock starts and
 // each hello costs one node:crypto Ed25519 signature.
 import { sign } from "node:crypto";
-import { connect as connectUnix } from "node:net";
 import WebSocket from "ws";
+import { adminClient } from "./admin-socket.js";
 import { readKeyFile } from "./keys.js";
 import { cpuMs } from "./processes.js";
 
@@ -230,34 +230,34 @@ function openAuthenticated(url, key, localAddress, expect = "welcome") {
   });
 }
 
-/** NDJSON client for <state-dir>/admin.sock: the same channel the CLI uses. */
-async function adminClient(path) {
-  const sock = connectUnix(path);
-  await new Promise((r, j) => (sock.once("connect", r), sock.once("error", j)));
-  sock.setEncoding("utf8");
-  let buf = "";
-  let nextId = 1;
-  const pending = new Map();
-  sock.on("data", (d) => {
-    buf += d;
-    let nl;
-    while ((nl = buf.indexOf("\n")) !== -1) {
-      const msg = JSON.parse(buf.slice(0, nl));
-      buf = buf.slice(nl + 1);
-      pending.get(msg.id)?.(msg);
-      pending.delete(msg.id);
-    }
-  });
-  return {
-    call(method, params) {
-      const id = nextId++;
-      return new Promise((r) => {
-        pending.set(id, r);
-        sock.write(JSON.stringify({ id, method, params }) + "\n");
-      });
-    },
-    close: () => sock.end(),
-  };
+/**
+ * Admin dashboard sessions for the admin-scale suite: authenticated admin sockets that only receive (as open tabs
+ * on the Devices page do). Counts what the gateway sends them.
+ */
+const admins = [];
+async function openAdmins({ url, keyStart, count }) {
+  for (const key of keys.slice(keyStart, keyStart + count)) {
+    const s = await openAuthenticated(url, key);
+    const entry = { ws: s.ws, frames: 0, bytes: 0, changed: 0 };
+    s.ws.removeAllListeners("message");
+    s.ws.removeAllListeners("close");
+    s.ws.on("message", (data) => {
+      entry.frames++;
+      entry.bytes += data.length;
+    });
+    admins.push(entry);
+  }
+  return { open: admins.length };
+}
+
+async function closeAdmins() {
+  const stats = { sessions: admins.length, frames: 0, bytes: 0 };
+  for (const a of admins.splice(0)) {
+    stats.frames += a.frames;
+    stats.bytes += a.bytes;
+    a.ws.close(1000);
+  }
+  return stats;
 }
 
 /** Approve via the admin socket → `welcome` on the waiting socket, one request at a time. */
@@ -335,6 +335,8 @@ const COMMANDS = {
   closeIdle,
   approve,
   revoke,
+  openAdmins,
+  closeAdmins,
 };
 
 process.on("message", async ({ id, cmd, args }) => {

@@ -29,6 +29,18 @@ function findChromium() {
   return candidates.find((p) => existsSync(p)) ?? null;
 }
 
+/** Headless Chromium for the dashboard suites, or null when none is installed. */
+export async function launchBenchChromium() {
+  const chromiumPath = findChromium();
+  if (!chromiumPath) return null;
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
 export async function runDashboard({ cfg, built, log }) {
   if (!existsSync(join(WEB, "index.html"))) {
     return { dashboard: { error: "dist/web/index.html is missing: the dashboard did not build", build: built.web } };
@@ -42,15 +54,9 @@ export async function runDashboard({ cfg, built, log }) {
   };
   log(`dashboard: initial JS+CSS ${(total / KB).toFixed(1)} kB gzip`);
 
-  const chromiumPath = findChromium();
-  if (!chromiumPath) return { dashboard: { ...out, navToCode: { error: "no Chromium (set PAIRGATE_CHROMIUM or apt-get install chromium)" } } };
-  const { chromium } = await import("playwright-core");
+  const browser = await launchBenchChromium();
+  if (!browser) return { dashboard: { ...out, navToCode: { error: "no Chromium (set PAIRGATE_CHROMIUM or apt-get install chromium)" } } };
   const gw = await startGateway();
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
   const inPage = [];
   const wall = [];
   const phases = [];

@@ -1,7 +1,7 @@
 // Paired devices in the gateway's order (newest approval first), virtualised: only the rows in view are in the
 // DOM, so 10,000 devices cost what a screenful does. Scrolling near the end asks for the next page.
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef } from "react";
+import { memo, useEffect, useRef } from "react";
 import type { DeviceView } from "../../../shared/protocol/views.js";
 import { useNow } from "../hooks/use-now.js";
 import { DeviceRow } from "./device-row.js";
@@ -10,6 +10,9 @@ import { DeviceRow } from "./device-row.js";
 const ROW_ESTIMATE_PX = 112;
 /** Ask for the next page this many rows before the end, so scrolling rarely meets the end of what is loaded. */
 const PREFETCH_ROWS = 20;
+
+/** A presence diff replaces only the rows it names, so the others keep their identity and skip re-rendering. */
+const Row = memo(DeviceRow);
 
 export interface DeviceListProps {
   devices: DeviceView[];
@@ -41,7 +44,7 @@ export function DeviceList({ devices, hasMore, onNeedMore, onRevoke }: DeviceLis
     <div ref={scrollRef} className="device-scroller" data-testid="device-scroller">
       <ul className="rows" aria-label="Paired devices" style={{ paddingTop: before, paddingBottom: after }}>
         {items.map((item) => (
-          <DeviceRow key={item.key} device={devices[item.index]!} nowMs={nowMs} onRevoke={onRevoke} index={item.index} measureRef={virtualizer.measureElement} />
+          <Row key={item.key} device={devices[item.index]!} nowMs={nowMs} onRevoke={onRevoke} index={item.index} measureRef={virtualizer.measureElement} />
         ))}
       </ul>
       {hasMore ? <p className="muted device-scroller-more">Loading more…</p> : null}
