@@ -27,6 +27,8 @@ const TARGETS = [
   { name: "dashboard initial JS + CSS, gzip", path: "dashboard.initialJsCssGzip.value", op: "<=", limit: 100, unit: "kB" },
   { name: "navigation → pairing code on screen, median", path: "dashboard.navToCode.median", op: "<=", limit: 500, unit: "ms" },
   { name: "cold pairgate start → listening, median", path: "startup.spawnToListening.median", op: "<=", limit: 1000, unit: "ms" },
+  { name: "server CPU per handshake with 10 admin tabs open vs none, 10,000 devices", path: "adminScale.handshake.serverCpuWithAdminsVsWithout", op: "<=", limit: 1.05, unit: "×", note: "within 5 %" },
+  { name: "Devices page with 10,000 devices: click → answer drawn, slowest kind's median", path: "adminScale.clicks.worstMedian", op: "<=", limit: 100, unit: "ms" },
 ];
 
 export function checkTargets(results) {
@@ -65,6 +67,9 @@ const FIGURES = [
   "startup.spawnToListening.median",
   "dashboard.initialJsCssGzip.value",
   "dashboard.navToCode.median",
+  "adminScale.handshake.serverCpuWithAdminsVsWithout",
+  "adminScale.clicks.all.median",
+  "adminScale.clicks.worstMedian",
 ];
 
 export function missingFigures(results) {
