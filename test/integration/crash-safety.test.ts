@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import { copyFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { DeviceView, DevicesListResult } from "../../shared/index.js";
+import { DEVICES_PAGE_MAX, type DeviceView, type DevicesListResult } from "../../shared/index.js";
 import { spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
 import { openAdmin, type AdminReply } from "./support/admin-socket-client.js";
 import { requestPairing } from "./support/sessions.js";
@@ -122,7 +122,7 @@ describe("crash safety", () => {
 
     gw = await spawnGateway(ROOMY, { stateDir });
     const admin = await openAdmin(stateDir);
-    const reply = await admin.call<DevicesListResult>("devices.list", {});
+    const reply = await admin.call<DevicesListResult>("devices.list", { limit: DEVICES_PAGE_MAX }); // one page holds all REQUESTS
     admin.close();
     if (!reply.ok) throw new Error(reply.error.code);
     const list = reply.result as DevicesListResult;

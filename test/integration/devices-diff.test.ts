@@ -73,6 +73,8 @@ describe("devices.changed diffs", () => {
     const admin = await pairDevice(h, { role: "admin" });
     const key = makeTestKey();
     await pairDevice(h, { role: "viewer", key }).then((v) => v.client.close());
+    await waitForEvent(admin.client, "devices.changed", (d) => d.upserts.some((x) => x.id === key.deviceId)); // its approval
+    await waitForEvent(admin.client, "devices.changed", (d) => d.presence.some((p) => p.id === key.deviceId && p.online === 0)); // and its close
     const from = admin.client.frames.length;
     const c = await connectClient(h.url, key);
     await c.hello();

@@ -36,7 +36,8 @@ async function fetchDevices(c: Common, params: { includeRevoked?: boolean; query
 }
 
 export async function listDevices(c: Common, all: boolean): Promise<void> {
-  const devices = await fetchDevices(c, { includeRevoked: all });
+  // Oldest first, as this command has always printed (the gateway pages newest first): new devices at the bottom.
+  const devices = (await fetchDevices(c, { includeRevoked: all })).reverse();
   if (c.json) return printJson({ devices });
   if (devices.length === 0) return console.log("No paired devices yet. Open the dashboard in a browser to request pairing.");
   printTable(["ID", "FINGERPRINT", "NAME", "ROLE", "KEY", "APPROVED", "LAST SEEN", ...(all ? ["STATUS"] : [])], devices.map(deviceRow));
