@@ -12,3 +12,6 @@ export * from "./protocol/views.js";
 export * from "./protocol/rpc.js";
 export * from "./protocol/frames.js";
 export * from "./protocol/parse.js";
+export { formatTime, formatDuration, formatRelativeTime, formatWhen } from "./format/time.js";
+export { printable, hasUnsafeChars, quoteName } from "./format/text.js";
+export { describeAuditEntry } from "./format/audit.js";
