@@ -67,6 +67,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     limits: config.limits,
     requestRate,
     hasWaitingTab: (requestId) => hub.isRequestOnline(requestId), // hub is created just below; called only later
+    isOnline: (deviceId) => hub.onlineCount(deviceId) > 0, // likewise
   });
   const onInternalError = (err: unknown) => log.error("internal error", { error: err instanceof Error ? err.stack ?? err.message : String(err) });
   const hub = new SessionHub(store, now, timers, onInternalError);
@@ -236,7 +237,8 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     /** An admin invite for first start, when no admin device exists yet (DESIGN §4). */
     async firstStartInvite(): Promise<{ url: string; expiresAtMs: number } | null> {
       if ((await store.countActiveAdmins()) > 0) return null;
-      const created = await service.createInvite({ role: "admin", label: "first start" }, { name: "gateway (first start)", via: "cli" });
+      // No label: a label would become the admin device's name; the creator "gateway (first start)" says what it is.
+      const created = await service.createInvite({ role: "admin" }, { name: "gateway (first start)", via: "cli" });
       return { url: inviteUrl(publicUrl, created.token), expiresAtMs: created.record.expiresAtMs };
     },
     /** Graceful stop: shutting_down to every socket, then close the servers and the DB (DESIGN §10). */

@@ -12,6 +12,11 @@ export function printable(text: string): string {
   });
 }
 
+/** `text` with every unsafe character replaced by `replacement`. */
+export function replaceUnsafeChars(text: string, replacement: string): string {
+  return text.replace(UNSAFE, replacement);
+}
+
 /** Whether `text` holds a character that {@link printable} would escape. */
 export function hasUnsafeChars(text: string): boolean {
   UNSAFE.lastIndex = 0;

@@ -1,6 +1,7 @@
 // Authenticated requests (DESIGN §3.3), for dashboard sessions and the admin socket alike: one role check,
 // one params parse from shared/protocol/rpc.ts, one handler per method.
 import {
+  DEFAULT_ROLE,
   isMethodName,
   METHODS,
   PairgateError,
@@ -47,8 +48,7 @@ export function createRpcDispatcher(deps: RpcDeps) {
     }),
     "devices.list": async (p, caller) => hub.buildDeviceList(currentId(caller), p.includeRevoked ?? false),
     "devices.approve": async (p, caller, actor) => {
-      const role = p.role ?? (caller.kind === "cli" ? "admin" : "viewer"); // DESIGN §4: CLI admin, dashboard viewer
-      const device = await service.approve({ ...p, role }, actor);
+      const device = await service.approve({ ...p, role: p.role ?? DEFAULT_ROLE }, actor);
       return toDeviceView(device, hub.onlineCount(device.id), currentId(caller));
     },
     "devices.reject": async (p, _c, actor) => {
@@ -66,7 +66,7 @@ export function createRpcDispatcher(deps: RpcDeps) {
       return toDeviceView(device, hub.onlineCount(device.id), currentId(caller));
     },
     "invites.create": async (p, caller, actor) => {
-      const created = await service.createInvite(p, actor);
+      const created = await service.createInvite({ ...p, role: p.role ?? DEFAULT_ROLE }, actor);
       const base = caller.kind === "device" && caller.origin ? caller.origin : deps.publicUrl;
       return { inviteId: created.record.id, token: created.token, url: inviteUrl(base, created.token), expiresAtMs: created.record.expiresAtMs };
     },

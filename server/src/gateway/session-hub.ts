@@ -5,6 +5,7 @@ import type { PairingEvent } from "../pairing/events.js";
 import type { DeviceRecord, DeviceStore, LastSeen } from "../store/device-store.js";
 import type { Connection } from "./connection.js";
 import type { Timers } from "./socket.js";
+import { suggestedReplacement } from "../pairing/replacement.js";
 import { toDeviceView, toInviteView, toPendingView } from "./views.js";
 
 /** Waiting sockets per pending request; a newer one closes the oldest (`superseded`). Two covers a reload race. */
@@ -100,7 +101,7 @@ export class SessionHub {
   handle(event: PairingEvent): void {
     switch (event.type) {
       case "pairing.requested":
-        this.toAdmins({ type: "event", event: "pairing.requested", data: { request: toPendingView(event.request, this.isRequestOnline(event.request.id), []) } });
+        this.toAdmins({ type: "event", event: "pairing.requested", data: { request: toPendingView(event.request, this.isRequestOnline(event.request.id), null) } });
         return this.scheduleListBroadcast(0);
       case "pairing.resolved": {
         const waiting = [...(this.byRequest.get(event.request.id) ?? [])];
@@ -145,11 +146,12 @@ export class SessionHub {
     const now = this.now();
     const devices = await this.store.listDevices({ includeRevoked });
     const active = devices.filter((d) => d.revokedAtMs === null);
+    const inUse = (id: string) => id === currentDeviceId || this.onlineCount(id) > 0;
     const pending = await this.store.listLivePending(now);
     const invites = await this.store.listInvites();
     return {
       devices: devices.map((d) => toDeviceView(d, this.onlineCount(d.id), currentDeviceId)),
-      pending: pending.map((p) => toPendingView(p, this.isRequestOnline(p.id), active)),
+      pending: pending.map((p) => toPendingView(p, this.isRequestOnline(p.id), suggestedReplacement(p, active, inUse))),
       invites: invites.map((i) => toInviteView(i, now)),
     };
   }

@@ -1,6 +1,5 @@
 // Store records → the wire views of shared/protocol/views.ts. The only place that decides what a client sees.
 import type { AuditEntry, DeviceView, InviteView, PendingView } from "../../../shared/index.js";
-import { suggestedReplacement } from "../pairing/replacement.js";
 import type { AuditRecord, DeviceRecord, InviteRecord, PendingRecord } from "../store/device-store.js";
 
 export function toDeviceView(d: DeviceRecord, online: number, currentDeviceId?: string): DeviceView {
@@ -23,9 +22,11 @@ export function toDeviceView(d: DeviceRecord, online: number, currentDeviceId?: 
   };
 }
 
-/** The code is left out on purpose: approvers must read it off the waiting browser (DESIGN §1.2, §10). */
-export function toPendingView(p: PendingRecord, online: boolean, activeDevices: DeviceRecord[]): PendingView {
-  const twin = suggestedReplacement(p, activeDevices);
+/**
+ * The code is left out on purpose: approvers must read it off the waiting browser (DESIGN §1.2, §10).
+ * `replaces`: the device this request is suggested to replace (see pairing/replacement.ts), if any.
+ */
+export function toPendingView(p: PendingRecord, online: boolean, twin: DeviceRecord | null): PendingView {
   return {
     id: p.id,
     fingerprint: p.fingerprint,
