@@ -12,9 +12,9 @@ export function printable(text: string): string {
   });
 }
 
-/** `text` with every unsafe character replaced by `replacement`. */
-export function replaceUnsafeChars(text: string, replacement: string): string {
-  return text.replace(UNSAFE, replacement);
+/** `text` with every unsafe character replaced by `replacement` (a string, or a function of the character). */
+export function replaceUnsafeChars(text: string, replacement: string | ((ch: string) => string)): string {
+  return typeof replacement === "string" ? text.replace(UNSAFE, replacement) : text.replace(UNSAFE, replacement);
 }
 
 /** Whether `text` holds a character that {@link printable} would escape. */
