@@ -7,8 +7,10 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodeB64u, PROTOCOL_VERSION } from "../../shared/index.js";
 import { startAdminSocket, type AdminSocket } from "./admin/admin-socket.js";
+import { approveCommand, cliCommandOf } from "./config/cli-command.js";
 import type { GatewayConfig } from "./config/config.js";
-import { collectDoctorFacts } from "./config/doctor-facts.js";
+import { collectDoctorFacts, isInContainer } from "./config/doctor-facts.js";
+import { derivePublicUrl, findLanAddress, type PublicUrl } from "./config/public-url.js";
 import { Connection } from "./gateway/connection.js";
 import { WindowCounter } from "./gateway/limits.js";
 import { createRandomPool } from "./gateway/random-pool.js";
@@ -78,6 +80,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
   const refusals = new RefusalLog();
   const upgrades = new RecentUpgrades();
   const gatewayInfo = { name: config.name, version: GATEWAY_VERSION };
+  let link: PublicUrl = { url: config.publicUrl, guessed: false, source: "--public-url" };
   let publicUrl = config.publicUrl;
   const dispatch = createRpcDispatcher({
     service,
@@ -132,7 +135,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
         randomBytes,
         timers,
         requestLimits: config.limits,
-        approveCommand: (code) => `${config.cliHint} devices approve ${code}`,
+        approveCommand: (code) => approveCommand(cliCommandOf(config), code),
         dispatch,
         onPending: (c, request) => {
           // A waiting socket leaves the unauthenticated pool for the hub's waiting pool (at most two per request,
@@ -177,6 +180,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
 
   let admin: AdminSocket | null = null;
   let stopped = false;
+  let listening = false;
 
   return {
     config,
@@ -191,6 +195,10 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     /** Base URL for links printed or returned to the CLI. */
     get publicUrl(): string {
       return publicUrl;
+    },
+    /** The same, with whether it is a guess and where it comes from. */
+    get publicLink(): PublicUrl {
+      return link;
     },
     get port(): number {
       return (http.address() as AddressInfo | null)?.port ?? 0;
@@ -215,7 +223,16 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
         });
       });
       const port = (http.address() as AddressInfo).port;
-      if (!publicUrl) publicUrl = `http://${urlHost(config.host)}:${port}`;
+      link = derivePublicUrl({
+        publicUrl: config.publicUrl,
+        host: config.host,
+        port,
+        allowedHosts: config.allowedHosts,
+        trustedProxyCount: config.trustedProxies.length,
+        lanAddress: findLanAddress(),
+        inContainer: isInContainer(),
+      });
+      publicUrl = link.url;
       if (opts.adminSocket !== false) {
         admin = await startAdminSocket(join(config.stateDir, "admin.sock"), {
           dispatch,
@@ -223,7 +240,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
           doctor: () =>
             collectDoctorFacts(config, {
               port,
-              publicUrl,
+              publicUrl: link,
               version: GATEWAY_VERSION,
               sockets: { open: ws.sockets, unauthenticated: ws.unauthenticated },
               upgrades,
@@ -231,7 +248,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
             }),
         });
       }
-      log.info("listening", { host: config.host, port, stateDir: config.stateDir, version: GATEWAY_VERSION });
+      listening = true;
       return port;
     },
     /** An admin invite for first start, when no admin device exists yet (DESIGN §4). */
@@ -253,14 +270,10 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
       await hub.flushLastSeen().catch(onInternalError);
       await flushRefusalAudit().catch(onInternalError);
       await store.close();
-      log.info("stopped");
+      // A gateway that never listened (busy port, bad --host) did not start, so it does not log "stopped" either.
+      if (listening) log.info("stopped");
     },
   };
-}
-
-function urlHost(host: string): string {
-  if (host === "0.0.0.0" || host === "::" || host === "") return "localhost";
-  return host.includes(":") ? `[${host}]` : host;
 }
 
 function logEvent(log: Logger, event: import("./pairing/events.js").PairingEvent): void {

@@ -53,7 +53,8 @@ function printText(r: DoctorReport): void {
   row("admin socket", `${r.adminSocket.path}: ${r.adminSocket.reachable ? `reachable${sd.adminSocket.mode ? ` (mode ${sd.adminSocket.mode})` : ""}` : `not reachable (${r.adminSocket.error?.code})`}`);
   if (g) {
     row("gateway", `"${g.name}" ${g.version}, pid ${g.process.pid}, uid ${g.process.uid ?? "?"}, node ${g.process.node}${g.process.inContainer ? ", in a container" : ""}`);
-    row("bind", `${g.bind.host}:${g.bind.port}   links use ${g.publicUrl}`);
+    row("bind", `${g.bind.host}:${g.bind.port}`);
+    row("links", `${g.publicUrl} (${g.publicUrlSource})`);
     row("config file", g.config.file ?? "(none)");
     const set = Object.entries(g.config.sources).filter(([, s]) => s !== "default");
     row("settings from", set.length ? set.map(([k, s]) => `${k} (${s})`).join(", ") : "(all defaults)");

@@ -38,7 +38,7 @@ export function buildProgram(): Command {
   // their PAIRGATE_* variables were silently ignored.
   const attributeOf = new Map<string, string>();
   for (const spec of START_OPTIONS) {
-    const placeholder = spec.kind === "port" || spec.kind === "int" ? "<n>" : spec.kind === "level" ? "<level>" : "<value>";
+    const placeholder = spec.kind === "port" || spec.kind === "int" ? "<n>" : spec.kind === "level" ? "<level>" : spec.kind === "format" ? "<format>" : "<value>";
     const opt = new Option(`--${spec.flag} ${placeholder}`, `${spec.help} (default: ${defaultText(spec)}; config key: ${spec.key})`).env(envName(spec.flag));
     if (spec.kind === "list") opt.argParser(collect);
     start.addOption(opt);

@@ -3,9 +3,9 @@
 // message names the setting the way the user wrote it (--port, PAIRGATE_PORT or "port" in the file).
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { isIPv4, isIPv6 } from "../../../shared/index.js";
+import { hasUnsafeChars, isIPv4, isIPv6 } from "../../../shared/index.js";
 import { DEFAULT_LIMITS, type LimitsConfig } from "../gateway/limits.js";
-import { LOG_LEVELS, type LogLevel } from "../log/logger.js";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../log/logger.js";
 import { parseCidr, type Cidr } from "../net/cidr.js";
 import { envName, FILE_ONLY_KEYS, OTHER_ENV, START_OPTIONS, suggest, type OptionSpec } from "./options.js";
 
@@ -21,7 +21,10 @@ export interface GatewayConfig {
   trustedProxies: Cidr[];
   publicUrl: string;
   cliHint: string;
+  /** Whether cliHint was set by hand (then the approve command is shown exactly as configured). */
+  cliHintConfigured?: boolean;
   logLevel: LogLevel;
+  logFormat?: LogFormat;
   limits: LimitsConfig;
   /** Where each setting came from, for `pairgate doctor` (absent when built directly by tests). */
   sources?: Record<string, SettingSource>;
@@ -153,7 +156,7 @@ export function buildConfig(values: Record<string, unknown>, stateDir: string, l
   const name = String(v.name);
   if (name.trim() === "" || name.length > 64 || /[\u0000-\u001f]/.test(name)) throw fail("name", `expected 1 to 64 printable characters, got ${JSON.stringify(name)}`);
   const cliHint = String(v.cliHint);
-  if (cliHint.trim() === "" || cliHint.length > 120 || /[\u0000-\u001f]/.test(cliHint)) throw fail("cliHint", `expected 1 to 120 printable characters, got ${JSON.stringify(cliHint)}`);
+  if (cliHint.trim() === "" || cliHint.length > 200 || hasUnsafeChars(cliHint)) throw fail("cliHint", `expected 1 to 200 printable characters, got ${JSON.stringify(cliHint)}`);
 
   const publicUrl = String(v.publicUrl);
   if (publicUrl && !/^https?:\/\/[^/\s?#]+\/?$/i.test(publicUrl)) throw fail("publicUrl", `expected http(s)://host[:port] with no path, got "${publicUrl}"`);
@@ -182,7 +185,9 @@ export function buildConfig(values: Record<string, unknown>, stateDir: string, l
     trustedProxies,
     publicUrl: publicUrl.replace(/\/+$/, ""),
     cliHint,
+    cliHintConfigured: values.cliHint !== undefined,
     logLevel: v.logLevel as LogLevel,
+    logFormat: v.logFormat as LogFormat,
     limits,
   };
 }
@@ -232,7 +237,10 @@ function coerce(spec: OptionSpec, raw: unknown, label: string): unknown {
       return list.map((x) => x.trim()).filter(Boolean);
     }
     case "level":
-      if (typeof raw !== "string" || !(LOG_LEVELS as readonly string[]).includes(raw)) throw bad(`expected one of ${LOG_LEVELS.join(", ")}`);
+    case "format": {
+      const allowed: readonly string[] = spec.kind === "level" ? LOG_LEVELS : LOG_FORMATS;
+      if (typeof raw !== "string" || !allowed.includes(raw)) throw bad(`expected one of ${allowed.join(", ")}`);
       return raw;
+    }
   }
 }

@@ -6,6 +6,7 @@ import type { LimitsConfig } from "../gateway/limits.js";
 import type { Refusal } from "../gateway/refusals.js";
 import type { UpgradeSeen } from "../log/recent-upgrades.js";
 import type { GatewayConfig, SettingSource } from "./config.js";
+import type { PublicUrl } from "./public-url.js";
 import { inspectStateDir, type StateDirFacts } from "./state-dir.js";
 
 export const DOCTOR_RECENT = 20;
@@ -16,6 +17,9 @@ export interface DoctorFacts {
   process: { pid: number; uid: number | null; node: string; platform: string; inContainer: boolean };
   bind: { host: string; port: number };
   publicUrl: string;
+  /** Whether publicUrl is inferred, and from what (see public-url.ts). */
+  publicUrlGuessed: boolean;
+  publicUrlSource: string;
   stateDir: StateDirFacts;
   config: { file: string | null; logLevel: string; sources: Record<string, SettingSource> };
   allowedHosts: string[];
@@ -33,7 +37,7 @@ export interface DoctorFacts {
 
 export interface DoctorRuntime {
   port: number;
-  publicUrl: string;
+  publicUrl: PublicUrl;
   version: string;
   sockets: { open: number; unauthenticated: number };
   upgrades: { total: number; latest(n: number): UpgradeSeen[] };
@@ -46,7 +50,9 @@ export function collectDoctorFacts(config: GatewayConfig, rt: DoctorRuntime): Do
     version: rt.version,
     process: { pid: process.pid, uid: process.getuid?.() ?? null, node: process.version, platform: process.platform, inContainer: isInContainer() },
     bind: { host: config.host, port: rt.port },
-    publicUrl: rt.publicUrl,
+    publicUrl: rt.publicUrl.url,
+    publicUrlGuessed: rt.publicUrl.guessed,
+    publicUrlSource: rt.publicUrl.source,
     stateDir: inspectStateDir(config.stateDir),
     config: { file: config.configFile ?? null, logLevel: config.logLevel, sources: config.sources ?? {} },
     allowedHosts: config.allowedHosts,
@@ -63,7 +69,10 @@ export function collectDoctorFacts(config: GatewayConfig, rt: DoctorRuntime): Do
 
 let containerCache: boolean | null = null;
 
-/** Docker creates /.dockerenv and Podman /run/.containerenv; good enough for a hint, never for a decision. */
+/**
+ * Docker creates /.dockerenv and Podman /run/.containerenv; good enough for a hint or a guess that is labelled as
+ * one, never for advice (a healthy nginx setup in a container was once told to bind 0.0.0.0 because of it).
+ */
 export function isInContainer(): boolean {
   containerCache ??= existsSync("/.dockerenv") || existsSync("/run/.containerenv");
   return containerCache;

@@ -3,9 +3,10 @@
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_LIMITS } from "../gateway/limits.js";
-import { LOG_LEVELS } from "../log/logger.js";
+import { installedCliCommand } from "./cli-command.js";
+import { LOG_FORMATS, LOG_LEVELS } from "../log/logger.js";
 
-export type OptionKind = "port" | "int" | "string" | "list" | "level";
+export type OptionKind = "port" | "int" | "string" | "list" | "level" | "format";
 
 export interface OptionSpec {
   /** The JSON key in --config FILE (camelCase) and the GatewayConfig field. */
@@ -52,9 +53,23 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     help: "address or CIDR of a reverse proxy whose X-Forwarded-For is read (repeatable or comma-separated)",
     default: () => [],
   },
-  { key: "publicUrl", flag: "public-url", kind: "string", help: "base URL for links the CLI prints, http(s)://host[:port]", default: () => "", defaultText: "http://<host>:<port>" },
-  { key: "cliHint", flag: "cli-hint", kind: "string", help: "how the pairing screen tells people to run the CLI, e.g. \"docker compose exec pairgate pairgate\"", default: () => "npx pairgate" },
-  { key: "logLevel", flag: "log-level", kind: "level", help: `JSON log lines on stderr from this level up: ${LOG_LEVELS.join(", ")}`, default: () => "info" },
+  { key: "publicUrl", flag: "public-url", kind: "string", help: "base URL for links the CLI prints (first-start link, invites), http(s)://host[:port]", default: () => "", defaultText: "a guess from the bind address, --allowed-host and --trusted-proxy, said at start" },
+  {
+    key: "cliHint",
+    flag: "cli-hint",
+    kind: "string",
+    help: 'how the pairing screen tells people to run the CLI, e.g. "docker compose exec pairgate pairgate"',
+    default: () => installedCliCommand(),
+    defaultText: "this install: pairgate if it is on PATH, else node /path/to/bin/pairgate.js",
+  },
+  { key: "logLevel", flag: "log-level", kind: "level", help: `log lines on stderr from this level up: ${LOG_LEVELS.join(", ")}`, default: () => "info" },
+  {
+    key: "logFormat",
+    flag: "log-format",
+    kind: "format",
+    help: `log lines as ${LOG_FORMATS.join(", ")}: auto is text when stderr is a terminal, else one JSON object per line`,
+    default: () => "auto",
+  },
   limit("connectionsPerAddress", "max-connections-per-address", "open HTTP connections (before any WebSocket upgrade) per TCP peer; a --trusted-proxy peer has only the total"),
   limit("connectionsTotal", "max-connections-total", "open HTTP connections (before any WebSocket upgrade) in total; keep it well under `ulimit -n`"),
   limit("unauthPerAddress", "max-unauth-per-address", "unauthenticated sockets per client address"),
