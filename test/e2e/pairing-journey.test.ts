@@ -79,7 +79,8 @@ describe("pairing a browser through the CLI", () => {
     const fingerprint = (await textOf(page, "fingerprint")).trim();
     expect(fingerprint).toMatch(FINGERPRINT_SHAPE);
     expect((await textOf(page, "countdown")).trim()).toMatch(/^(10:00|9:[0-5]\d)$/);
-    expect((await textOf(page, "approve-command")).trim()).toBe(`npx pairgate devices approve ${code}`);
+    // This install's CLI by absolute path, never `npx pairgate` (which would ask the registry for a package).
+    expect((await textOf(page, "approve-command")).trim()).toMatch(new RegExp(`^node /\\S+/bin/pairgate\\.js devices approve ${code}( --state-dir \\S+)?$`));
     const seenFrom = await textOf(page, "seen-from");
     expect(seenFrom).toContain("127.0.0.1");
     expect(seenFrom).toContain("loopback");

@@ -16,18 +16,38 @@ afterEach(async () => {
 const laptop = { name: "Firefox on Linux", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" };
 
 describe("re-pair continuity", () => {
-  it("offers replaces when a new key has the name and user agent of an active device", async () => {
+  it("offers replaces when a new key has the name and user agent of an active device that is offline", async () => {
     h = await startGateway();
     const admin = await pairDevice(h, { role: "admin", name: "Admin" });
     const old = await pairDevice(h, { role: "viewer", hello: { client: laptop } });
     await h.gateway.dispatch(CLI, "devices.rename", { deviceId: old.key.deviceId, name: laptop.name }); // unchanged name, still a match
     const fresh = await requestPairing(h.url, makeTestKey(), { hello: { client: laptop } });
     const other = await requestPairing(h.url, makeTestKey(), { hello: { client: { ...laptop, userAgent: "Chrome/140" } } });
+    const pendingOf = async (requestId: string) => {
+      const list = await admin.client.call<DevicesListResult>("devices.list");
+      if (!list.ok) throw new Error(list.error.code);
+      return list.result.pending.find((p) => p.id === requestId);
+    };
+    // Online, the old device is in use: it is not offered for replacement.
+    expect((await pendingOf(fresh.pairing.request.id))?.replaces).toBeNull();
+    old.client.close();
+    let replaces = null;
+    for (let i = 0; i < 50 && !replaces; i++) {
+      replaces = (await pendingOf(fresh.pairing.request.id))?.replaces ?? null;
+      if (!replaces) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(replaces).toEqual({ deviceId: old.key.deviceId, name: laptop.name, fingerprint: old.key.fingerprint });
+    expect((await pendingOf(other.pairing.request.id))?.replaces).toBeNull();
+  });
+
+  it("never offers the approver's own device, which is online while it approves", async () => {
+    h = await startGateway();
+    const admin = await pairDevice(h, { role: "admin", hello: { client: laptop } });
+    const fresh = await requestPairing(h.url, makeTestKey(), { hello: { client: laptop } });
     const list = await admin.client.call<DevicesListResult>("devices.list");
     if (!list.ok) throw new Error(list.error.code);
-    const byId = new Map(list.result.pending.map((p) => [p.id, p]));
-    expect(byId.get(fresh.pairing.request.id)?.replaces).toEqual({ deviceId: old.key.deviceId, name: laptop.name, fingerprint: old.key.fingerprint });
-    expect(byId.get(other.pairing.request.id)?.replaces).toBeNull();
+    expect(list.result.pending.find((p) => p.id === fresh.pairing.request.id)?.replaces).toBeNull();
+    expect((await h.gateway.dispatch(CLI, "devices.list", {}) as DevicesListResult).pending[0]?.replaces).toBeNull();
   });
 
   it("revokes the old key and carries its name over when the approval says replacesDeviceId", async () => {

@@ -2,9 +2,12 @@
 // headers) can hold terminal escapes: table cells are escaped here, and JSON carries them only as \u escapes.
 import { printable, replaceUnsafeChars } from "../../../shared/index.js";
 
-/** JSON.stringify leaves DEL, C1 and bidi characters raw; as \uXXXX escapes the value is the same and inert. */
+/**
+ * JSON.stringify leaves DEL, C1 and bidi characters raw; as \uXXXX escapes the value is the same and inert.
+ * It escapes every line break inside strings, so a raw "\n" is the indentation's own and stays.
+ */
 export function safeJson(value: unknown, indent?: number): string {
-  return replaceUnsafeChars(JSON.stringify(value, null, indent), (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return replaceUnsafeChars(JSON.stringify(value, null, indent), (ch) => (ch === "\n" ? ch : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`));
 }
 
 /** printable() line by line: escapes keep their meaning, line breaks of our own text stay. */
