@@ -16,8 +16,11 @@ export function nameProblem(text: string, opts: { allowEmpty?: boolean } = {}): 
   return null;
 }
 
+// The length checks repeat what nameProblem says, so the wire schema (and the protocol pin) show the limits.
 const nameCheck = (allowEmpty: boolean) =>
   z.string().check(
+    z.minLength(allowEmpty ? 0 : 1, { error: `A name can't be empty: use ${NAME_RULE}.` }),
+    z.maxLength(NAME_MAX_CHARS, { error: `That name is too long: use ${NAME_RULE}.` }),
     z.superRefine((value, ctx) => {
       const problem = nameProblem(value, { allowEmpty });
       if (problem) ctx.issues.push({ code: "custom", message: problem, input: value });

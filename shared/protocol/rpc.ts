@@ -62,7 +62,7 @@ export const METHODS = {
   "invites.create": {
     role: "admin",
     params: z.object({
-      role: z.optional(Role),
+      role: Role,
       ttlMs: z.optional(inviteTtl),
       label: z.optional(Label),
     }),

@@ -56,7 +56,7 @@ export async function runStart(config: GatewayConfig, warnings: string[] = []): 
     out("");
     out("No admin browser is paired yet. Open this one-time admin link (valid 15 min, single use):");
     out(`  ${invite.url}`);
-    if (process.stdout.isTTY) await printQr(invite.url);
+    await printQr(invite.url);
     out(`Lost it? Run \`${commandLine(cliCommandOf(config), "invite --role admin")}\` for another, or approve a browser's code with the command above.`);
   }
   log.info("listening", { host: config.host, port: gateway.port, publicUrl: link.url, publicUrlGuessed: link.guessed, stateDir: config.stateDir, version: GATEWAY_VERSION });

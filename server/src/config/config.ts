@@ -3,7 +3,7 @@
 // message names the setting the way the user wrote it (--port, PAIRGATE_PORT or "port" in the file).
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { hasUnsafeChars, isIPv4, isIPv6 } from "../../../shared/index.js";
+import { hasUnsafeChars, isIPv4, isIPv6, NAME_RULE, nameProblem } from "../../../shared/index.js";
 import { DEFAULT_LIMITS, type LimitsConfig } from "../gateway/limits.js";
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../log/logger.js";
 import { parseCidr, type Cidr } from "../net/cidr.js";
@@ -154,7 +154,7 @@ export function buildConfig(values: Record<string, unknown>, stateDir: string, l
   if (!isIPv4(host) && !isIPv6(host) && !HOSTNAME.test(host)) throw fail("host", `expected an address to bind such as 127.0.0.1, 0.0.0.0 or ::, got ${JSON.stringify(v.host)}`);
 
   const name = String(v.name);
-  if (name.trim() === "" || name.length > 64 || /[\u0000-\u001f]/.test(name)) throw fail("name", `expected 1 to 64 printable characters, got ${JSON.stringify(name)}`);
+  if (nameProblem(name)) throw fail("name", `expected ${NAME_RULE}, got ${JSON.stringify(name)}`);
   const cliHint = String(v.cliHint);
   if (cliHint.trim() === "" || cliHint.length > 200 || hasUnsafeChars(cliHint)) throw fail("cliHint", `expected 1 to 200 printable characters, got ${JSON.stringify(cliHint)}`);
 

@@ -66,7 +66,7 @@ export function createRpcDispatcher(deps: RpcDeps) {
       return toDeviceView(device, hub.onlineCount(device.id), currentId(caller));
     },
     "invites.create": async (p, caller, actor) => {
-      const created = await service.createInvite({ ...p, role: p.role ?? DEFAULT_ROLE }, actor);
+      const created = await service.createInvite(p, actor);
       const base = caller.kind === "device" && caller.origin ? caller.origin : deps.publicUrl;
       return { inviteId: created.record.id, token: created.token, url: inviteUrl(base, created.token), expiresAtMs: created.record.expiresAtMs };
     },
