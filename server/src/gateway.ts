@@ -80,8 +80,8 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
   const refusals = new RefusalLog();
   const upgrades = new RecentUpgrades();
   const gatewayInfo = { name: config.name, version: GATEWAY_VERSION };
+  // Until listen() knows the port, links use --public-url as it is (empty when not set).
   let link: PublicUrl = { url: config.publicUrl, guessed: false, source: "--public-url" };
-  let publicUrl = config.publicUrl;
   const dispatch = createRpcDispatcher({
     service,
     store,
@@ -89,7 +89,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     now,
     gateway: { ...gatewayInfo, gatewayId, startedAtMs },
     get publicUrl() {
-      return publicUrl;
+      return link.url;
     },
   });
 
@@ -194,7 +194,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     sweep: () => service.expireDue(),
     /** Base URL for links printed or returned to the CLI. */
     get publicUrl(): string {
-      return publicUrl;
+      return link.url;
     },
     /** The same, with whether it is a guess and where it comes from. */
     get publicLink(): PublicUrl {
@@ -232,7 +232,6 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
         lanAddress: findLanAddress(),
         inContainer: isInContainer(),
       });
-      publicUrl = link.url;
       if (opts.adminSocket !== false) {
         admin = await startAdminSocket(join(config.stateDir, "admin.sock"), {
           dispatch,
@@ -256,7 +255,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
       if ((await store.countActiveAdmins()) > 0) return null;
       // No label: a label would become the admin device's name; the creator "gateway (first start)" says what it is.
       const created = await service.createInvite({ role: "admin" }, { name: "gateway (first start)", via: "cli" });
-      return { url: inviteUrl(publicUrl, created.token), expiresAtMs: created.record.expiresAtMs };
+      return { url: inviteUrl(link.url, created.token), expiresAtMs: created.record.expiresAtMs };
     },
     /** Graceful stop: shutting_down to every socket, then close the servers and the DB (DESIGN §10). */
     async stop(): Promise<void> {

@@ -12,9 +12,9 @@ export function printable(text: string): string {
   });
 }
 
-/** `text` with every unsafe character replaced by `replacement` (a string, or a function of the character). */
-export function replaceUnsafeChars(text: string, replacement: string | ((ch: string) => string)): string {
-  return typeof replacement === "string" ? text.replace(UNSAFE, replacement) : text.replace(UNSAFE, replacement);
+/** `text` with every unsafe character replaced by what `replace` returns for it. */
+export function replaceUnsafeChars(text: string, replace: (ch: string) => string): string {
+  return text.replace(UNSAFE, replace);
 }
 
 /** Whether `text` holds a character that {@link printable} would escape. */
