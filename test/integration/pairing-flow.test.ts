@@ -22,7 +22,7 @@ describe("pairing over a real socket", () => {
     expect(pairing.request.code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
     expect(pairing.request.fingerprint).toBe(key.fingerprint);
     expect(pairing.request.seenFrom).toEqual({ address: "127.0.0.1", networkClass: "loopback" });
-    // This install's CLI, with the state dir it needs, never `npx pairgate` (test/integration/cli-approve-command.test.ts runs it).
+    // This install's CLI, with the state dir it needs, never `npx pairgate` (test/integration/cli-start-and-approve-command.test.ts runs it).
     expect(pairing.approveCommand).toBe(`node ${PAIRGATE_BIN} devices approve ${pairing.request.code} --state-dir ${h.stateDir}`);
 
     const device = (await h.gateway.dispatch(cli, "devices.approve", { code: pairing.request.code.toLowerCase() })) as { role: string };
