@@ -60,6 +60,7 @@ describe("names from browsers", () => {
       expect(r.stdout).not.toMatch(RAW_UNSAFE);
       expect(r.stderr).not.toMatch(RAW_UNSAFE);
     }
+    expect(list.stderr).toBe("");
     expect(list.stdout).toContain("Chrome\\x1b[2J\\x1b[H\\x0aApprove with: \\x1b]52;c;");
     expect(audit.stdout).toContain('Renamed "x" to "Chrome\\x1b[2J');
     expect(auditJson.json<{ entries: AuditEntry[] }>().entries[0]!.detail.to).toBe(HOSTILE); // the value survives, escaped
