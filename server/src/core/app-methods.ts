@@ -1,6 +1,6 @@
 // An embedding app's own methods on the device's authenticated socket: minimum role, zod params schema and a
 // handler. The role check and the params parse happen here, on the server, before the handler runs.
-import { safeParse, type $ZodType, type input, type output } from "zod/v4/core";
+import { safeParse, type $ZodType, type output } from "zod/v4/core";
 import { isReservedName, PairgateError, type Role, type SeenFrom } from "../../../shared/index.js";
 import { invalidParams } from "../gateway/rpc-handlers.js";
 
@@ -35,11 +35,6 @@ export type MethodMap = Record<string, AppMethod<any, any>>;
 export function defineMethod<S extends $ZodType, R>(method: AppMethod<S, R>): AppMethod<S, R> {
   return method;
 }
-
-/** The browser-side view of a method map: what `call()` sends and what it resolves with. */
-export type ClientMethods<M extends MethodMap> = {
-  [K in keyof M & string]: { params: input<M[K]["params"]>; result: Awaited<ReturnType<M[K]["handler"]>> };
-};
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, admin: 1 };
 
