@@ -5,7 +5,6 @@ import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PROTOCOL_VERSION, WS_PATH } from "../../shared/index.js";
-import { startAdminSocket, type AdminSocket } from "./admin/admin-socket.js";
 import { approveCommand, cliCommandOf } from "./config/cli-command.js";
 import { createPairgate } from "./core/create-pairgate.js";
 import type { GatewayConfig } from "./config/config.js";
@@ -117,7 +116,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     if (entries.length) await store.appendAudit(entries);
   };
 
-  let admin: AdminSocket | null = null;
+  let admin: { close(): Promise<void> } | null = null;
   let stopped = false;
   let listening = false;
 
@@ -171,9 +170,8 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
         inContainer: isInContainer(),
       });
       if (opts.adminSocket !== false) {
-        admin = await startAdminSocket(join(config.stateDir, "admin.sock"), {
-          dispatch,
-          log,
+        admin = await pg.serveCli({
+          dir: config.stateDir,
           doctor: () =>
             collectDoctorFacts(config, {
               port,

@@ -131,9 +131,8 @@ console.log(JSON.stringify(out));
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "pg-pack-"));
-  // What `prepack` runs, minus the dashboard build that the global setup has just done; then pack without scripts
-  // so the JSON on stdout is npm's alone.
-  run("npm", ["run", "--silent", "build:lib"], REPO_ROOT, 300_000);
+  // The global setup has just run what `prepack` runs (build, build:lib); pack without scripts so the JSON on
+  // stdout is npm's alone.
   const packed = JSON.parse(run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], REPO_ROOT, 300_000)) as Array<{ filename: string }>;
   const tarball = join(work, packed[0]!.filename);
   app = join(work, "consumer");

@@ -3,6 +3,7 @@
 // The standalone gateway (server/src/gateway.ts) is built on this and nothing else.
 import { randomInt } from "node:crypto";
 import type { Server } from "node:http";
+import { join } from "node:path";
 import {
   encodeB64u,
   isMethodName,
@@ -13,8 +14,10 @@ import {
   type MethodParams,
   type MethodResult,
   type PendingView,
+  PairgateError,
   type Role,
 } from "../../../shared/index.js";
+import { startAdminSocket, type AdminSocket } from "../admin/admin-socket.js";
 import { Connection } from "../gateway/connection.js";
 import { DEFAULT_LIMITS, WindowCounter, type LimitsConfig } from "../gateway/limits.js";
 import { createRandomPool } from "../gateway/random-pool.js";
@@ -176,6 +179,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     builtin({ kind: "cli", ...(opts.actor ? { actor: opts.actor } : {}) }, method, params) as Promise<MethodResult<N>>;
 
   const attached: Array<ReturnType<typeof attachWsServer>> = [];
+  const cliSockets: AdminSocket[] = [];
   const intervals: Array<ReturnType<typeof setInterval>> = [];
   const every = (ms: number, fn: () => Promise<unknown>) => {
     const t = setInterval(() => void fn().catch(onInternalError), ms);
@@ -273,6 +277,24 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
       return hub.publish({ type: "event", event, data }, publishOptions.to);
     },
 
+    /**
+     * Lets the `pairgate` CLI manage this app's devices: `pairgate devices approve CODE --state-dir <dir>` talks to
+     * `<dir>/admin.sock` (mode 0600: whoever may read the directory's socket is the operator).
+     */
+    async serveCli(cliOptions: { dir: string; doctor?: () => unknown }): Promise<{ path: string; close(): Promise<void> }> {
+      const socket = await startAdminSocket(join(cliOptions.dir, "admin.sock"), {
+        dispatch: builtin,
+        log,
+        doctor:
+          cliOptions.doctor ??
+          (() => {
+            throw new PairgateError("not_found", "pairgate doctor reports on the standalone gateway only.");
+          }),
+      });
+      cliSockets.push(socket);
+      return socket;
+    },
+
     /** Expires due pairing requests now (the gateway does this every second; tests with an injected clock call it). */
     sweep: () => service.expireDue(),
 
@@ -293,6 +315,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
       if (closed) return;
       closed = true;
       for (const t of intervals) clearInterval(t);
+      await Promise.all(cliSockets.map((c) => c.close()));
       await Promise.all(attached.map((ws) => ws.shutdown(closeOptions.graceMs ?? SHUTDOWN_GRACE_MS)));
       await hub.flushLastSeen().catch(onInternalError);
       if (!closeOptions.keepStoreOpen) await store.close();
