@@ -21,15 +21,14 @@ const libNode: UserConfig = {
 const libWeb: UserConfig = {
   plugins: [react()],
   build: {
+    // Library mode: no module-preload helper in the output (an app's own bundler adds its own).
+    lib: { entry: { client: "web/src/client/index.ts", react: "web/src/react/index.ts" }, formats: ["es"] },
     outDir: "dist/lib",
     emptyOutDir: false,
     target: "es2022",
     minify: false,
     copyPublicDir: false,
-    modulePreload: false,
     rollupOptions: {
-      input: { client: "web/src/client/index.ts", react: "web/src/react/index.ts" },
-      preserveEntrySignatures: "strict",
       external: (id) => /^(react|react-dom|zod|idb-keyval|@noble\/[^/]+)(\/|$)/.test(id),
       output: LIB_OUTPUT,
     },
