@@ -140,9 +140,12 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
   }
   service.events.subscribe((event) => {
     hub.handle(event);
-    if (listeners.size > 0) void publicEvent(event).then((e) => e && emit(e.name, e.data as never), onInternalError);
+    if (listeners.size === 0) return;
+    const e = publicEvent(event);
+    emit(e.name, e.data as never);
   });
-  async function publicEvent(event: PairingEvent): Promise<{ name: PairgateEventName; data: unknown } | null> {
+  /** Records become the views the dashboard shows: no key bytes, no pairing code. */
+  function publicEvent(event: PairingEvent): { name: PairgateEventName; data: unknown } {
     switch (event.type) {
       case "pairing.requested":
         return { name: event.type, data: { request: toPendingView(event.request, hub.isRequestOnline(event.request.id), null) } };

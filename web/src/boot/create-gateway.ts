@@ -3,7 +3,6 @@
 import { createBrowserClient } from "../client/create-client.js";
 import { createIdbKeyStore } from "../device-key/key-store.js";
 import type { GatewayClient } from "../gateway/gateway-client.js";
-import { gatewaySocketUrl } from "../gateway/socket.js";
 import { requestPersistentStorage, runPreflight, type PreflightResult } from "../preflight.js";
 import type { StartupFragment } from "./fragment.js";
 
@@ -17,7 +16,6 @@ export function createBrowserGateway(fragment: StartupFragment): BrowserGateway 
   const storage = typeof navigator.storage === "object" ? navigator.storage : undefined;
   // The same client pairgate/client gives embedding apps (no private wiring for the dashboard).
   const client = createBrowserClient({
-    url: gatewaySocketUrl(window.location),
     keyStore: store,
     ...(fragment.invite !== undefined ? { invite: fragment.invite } : {}),
     onPaired: () => void requestPersistentStorage(storage),

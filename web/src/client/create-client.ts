@@ -4,8 +4,7 @@ import { loadDeviceKey, replaceDeviceKey, type DeviceKeyEnv } from "../device-ke
 import { createIdbKeyStore, type KeyStore } from "../device-key/key-store.js";
 import { deriveClientName } from "../gateway/client-name.js";
 import { GatewayClient } from "../gateway/gateway-client.js";
-import { openBrowserSocket } from "../gateway/socket.js";
-import { WS_PATH } from "../../../shared/protocol/version.js";
+import { gatewaySocketUrl, openBrowserSocket } from "../gateway/socket.js";
 
 export interface BrowserClientOptions {
   /** The gateway socket, e.g. "wss://app.example/pairgate". Default: this page's host and `path`. */
@@ -28,9 +27,8 @@ export function createBrowserClient(options: BrowserClientOptions = {}): Gateway
   const store = options.keyStore ?? createIdbKeyStore();
   // crypto.subtle is undefined outside secure contexts (plain http on a LAN address): software key then.
   const keyEnv: DeviceKeyEnv = { store, subtle: globalThis.crypto?.subtle, now: () => Date.now() };
-  const url = options.url ?? `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}${options.path ?? WS_PATH}`;
   const client = new GatewayClient({
-    url,
+    url: options.url ?? gatewaySocketUrl(location, options.path),
     origin: location.origin,
     openSocket: openBrowserSocket,
     loadProtocol: () => import("../gateway/protocol.js"),
