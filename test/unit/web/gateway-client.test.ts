@@ -1,6 +1,5 @@
 // The gateway client's state machine, driven by a fake gateway on a fake socket and a manual clock:
 // the hello it signs, pending → paired on one socket, revocation, invite fallback, backoff and RPC.
-import { PROTOCOL_VERSION } from "../../../shared/protocol/version.js";
 import * as ed from "@noble/ed25519";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
