@@ -16,3 +16,4 @@ export { formatTime, formatDuration, formatRelativeTime, formatWhen } from "./fo
 export { printable, hasUnsafeChars, replaceUnsafeChars, quoteName } from "./format/text.js";
 export { describeAuditEntry } from "./format/audit.js";
 export { Name, Label, NAME_MAX_CHARS, NAME_RULE, nameProblem, sanitizeClientName } from "./protocol/names.js";
+export * from "./protocol/reserved.js";

@@ -2,7 +2,7 @@
 // `npm run bench` (full, a few minutes) and `npm run bench:smoke` (same code, tiny counts, < 30 s, for CI).
 // Builds what it measures, runs each suite against real `pairgate start` processes driven by a separate load
 // process, prints one JSON object and writes it to bench/results/latest.json. See docs/performance.md.
-//   node test/bench/run.js [--smoke] [--only startup,handshake,approve,revoke,memory,dashboard,profile] [--profile]
+//   node test/bench/run.js [--smoke] [--only startup,handshake,approve,revoke,memory,dashboard,library,profile] [--profile]
 //                          [--no-build] [--out FILE]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -16,6 +16,7 @@ import { checkTargets, missingFigures } from "./lib/targets.js";
 import { runApprove, runRevoke } from "./suites/admin-latency.js";
 import { runDashboard } from "./suites/dashboard.js";
 import { runHandshake } from "./suites/handshake.js";
+import { runLibrary } from "./suites/library.js";
 import { runMemory } from "./suites/memory.js";
 import { runProfile } from "./suites/profile.js";
 import { runStartup } from "./suites/startup.js";
@@ -129,6 +130,7 @@ async function main() {
     ["revoke", runRevoke],
     ["memory", runMemory],
     ["dashboard", runDashboard],
+    ["library", runLibrary],
     ...(argv.includes("--profile") || only?.includes("profile") ? [["profile", runProfile]] : []),
   ];
   try {

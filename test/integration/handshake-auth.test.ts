@@ -167,7 +167,7 @@ describe("handshake authentication", () => {
     await expectRefusal(twice.c, "bad_frame", 4400);
 
     const future = await open();
-    future.c.sendRaw(JSON.stringify(signedHello(future.key, future.challenge, {}, { protocol: 2 })));
+    future.c.sendRaw(JSON.stringify(signedHello(future.key, future.challenge, {}, { protocol: 3 })));
     await expectRefusal(future.c, "protocol_mismatch", 4409);
   });
 

@@ -1,6 +1,6 @@
 // Who is connected: authenticated sockets by device, waiting sockets by request, admin sessions.
 // It turns pairing events into frames (welcome on approval, close on revoke, live lists for admins).
-import type { DevicesListResult, EventFrame } from "../../../shared/index.js";
+import type { AppEventFrame, DevicesListResult, EventFrame, Role } from "../../../shared/index.js";
 import type { PairingEvent } from "../pairing/events.js";
 import type { DeviceRecord, DeviceStore, LastSeen } from "../store/device-store.js";
 import type { Connection } from "./connection.js";
@@ -136,6 +136,20 @@ export class SessionHub {
       case "invites.changed":
         return this.scheduleListBroadcast(0);
     }
+  }
+
+  /** An app event to paired sockets: all, those with at least `role`, or one device's. Returns sockets reached. */
+  publish(frame: AppEventFrame, to: { role: Role } | { deviceId: string } | undefined): number {
+    let reached = 0;
+    for (const [deviceId, conns] of this.byDevice) {
+      if (to && "deviceId" in to && to.deviceId !== deviceId) continue;
+      for (const conn of conns) {
+        if (to && "role" in to && to.role === "admin" && conn.role !== "admin") continue;
+        conn.sendEvent(frame);
+        reached++;
+      }
+    }
+    return reached;
   }
 
   private toAdmins(frame: EventFrame): void {

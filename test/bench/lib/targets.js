@@ -26,6 +26,9 @@ const TARGETS = [
     } },
   { name: "dashboard initial JS + CSS, gzip", path: "dashboard.initialJsCssGzip.value", op: "<=", limit: 100, unit: "kB" },
   { name: "navigation → pairing code on screen, median", path: "dashboard.navToCode.median", op: "<=", limit: 500, unit: "ms" },
+  { name: "pairgate/client in an app bundle, gzip (with its protocol chunk)", path: "library.clientBundle.withProtocolGzip.value", op: "<=", limit: 15, unit: "kB" },
+  { name: "pairgate/react on top of React, gzip (with its protocol chunk)", path: "library.reactBundle.withProtocolGzip.value", op: "<=", limit: 25, unit: "kB" },
+  { name: "app method round trip on a paired loopback socket, median", path: "library.methodRoundTrip.app.median", op: "<=", limit: 1, unit: "ms" },
   { name: "cold pairgate start → listening, median", path: "startup.spawnToListening.median", op: "<=", limit: 1000, unit: "ms" },
 ];
 
@@ -45,6 +48,10 @@ export function checkTargets(results) {
 
 /** Every figure the bench promises (docs/performance.md); the smoke run fails when one is missing. */
 const FIGURES = [
+  "library.clientBundle.withProtocolGzip.value",
+  "library.reactBundle.withProtocolGzip.value",
+  "library.methodRoundTrip.app.median",
+  "library.methodRoundTrip.builtin.median",
   "baseline.bareWs.sequential.cycle.median",
   "baseline.bareWs.concurrent.rate.value",
   "handshake.sequential.handshake.median",
