@@ -5,7 +5,7 @@ import { chmodSync, chownSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { BENCH_LIMIT_FLAGS, REPO_ROOT, startGateway, tempDir } from "../lib/processes.js";
-import { figure, latency, ratio } from "../lib/stats.js";
+import { figure, interleavedSlices, latency, rateOf, ratio } from "../lib/stats.js";
 
 const IMAGE = "pairgate:bench";
 const NODE_UID = 1000;
@@ -82,14 +82,18 @@ export async function runContainer(ctx) {
           { kind: "paired", url: `ws://127.0.0.1:${port}/ws`, pid: containerPid, keyStart: 0, keyCount: cfg.concurrentDevices },
           { kind: "paired", url: hostGw.url, pid: hostGw.pid, keyStart: 0, keyCount: cfg.concurrentDevices },
         ],
-        concurrency: cfg.concurrency,
-        sliceMs: cfg.sliceMs,
-        slices: cfg.slices,
-        warmupMs: cfg.warmupMs,
-        warmEveryKey: true,
+        ...interleavedSlices(cfg),
       });
-      const rateOf = (a) => (a.elapsedMs > 0 ? (a.completed * 1000) / a.elapsedMs : null);
-      const rate = (a) => ({ rate: figure(rateOf(a), "handshakes/s", a.completed), latency: latency(a.handshakeMs), errors: a.errors, ...(a.firstError ? { firstError: a.firstError } : {}) });
+      // Server CPU per cycle (the gateway process's user+sys time, read from /proc by pid) as well as the rate: on a
+      // shared machine the container's own cgroup gets its own CPU share, so the rates alone can mislead.
+      const cpuPer = (a) => (a.cycles ? (a.serverCpuMs * 1000) / a.cycles : null);
+      const rate = (a) => ({
+        rate: figure(rateOf(a), "handshakes/s", a.completed),
+        serverCpuPerCycle: figure(cpuPer(a), "µs", a.cycles),
+        latency: latency(a.handshakeMs),
+        errors: a.errors,
+        ...(a.firstError ? { firstError: a.firstError } : {}),
+      });
       return {
         container: {
           what: "the real Dockerfile built with podman (stand-in base images, test/container/), run with runc",
@@ -102,6 +106,7 @@ export async function runContainer(ctx) {
             publishedPort: rate(inContainer),
             host: rate(onHost),
             rateVsHost: ratio(rateOf(inContainer), rateOf(onHost)),
+            serverCpuVsHost: ratio(cpuPer(inContainer), cpuPer(onHost)),
           },
         },
       };
