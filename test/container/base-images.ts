@@ -51,10 +51,13 @@ export function hostDebianMirror(): string {
     } catch {
       continue; // not every machine has both styles of sources
     }
-    const deb822 = /^URIs:\s*(\S+)\s*\n(?:.*\n)*?Suites:.*\bbookworm\b/m.exec(text);
-    if (deb822 && !deb822[1]!.includes("security")) return deb822[1]!;
+    // deb822: one stanza per paragraph, each with its URIs and Suites; one-line: `deb [opts] URI SUITE …`.
+    for (const stanza of text.split(/\n\s*\n/)) {
+      const uri = /^URIs:\s*(\S+)/m.exec(stanza)?.[1];
+      if (uri && /^Suites:.*\bbookworm(\s|$)/m.test(stanza) && /^Types:.*\bdeb\b/m.test(stanza)) return uri;
+    }
     const oneLine = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+bookworm\s/m.exec(text);
-    if (oneLine && !oneLine[1]!.includes("security")) return oneLine[1]!;
+    if (oneLine) return oneLine[1]!;
   }
   return "http://deb.debian.org/debian";
 }
