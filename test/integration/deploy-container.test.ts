@@ -123,7 +123,8 @@ describe("the pairgate image under podman, Chromium on the host", () => {
     const paired = await pairInBrowser(page, url(), async (code) => {
       // No name is set in the image: the gateway reads its own container id, so the command works as pasted.
       const shown = (await textOf(page, "approve-command")).trim();
-      expect(shown).toBe(`podman exec ${containerId} pairgate devices approve ${code}`);
+      // (--state-dir is what the gateway adds for a state dir other than ~/.pairgate; redundant here, harmless.)
+      expect(shown).toBe(`podman exec ${containerId} pairgate devices approve ${code} --state-dir /data`);
       return runShown(shown);
     });
     // The Docker-NAT case: the browser is on this machine, the gateway sees the bridge's address.
@@ -132,8 +133,8 @@ describe("the pairgate image under podman, Chromium on the host", () => {
     expect(await page.locator(".eyebrow-name").count()).toBe(0); // the paired screen replaced the pairing one
 
     const logs = podman(["logs", names.run]).ok();
-    expect(logs).toContain(`"pairgate" listening on http://localhost:8420`);
-    expect(logs).toContain(`approve    podman exec ${containerId} pairgate devices approve CODE`);
+    expect(logs).toContain(`"pairgate" listening on http://0.0.0.0:8420`);
+    expect(logs).toContain(`approve    podman exec ${containerId} pairgate devices approve CODE --state-dir /data`);
   });
 
   it("is still paired after a restart, and its HEALTHCHECK passes", async (ctx) => {
