@@ -1,9 +1,13 @@
 // What the plain-JS benchmark processes borrow from the product, bundled once by test/bench/run.js into
-// dist/bench/kit.js: the protocol's own signed bytes and device ids, and the real store for seeding.
+// dist/bench/kit.js: the protocol's own signed bytes and device ids, the real store for seeding, and the container
+// tests' podman scaffolding.
 import { SqliteStore } from "../../server/src/store/sqlite-store.js";
 import type { DeviceRecord } from "../../server/src/store/device-store.js";
 import { buildSignedBytes, deviceIdFromPublicKey, encodeB64u, fingerprintFromPublicKey, PROTOCOL_VERSION, SUBPROTOCOL, WS_PATH } from "../../shared/index.js";
 
+export { ensureBaseImages } from "../container/base-images.js";
+export { buildImage } from "../container/image.js";
+export { podman, podmanUnavailable } from "../container/podman.js";
 export { buildSignedBytes, deviceIdFromPublicKey, encodeB64u, fingerprintFromPublicKey, PROTOCOL_VERSION, SUBPROTOCOL, WS_PATH };
 
 /**

@@ -2,7 +2,7 @@
 // `npm run bench` (full, a few minutes) and `npm run bench:smoke` (same code, tiny counts, < 30 s, for CI).
 // Builds what it measures, runs each suite against real `pairgate start` processes driven by a separate load
 // process, prints one JSON object and writes it to bench/results/latest.json. See docs/performance.md.
-//   node test/bench/run.js [--smoke] [--only startup,handshake,approve,revoke,memory,dashboard,library,profile] [--profile]
+//   node test/bench/run.js [--smoke] [--only startup,handshake,approve,revoke,memory,dashboard,library,profile,container] [--profile]
 //                          [--no-build] [--out FILE]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -14,6 +14,7 @@ import { startLoad } from "./lib/load-driver.js";
 import { fdLimits, REPO_ROOT, tempDir } from "./lib/processes.js";
 import { checkTargets, missingFigures } from "./lib/targets.js";
 import { runApprove, runRevoke } from "./suites/admin-latency.js";
+import { runContainer } from "./suites/container.js";
 import { runDashboard } from "./suites/dashboard.js";
 import { runHandshake } from "./suites/handshake.js";
 import { runLibrary } from "./suites/library.js";
@@ -132,6 +133,8 @@ async function main() {
     ["dashboard", runDashboard],
     ["library", runLibrary],
     ...(argv.includes("--profile") || only?.includes("profile") ? [["profile", runProfile]] : []),
+    // Minutes on a cold machine (stand-in base images, image build), so not part of the 30 s smoke run.
+    ...(!smoke || only?.includes("container") ? [["container", runContainer]] : []),
   ];
   try {
     for (const [name, fn] of suites) {

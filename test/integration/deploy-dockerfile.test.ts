@@ -89,7 +89,10 @@ describe("Dockerfile", () => {
     expect(port.split(":").pop()).toBe("8420");
     expect(port.startsWith("127.0.0.1:")).toBe(true); // the recipe publishes on this machine only
     expect(volume.split(":")[1]).toBe("/data");
-    expect(imageEnv.PAIRGATE_CLI_HINT).toBe(`docker exec ${name} pairgate`);
+    // The image names no container in its approve command: the gateway reads its own container id (the real-image
+    // test, deploy-container.test.ts, runs the command the screen shows); the recipe's own name works as well.
+    expect(imageEnv.PAIRGATE_CLI_HINT).toBeUndefined();
+    expect(imageEnv.PAIRGATE_NAME).toBe("pairgate");
     expect(docBlock("docker-run")).toContain(`docker exec ${name} pairgate devices approve`);
   });
 });

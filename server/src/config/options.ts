@@ -4,6 +4,7 @@ import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_LIMITS } from "../gateway/limits.js";
 import { installedCliCommand } from "./cli-command.js";
+import { containerCliCommand } from "./container.js";
 import { LOG_FORMATS, LOG_LEVELS } from "../log/logger.js";
 
 export type OptionKind = "port" | "int" | "string" | "list" | "level" | "format";
@@ -59,8 +60,8 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     flag: "cli-hint",
     kind: "string",
     help: 'how the pairing screen tells people to run the CLI, e.g. "docker compose exec pairgate pairgate"',
-    default: () => installedCliCommand(),
-    defaultText: "this install: pairgate if it is on PATH, else node /path/to/bin/pairgate.js",
+    default: () => containerCliCommand() ?? installedCliCommand(),
+    defaultText: "this install: pairgate if it is on PATH, else node /path/to/bin/pairgate.js; in a Docker or Podman container, docker exec <container id> pairgate",
   },
   { key: "logLevel", flag: "log-level", kind: "level", help: `log lines on stderr from this level up: ${LOG_LEVELS.join(", ")}`, default: () => "info" },
   {

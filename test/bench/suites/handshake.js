@@ -2,7 +2,7 @@
 // run by the same load generator (DESIGN §9). Concurrent targets run in interleaved slices to share the noise.
 import { join } from "node:path";
 import { startBareWs, startGateway, tempDir } from "../lib/processes.js";
-import { figure, latency, ratio } from "../lib/stats.js";
+import { figure, interleavedSlices, latency, rateOf, ratio } from "../lib/stats.js";
 
 /**
  * ctx: { kit, keys: {file, publicKeys}, load, cfg, log }.
@@ -42,15 +42,7 @@ export async function runHandshake(ctx) {
       ...scale.map((s) => ({ kind: "paired", url: s.gw.url, pid: s.gw.pid, keyStart: 0, keyCount: s.devices })),
     ];
     log(`handshake.concurrent + scale: ${cfg.concurrency} clients, ${targets.length} targets × ${cfg.slices} slices of ${cfg.sliceMs} ms (interleaved)`);
-    const accs = await load.run("concurrent", {
-      targets,
-      concurrency: cfg.concurrency,
-      sliceMs: cfg.sliceMs,
-      slices: cfg.slices,
-      warmupMs: cfg.warmupMs,
-      warmEveryKey: true,
-    });
-    const rateOf = (a) => (a.elapsedMs > 0 ? (a.completed * 1000) / a.elapsedMs : null);
+    const accs = await load.run("concurrent", { targets, ...interleavedSlices(cfg) });
     // CPU time the server process spent per completed cycle: far less sensitive to other load on a shared machine.
     const cpuPer = (a) => (a.cycles ? (a.serverCpuMs * 1000) / a.cycles : null);
     const concurrentFigure = (a) => ({
