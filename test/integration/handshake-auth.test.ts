@@ -3,7 +3,7 @@
 import { verify as nodeVerify, createPublicKey } from "node:crypto";
 import * as ed from "@noble/ed25519";
 import { afterEach, describe, expect, it } from "vitest";
-import { encodeB64u, MAX_CLOCK_SKEW_MS, NONCE_TTL_MS, type ChallengeFrame } from "../../shared/index.js";
+import { encodeB64u, MAX_CLOCK_SKEW_MS, NONCE_TTL_MS, PROTOCOL_VERSION, type ChallengeFrame } from "../../shared/index.js";
 import { isSmallOrderKey } from "../../server/src/pairing/small-order.js";
 import { startGateway } from "../helpers/gateway-harness.js";
 import { makeTestKey, type TestKey } from "../helpers/test-key.js";
@@ -167,7 +167,7 @@ describe("handshake authentication", () => {
     await expectRefusal(twice.c, "bad_frame", 4400);
 
     const future = await open();
-    future.c.sendRaw(JSON.stringify(signedHello(future.key, future.challenge, {}, { protocol: 3 })));
+    future.c.sendRaw(JSON.stringify(signedHello(future.key, future.challenge, {}, { protocol: PROTOCOL_VERSION + 1 })));
     await expectRefusal(future.c, "protocol_mismatch", 4409);
   });
 
