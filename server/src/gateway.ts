@@ -1,5 +1,6 @@
 // The standalone gateway: the public createPairgate (store → pairing service → session hub → /ws) on its own
 // HTTP server with the dashboard, plus the admin socket. Clock and timers are injected so tests can drive time.
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
@@ -20,6 +21,7 @@ import { describeRequest } from "./http/whoami.js";
 import { createLogger, type Logger } from "./log/logger.js";
 import { RecentUpgrades, recordUpgradeRequest } from "./log/recent-upgrades.js";
 import type { DeviceStore } from "./store/device-store.js";
+import { PostgresStore } from "./store/postgres-store.js";
 import { SqliteStore } from "./store/sqlite-store.js";
 import { GATEWAY_VERSION } from "./version.js";
 
@@ -45,7 +47,9 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
   const startedAtMs = now();
 
   mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
-  const store = opts.store ?? new SqliteStore(join(config.stateDir, "pairgate.db"));
+  // This process among the gateways sharing one database: in NOTIFY payloads, doctor and logs. New each start.
+  const replicaId = `rep_${randomBytes(9).toString("base64url")}`;
+  const store = opts.store ?? (await openStore(config, replicaId, log));
   const onInternalError = (err: unknown) => log.error("internal error", { error: err instanceof Error ? err.stack ?? err.message : String(err) });
   const refusals = new RefusalLog();
   const upgrades = new RecentUpgrades();
@@ -64,6 +68,9 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     log,
     now,
     timers,
+  }).catch(async (err: unknown) => {
+    await store.close(); // a Postgres pool would keep the process alive after a failed start
+    throw err;
   });
   pg.on("refused", recordRefusal);
   pg.on("pairing.requested", ({ request }) => log.info("pairing requested", { requestId: request.id, fingerprint: request.fingerprint, address: request.seenFrom.address }));
@@ -125,6 +132,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     store,
     refusals,
     gatewayId: pg.gatewayId,
+    replicaId,
     dispatch,
     /** Runs the expiry sweep now (tests with an injected clock call this instead of waiting). */
     sweep: () => pg.sweep(),
@@ -177,6 +185,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
               port,
               publicUrl: link,
               version: GATEWAY_VERSION,
+              store: { ...store.info(), replicaId, changeFeed: store.changes?.health() ?? null, lastResync: pg.lastResync },
               sockets: { open: pg.sockets.open, unauthenticated: pg.sockets.unauthenticated },
               upgrades,
               refusals,
@@ -208,4 +217,10 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
       if (listening) log.info("stopped");
     },
   };
+}
+
+/** SQLite in the state dir, or the shared Postgres database that --database names. */
+async function openStore(config: GatewayConfig, replicaId: string, log: Logger): Promise<DeviceStore> {
+  if (!config.database) return new SqliteStore(join(config.stateDir, "pairgate.db"));
+  return PostgresStore.open(config.database, { replicaId, onError: (message) => log.warn("store", { problem: message }) });
 }

@@ -2,7 +2,7 @@
 // docs/embedding.md is the reference for every option, event and error code.
 export { createPairgate, type AttachOptions, type OperatorOptions, type Pairgate, type PairgateEventName, type PairgateEvents, type PairgateOptions, type PublishTarget } from "./core/create-pairgate.js";
 export { defineMethod, type AppMethod, type MethodContext, type MethodDevice, type MethodMap } from "./core/app-methods.js";
-export { memoryStore, sqliteStore } from "./core/stores.js";
+export { memoryStore, postgresStore, sqliteStore } from "./core/stores.js";
 export type { DeviceStore, DeviceRecord, PendingRecord, InviteRecord, AuditInput, AuditRecord, LastSeen } from "./store/device-store.js";
 export type { LimitsConfig } from "./gateway/limits.js";
 export type { Timers } from "./gateway/socket.js";

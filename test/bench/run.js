@@ -2,7 +2,7 @@
 // `npm run bench` (full, a few minutes) and `npm run bench:smoke` (same code, tiny counts, < 30 s, for CI).
 // Builds what it measures, runs each suite against real `pairgate start` processes driven by a separate load
 // process, prints one JSON object and writes it to bench/results/latest.json. See docs/performance.md.
-//   node test/bench/run.js [--smoke] [--only startup,handshake,approve,revoke,memory,dashboard,library,profile,container] [--profile]
+//   node test/bench/run.js [--smoke] [--only startup,handshake,approve,revoke,memory,dashboard,library,replicas,profile,container] [--profile]
 //                          [--no-build] [--out FILE]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +20,7 @@ import { runHandshake } from "./suites/handshake.js";
 import { runLibrary } from "./suites/library.js";
 import { runMemory } from "./suites/memory.js";
 import { runProfile } from "./suites/profile.js";
+import { runReplicas } from "./suites/replicas.js";
 import { runStartup } from "./suites/startup.js";
 
 const argv = process.argv.slice(2);
@@ -132,6 +133,7 @@ async function main() {
     ["memory", runMemory],
     ["dashboard", runDashboard],
     ["library", runLibrary],
+    ["replicas", runReplicas],
     ...(argv.includes("--profile") || only?.includes("profile") ? [["profile", runProfile]] : []),
     // Minutes on a cold machine (stand-in base images, image build), so not part of the 30 s smoke run.
     ...(!smoke || only?.includes("container") ? [["container", runContainer]] : []),

@@ -228,6 +228,19 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
         expect((await store.getPending(p.id))!.code).toBe(p.code);
       });
 
+      it("refuses a second request while another still pending holds its code, and frees the code once that one is resolved", async () => {
+        const first = pendingRecord({ expiresAtMs: T0 + MINUTE });
+        await store.createPending(first, audit("request_created"));
+        const twin = pendingRecord({ code: first.code });
+        // Even past its expiry: until the sweep marks it expired, the row still holds the code.
+        await expect(store.createPending(twin, audit("request_created"))).rejects.toMatchObject({ name: "StoreError", code: "code_taken" });
+        expect(await store.getPending(twin.id)).toBeNull();
+        expect(await auditActions()).toEqual(["request_created"]);
+        await store.resolvePending(first.id, "expired", audit("expired"));
+        await store.createPending(twin, audit("request_created"));
+        expect(await store.findLivePendingByCode(first.code, T0)).toEqual(twin);
+      });
+
       it("finds the live request by device and by code until the moment it expires", async () => {
         const p = pendingRecord({ expiresAtMs: T0 + 10 * MINUTE });
         await store.createPending(p, audit("request_created"));

@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { envName, START_OPTIONS } from "../../server/src/config/options.js";
+import { optionEnv, START_OPTIONS } from "../../server/src/config/options.js";
 import { PAIRGATE_BIN, runCli, spawnGateway, type SpawnedGateway } from "../helpers/gateway-harness.js";
 import { makeTestKey } from "../helpers/test-key.js";
 import { connectClient } from "../helpers/ws-client.js";
@@ -195,7 +195,7 @@ describe("start --help", () => {
     const help = r.stdout.replace(/\s+/g, " ");
     for (const spec of START_OPTIONS) {
       expect(help).toContain(`--${spec.flag} <`);
-      expect(help).toContain(`env: ${envName(spec.flag)})`);
+      expect(help).toContain(`env: ${optionEnv(spec)})`);
       expect(help).toContain(`config key: ${spec.key})`);
     }
     expect(help).toContain("env: PAIRGATE_STATE_DIR)");

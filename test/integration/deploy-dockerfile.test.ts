@@ -7,7 +7,7 @@ import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envName, OTHER_ENV, START_OPTIONS } from "../../server/src/config/options.js";
+import { OTHER_ENV, optionEnv, START_OPTIONS } from "../../server/src/config/options.js";
 import { REPO_ROOT } from "../helpers/gateway-harness.js";
 import { makeTestKey } from "../helpers/test-key.js";
 import { connectClient } from "../helpers/ws-client.js";
@@ -22,7 +22,7 @@ const imageEnv = envOf(runtime);
 const compose = parseSimpleYaml(readFileSync(join(REPO_ROOT, "compose.yaml"), "utf8")) as { [k: string]: Yaml };
 const services = compose.services as { [name: string]: { [k: string]: Yaml } };
 const composeEnv = services.pairgate!.environment as Record<string, string>;
-const KNOWN_ENV = new Set([...START_OPTIONS.map((s) => envName(s.flag)), ...Object.keys(OTHER_ENV)]);
+const KNOWN_ENV = new Set([...START_OPTIONS.map((s) => optionEnv(s)), ...Object.keys(OTHER_ENV)]);
 /** The `node` user of the official Node images. */
 const NODE_UID = 1000;
 

@@ -62,6 +62,7 @@ function facts(f: Partial<DoctorFacts>): DoctorFacts {
       database: { exists: true, mode: "0600" },
       adminSocket: { path: "/s/admin.sock", exists: true, mode: "0600" },
     },
+    store: { kind: "sqlite", location: "/s/pairgate.db", schemaVersion: 2, replicaId: "rep_test", changeFeed: null, lastResync: null },
     config: { file: null, logLevel: "info", sources: {} },
     allowedHosts: [],
     allowedOrigins: [],

@@ -55,6 +55,13 @@ function printText(r: DoctorReport): void {
     row("gateway", `"${g.name}" ${g.version}, pid ${g.process.pid}, uid ${g.process.uid ?? "?"}, node ${g.process.node}${g.process.inContainer ? ", in a container" : ""}`);
     row("bind", `${g.bind.host}:${g.bind.port}`);
     row("links", `${g.publicUrl} (${g.publicUrlSource})`);
+    row("store", `${g.store.kind} ${g.store.location}, schema ${g.store.schemaVersion ?? "-"}; replica ${g.store.replicaId}`);
+    if (g.store.changeFeed) {
+      const f = g.store.changeFeed;
+      row("listen", `${f.listening ? "healthy" : "DOWN"}, last ping ${f.lastPingAtMs ? formatTime(f.lastPingAtMs) : "never"}, ${f.reconnects} reconnects${f.lastError ? `; last error: ${f.lastError}` : ""}`);
+      const r = g.store.lastResync;
+      row("last resync", r ? `${formatTime(r.atMs)}: ${r.devicesChecked} devices and ${r.requestsChecked} requests checked, ${r.revoked} closed as revoked, ${r.resolved} resolved in ${r.durationMs} ms${r.error ? `; failed: ${r.error}` : ""}` : "none since start");
+    }
     row("config file", g.config.file ?? "(none)");
     const set = Object.entries(g.config.sources).filter(([, s]) => s !== "default");
     row("settings from", set.length ? set.map(([k, s]) => `${k} (${s})`).join(", ") : "(all defaults)");

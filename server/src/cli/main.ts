@@ -2,7 +2,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { DEFAULT_ROLE } from "../../../shared/index.js";
 import { ConfigError, resolveStartConfig } from "../config/config.js";
-import { CONFIG_ENV, defaultStateDir, defaultText, envName, START_OPTIONS, STATE_DIR_ENV } from "../config/options.js";
+import { CONFIG_ENV, defaultStateDir, defaultText, optionEnv, START_OPTIONS, STATE_DIR_ENV } from "../config/options.js";
 import { GATEWAY_VERSION } from "../version.js";
 import * as admin from "./admin-commands.js";
 import { doctor } from "./doctor-command.js";
@@ -39,7 +39,7 @@ export function buildProgram(): Command {
   const attributeOf = new Map<string, string>();
   for (const spec of START_OPTIONS) {
     const placeholder = spec.kind === "port" || spec.kind === "int" ? "<n>" : spec.kind === "level" ? "<level>" : spec.kind === "format" ? "<format>" : "<value>";
-    const opt = new Option(`--${spec.flag} ${placeholder}`, `${spec.help} (default: ${defaultText(spec)}; config key: ${spec.key})`).env(envName(spec.flag));
+    const opt = new Option(`--${spec.flag} ${placeholder}`, `${spec.help} (default: ${defaultText(spec)}; config key: ${spec.key})`).env(optionEnv(spec));
     if (spec.kind === "list") opt.argParser(collect);
     start.addOption(opt);
     attributeOf.set(spec.key, opt.attributeName());

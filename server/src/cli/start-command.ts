@@ -4,7 +4,9 @@ import { ensureStateDir } from "../config/state-dir.js";
 import { approveCommand, cliCommandOf, commandLine } from "../config/cli-command.js";
 import { createGateway } from "../gateway.js";
 import { createLogger } from "../log/logger.js";
+import { StoreError } from "../store/store-error.js";
 import { GATEWAY_VERSION } from "../version.js";
+import { CliError, EXIT } from "./exit-codes.js";
 import { printQr } from "./qr.js";
 
 const SHUTDOWN_DEADLINE_MS = 4500;
@@ -16,7 +18,10 @@ export async function runStart(config: GatewayConfig, warnings: string[] = []): 
   ensureStateDir(config.stateDir);
   // Every file the gateway makes (DB, WAL, SHM, admin socket) is for this user only, whatever umask it came with.
   process.umask(0o077);
-  const gateway = await createGateway(config, { log });
+  const gateway = await createGateway(config, { log }).catch((err: unknown) => {
+    // A database we can't reach or won't touch: one clear line and exit 1, not a stack trace.
+    throw err instanceof StoreError ? new CliError(err.message, EXIT.refused, err.code) : err;
+  });
   const out = (line = "") => process.stdout.write(line + "\n");
   // Handlers go in before listening: a signal that lands between "listening" and the first-start invite must
   // still stop gracefully (exit 0, DB closed), not kill the process with the default action.
@@ -59,7 +64,7 @@ export async function runStart(config: GatewayConfig, warnings: string[] = []): 
     await printQr(invite.url);
     out(`Lost it? Run \`${commandLine(cliCommandOf(config), "invite --role admin")}\` for another, or approve a browser's code with the command above.`);
   }
-  log.info("listening", { host: config.host, port: gateway.port, publicUrl: link.url, publicUrlGuessed: link.guessed, stateDir: config.stateDir, version: GATEWAY_VERSION });
+  log.info("listening", { host: config.host, port: gateway.port, publicUrl: link.url, publicUrlGuessed: link.guessed, stateDir: config.stateDir, version: GATEWAY_VERSION, store: gateway.store.info().location, replicaId: gateway.replicaId });
   log.info("config", {
     configFile: config.configFile ?? null,
     allowedHosts: config.allowedHosts.join(",") || null,

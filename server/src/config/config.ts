@@ -7,7 +7,7 @@ import { hasUnsafeChars, isIPv4, isIPv6, NAME_RULE, nameProblem } from "../../..
 import { DEFAULT_LIMITS, type LimitsConfig } from "../gateway/limits.js";
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../log/logger.js";
 import { parseCidr, type Cidr } from "../net/cidr.js";
-import { envName, FILE_ONLY_KEYS, OTHER_ENV, START_OPTIONS, suggest, type OptionSpec } from "./options.js";
+import { FILE_ONLY_KEYS, optionEnv, OTHER_ENV, START_OPTIONS, suggest, type OptionSpec } from "./options.js";
 
 export type SettingSource = "flag" | "env" | "file" | "default";
 
@@ -26,6 +26,8 @@ export interface GatewayConfig {
   logLevel: LogLevel;
   logFormat?: LogFormat;
   limits: LimitsConfig;
+  /** A postgres:// URL shared by several gateways; "" for SQLite in the state dir. */
+  database: string;
   /** Where each setting came from, for `pairgate doctor` (absent when built directly by tests). */
   sources?: Record<string, SettingSource>;
   configFile?: string | null;
@@ -114,7 +116,7 @@ function labelFor(spec: OptionSpec, source: SettingSource, configFile: string | 
     case "flag":
       return `--${spec.flag}`;
     case "env":
-      return envName(spec.flag);
+      return optionEnv(spec);
     case "file":
       return `"${spec.key}" in ${configFile}`;
     case "default":
@@ -127,7 +129,7 @@ function labelFor(spec: OptionSpec, source: SettingSource, configFile: string | 
  * variables on their own (Kubernetes service links make PAIRGATE_SERVICE_HOST for a Service named "pairgate").
  */
 export function unknownEnvWarnings(env: NodeJS.ProcessEnv): string[] {
-  const known = [...START_OPTIONS.map((s) => envName(s.flag)), ...Object.keys(OTHER_ENV)];
+  const known = [...START_OPTIONS.map((s) => optionEnv(s)), ...Object.keys(OTHER_ENV)];
   const warnings: string[] = [];
   for (const name of Object.keys(env)) {
     if (!name.startsWith("PAIRGATE_") || known.includes(name)) continue;
@@ -171,6 +173,11 @@ export function buildConfig(values: Record<string, unknown>, stateDir: string, l
     }
   });
 
+  const database = String(v.database).trim();
+  if (database && !/^postgres(ql)?:\/\/[^\s]+$/i.test(database)) {
+    throw fail("database", `expected a postgres:// URL such as postgres://pairgate:secret@db:5432/pairgate, got ${database.includes("@") ? "a value that is not one (not shown: it may hold a password)" : JSON.stringify(database)}`);
+  }
+
   if (Buffer.byteLength(join(stateDir, "admin.sock")) > MAX_SOCKET_PATH_BYTES) {
     throw new ConfigError(`state dir ${stateDir} is too long: its admin socket path must fit in ${MAX_SOCKET_PATH_BYTES} bytes; choose a shorter --state-dir`);
   }
@@ -189,6 +196,7 @@ export function buildConfig(values: Record<string, unknown>, stateDir: string, l
     logLevel: v.logLevel as LogLevel,
     logFormat: v.logFormat as LogFormat,
     limits,
+    database,
   };
 }
 

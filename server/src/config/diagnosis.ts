@@ -14,6 +14,12 @@ export function diagnoseGateway(f: DoctorFacts): string[] {
     lines.push(`The admin socket ${f.stateDir.adminSocket.path} has mode ${f.stateDir.adminSocket.mode}; it should be 0600. Restart the gateway.`);
   lines.push(...diagnoseRefusals(f.recentRefusals));
   lines.push(...diagnoseUpgrades(f));
+  const feed = f.store.changeFeed;
+  if (feed && !feed.listening)
+    lines.push(
+      `This replica's LISTEN connection to Postgres is down (${feed.lastError ?? "no reason given"}): approvals and revokes made on other replicas reach its sockets only once it reconnects and resyncs. Check that Postgres is up and reachable.`,
+    );
+  if (f.store.lastResync?.error) lines.push(`The last resync with the database failed (${f.store.lastResync.error}); it is retried on the next reconnect.`);
   if (f.trustedProxies.some((c) => /\/0$/.test(c)))
     lines.push(
       `--trusted-proxy ${f.trustedProxies.find((c) => /\/0$/.test(c))} trusts every peer, so any client can choose the address it is shown as and counted under for limits. List only your proxy's address.`,

@@ -4,12 +4,22 @@
 import { existsSync } from "node:fs";
 import type { LimitsConfig } from "../gateway/limits.js";
 import type { Refusal } from "../gateway/refusals.js";
+import type { ResyncReport } from "../gateway/replica-sync.js";
 import type { UpgradeSeen } from "../log/recent-upgrades.js";
+import type { ChangeFeedHealth, StoreInfo } from "../store/device-store.js";
 import type { GatewayConfig, SettingSource } from "./config.js";
 import type { PublicUrl } from "./public-url.js";
 import { inspectStateDir, type StateDirFacts } from "./state-dir.js";
 
 export const DOCTOR_RECENT = 20;
+
+/** The store as this gateway uses it, and for a shared one how it hears of other replicas' changes. */
+export interface StoreFacts extends StoreInfo {
+  replicaId: string;
+  /** null for a store only this process uses (SQLite). */
+  changeFeed: ChangeFeedHealth | null;
+  lastResync: ResyncReport | null;
+}
 
 export interface DoctorFacts {
   name: string;
@@ -21,6 +31,7 @@ export interface DoctorFacts {
   publicUrlGuessed: boolean;
   publicUrlSource: string;
   stateDir: StateDirFacts;
+  store: StoreFacts;
   config: { file: string | null; logLevel: string; sources: Record<string, SettingSource> };
   allowedHosts: string[];
   allowedOrigins: string[];
@@ -39,6 +50,7 @@ export interface DoctorRuntime {
   port: number;
   publicUrl: PublicUrl;
   version: string;
+  store: StoreFacts;
   sockets: { open: number; unauthenticated: number };
   upgrades: { total: number; latest(n: number): UpgradeSeen[] };
   refusals: { total: number; latest(n: number): Refusal[] };
@@ -54,6 +66,7 @@ export function collectDoctorFacts(config: GatewayConfig, rt: DoctorRuntime): Do
     publicUrlGuessed: rt.publicUrl.guessed,
     publicUrlSource: rt.publicUrl.source,
     stateDir: inspectStateDir(config.stateDir),
+    store: rt.store,
     config: { file: config.configFile ?? null, logLevel: config.logLevel, sources: config.sources ?? {} },
     allowedHosts: config.allowedHosts,
     allowedOrigins: config.allowedOrigins,

@@ -12,8 +12,9 @@ export type OptionKind = "port" | "int" | "string" | "list" | "level" | "format"
 export interface OptionSpec {
   /** The JSON key in --config FILE (camelCase) and the GatewayConfig field. */
   key: string;
-  /** The flag without dashes; the variable is envName(flag). */
+  /** The flag without dashes; the variable is envName(flag) unless `env` names it. */
   flag: string;
+  env?: string;
   kind: OptionKind;
   help: string;
   default: () => string | number | string[];
@@ -63,6 +64,15 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     default: () => containerCliCommand() ?? installedCliCommand(),
     defaultText: "this install: pairgate if it is on PATH, else node /path/to/bin/pairgate.js; in a Docker or Podman container, docker exec <container id> pairgate",
   },
+  {
+    key: "database",
+    flag: "database",
+    env: "PAIRGATE_DATABASE_URL",
+    kind: "string",
+    help: "postgres://user:password@host:port/db to share one database between several gateways (docs/scaling.md)",
+    default: () => "",
+    defaultText: "SQLite in the state dir",
+  },
   { key: "logLevel", flag: "log-level", kind: "level", help: `log lines on stderr from this level up: ${LOG_LEVELS.join(", ")}`, default: () => "info" },
   {
     key: "logFormat",
@@ -107,6 +117,11 @@ export const OTHER_ENV: Readonly<Record<string, string>> = {
 
 export function envName(flag: string): string {
   return `PAIRGATE_${flag.toUpperCase().replace(/-/g, "_")}`;
+}
+
+/** The PAIRGATE_* variable of a start option. */
+export function optionEnv(spec: OptionSpec): string {
+  return spec.env ?? envName(spec.flag);
 }
 
 /** `$PAIRGATE_STATE_DIR`, else ~/.pairgate (DESIGN §6). */

@@ -23,6 +23,7 @@ import { DEFAULT_LIMITS, WindowCounter, type LimitsConfig } from "../gateway/lim
 import { createRandomPool } from "../gateway/random-pool.js";
 import type { Refusal } from "../gateway/refusals.js";
 import { createRpcDispatcher, type RpcCaller } from "../gateway/rpc-handlers.js";
+import { ReplicaSync, type ResyncReport } from "../gateway/replica-sync.js";
 import { SessionHub } from "../gateway/session-hub.js";
 import { realTimers, type Timers } from "../gateway/socket.js";
 import { attachWsServer } from "../gateway/ws-server.js";
@@ -127,6 +128,16 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
   });
   const onInternalError = (err: unknown) => log.error("internal error", { error: err instanceof Error ? err.stack ?? err.message : String(err) });
   const hub = new SessionHub(store, now, timers, onInternalError);
+  // On a shared store (Postgres), other replicas' changes reach this process's sockets too (docs/scaling.md).
+  const replicas = new ReplicaSync({
+    store,
+    announce: (event) => service.announceRemote(event),
+    openDeviceIds: () => hub.openDeviceIds(),
+    waitingRequestIds: () => hub.waitingRequestIds(),
+    now,
+    onError: onInternalError,
+  });
+  replicas.start();
 
   const listeners = new Map<string, Set<(data: never) => void>>();
   function emit<E extends PairgateEventName>(event: E, data: PairgateEvents[E]): void {
@@ -298,6 +309,11 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
       return socket;
     },
 
+    /** The last resync with a shared store after its change feed came back (null: none since start, or not shared). */
+    get lastResync(): ResyncReport | null {
+      return replicas.lastResync;
+    },
+
     /** Expires due pairing requests now (the gateway does this every second; tests with an injected clock call it). */
     sweep: () => service.expireDue(),
 
@@ -318,6 +334,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
       if (closed) return;
       closed = true;
       for (const t of intervals) clearInterval(t);
+      replicas.stop();
       await Promise.all(cliSockets.map((c) => c.close()));
       await Promise.all(attached.map((ws) => ws.shutdown(closeOptions.graceMs ?? SHUTDOWN_GRACE_MS)));
       await hub.flushLastSeen().catch(onInternalError);

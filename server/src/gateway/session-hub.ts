@@ -92,6 +92,15 @@ export class SessionHub {
     return this.byDevice.size;
   }
 
+  /** Devices with at least one open socket here, and requests with a waiting socket here (for a resync). */
+  openDeviceIds(): string[] {
+    return [...this.byDevice.keys()];
+  }
+
+  waitingRequestIds(): string[] {
+    return [...this.byRequest.keys()];
+  }
+
   isRequestOnline(requestId: string): boolean {
     return (this.byRequest.get(requestId)?.size ?? 0) > 0;
   }

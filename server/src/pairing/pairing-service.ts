@@ -20,8 +20,9 @@ import {
   type SeenFrom,
 } from "../../../shared/index.js";
 import type { AuditInput, DeviceRecord, DeviceStore, PendingRecord } from "../store/device-store.js";
-import { PairingEvents } from "./events.js";
+import { PairingEvents, type PairingEvent } from "./events.js";
 import { limitKey } from "../net/limit-key.js";
+import { StoreError } from "../store/store-error.js";
 import { createInvite, hashInviteToken, type NewInvite } from "./invites.js";
 import { suggestedReplacement } from "./replacement.js";
 import type { SignatureVerifier } from "./verify-signature.js";
@@ -146,33 +147,28 @@ export class PairingService {
       live = live.filter((p) => p.id !== evicted.id);
     }
     const liveCodes = new Set(live.map((p) => p.code));
-    let code = generateCode(this.deps.randomInt);
-    while (liveCodes.has(code)) code = generateCode(this.deps.randomInt);
-    const request: PendingRecord = {
-      id: `req_${encodeB64u(this.deps.randomBytes(12))}`,
-      deviceId: b.deviceId,
-      publicKey: b.publicKey,
-      code,
-      fingerprint: fingerprintFromPublicKey(b.publicKey),
-      name: sanitizeClientName(b.hello.client.name),
-      userAgent: b.hello.client.userAgent,
-      keyStorage: b.hello.keyStorage,
-      createdAtMs: b.now,
-      expiresAtMs: b.now + PAIRING_TTL_MS,
-      address: b.seenFrom.address,
-      networkClass: b.seenFrom.networkClass,
-      status: "pending",
-    };
-    await store.createPending(request, {
-      atMs: b.now,
-      action: "request_created",
-      actor: request.name,
-      deviceId: request.deviceId,
-      requestId: request.id,
-      detail: { name: request.name, fingerprint: request.fingerprint, address: request.address, networkClass: request.networkClass },
-    });
-    this.events.emit({ type: "pairing.requested", request });
-    return request;
+    for (let attempt = 1; ; attempt++) {
+      let code = generateCode(this.deps.randomInt);
+      while (liveCodes.has(code)) code = generateCode(this.deps.randomInt);
+      const request = newRequest(b, code, `req_${encodeB64u(this.deps.randomBytes(12))}`);
+      try {
+        await store.createPending(request, {
+          atMs: b.now,
+          action: "request_created",
+          actor: request.name,
+          deviceId: request.deviceId,
+          requestId: request.id,
+          detail: { name: request.name, fingerprint: request.fingerprint, address: request.address, networkClass: request.networkClass },
+        });
+      } catch (err) {
+        // Live codes are unique in the database: another gateway on it (or an unswept expired request) has this
+        // one. 20^8 codes make a second clash all but impossible; the bound only keeps a broken store from looping.
+        if (err instanceof StoreError && err.code === "code_taken" && attempt < CODE_ATTEMPTS) continue;
+        throw err;
+      }
+      this.events.emit({ type: "pairing.requested", request });
+      return request;
+    }
   }
 
   /**
@@ -304,6 +300,12 @@ export class PairingService {
     return { ...device, revokedAtMs: now, revokedBy: actor.name };
   }
 
+  /** A change another gateway on the same database committed, read back as an event (gateway/replica-sync.ts). */
+  announceRemote(event: PairingEvent): void {
+    if (event.type === "device.revoked") this.deps.verifier.forget(event.device.id);
+    this.events.emit(event);
+  }
+
   private announceRevoked(device: DeviceRecord, byName: string, atMs: number): void {
     this.deps.verifier.forget(device.id);
     this.events.emit({ type: "device.revoked", device: { ...device, revokedAtMs: atMs, revokedBy: byName }, byName, atMs });
@@ -353,6 +355,26 @@ export class PairingService {
  */
 function auditedActor(actor: Actor): { via: Actor["via"]; actorDeviceId?: string } {
   return { via: actor.via, ...(actor.deviceId ? { actorDeviceId: actor.deviceId } : {}) };
+}
+
+const CODE_ATTEMPTS = 5;
+
+function newRequest(b: NewKey & { hello: HelloFrame }, code: string, id: string): PendingRecord {
+  return {
+    id,
+    deviceId: b.deviceId,
+    publicKey: b.publicKey,
+    code,
+    fingerprint: fingerprintFromPublicKey(b.publicKey),
+    name: sanitizeClientName(b.hello.client.name),
+    userAgent: b.hello.client.userAgent,
+    keyStorage: b.hello.keyStorage,
+    createdAtMs: b.now,
+    expiresAtMs: b.now + PAIRING_TTL_MS,
+    address: b.seenFrom.address,
+    networkClass: b.seenFrom.networkClass,
+    status: "pending",
+  };
 }
 
 interface NewKey {

@@ -1,5 +1,6 @@
 // In-memory store for unit tests only; it passes the same contract suite as SqliteStore.
-import type { AuditInput, AuditRecord, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord } from "./device-store.js";
+import { codeTaken } from "./store-error.js";
+import type { AuditInput, AuditRecord, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, StoreInfo } from "./device-store.js";
 
 export class MemoryStore implements DeviceStore {
   private gatewayId: string | null = null;
@@ -14,6 +15,10 @@ export class MemoryStore implements DeviceStore {
 
   private live(nowMs: number): PendingRecord[] {
     return [...this.pending.values()].filter((p) => p.status === "pending" && p.expiresAtMs > nowMs);
+  }
+
+  info(): StoreInfo {
+    return { kind: "memory", location: "memory", schemaVersion: null };
   }
 
   async loadGatewayId(create: () => string): Promise<string> {
@@ -96,6 +101,9 @@ export class MemoryStore implements DeviceStore {
 
   async createPending(record: PendingRecord, audit: AuditInput): Promise<void> {
     if (this.pending.has(record.id)) throw new Error("UNIQUE constraint failed: pending.id");
+    if ([...this.pending.values()].some((p) => p.status === "pending" && p.code === record.code)) {
+      throw codeTaken();
+    }
     this.pending.set(record.id, { ...record });
     this.audit([audit]);
   }

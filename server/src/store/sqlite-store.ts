@@ -2,11 +2,11 @@
 // before its promise resolves and a kill -9 loses nothing acknowledged (DESIGN §7).
 import { chmodSync, closeSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
-import type { ApprovedVia, KeyStorage, NetworkClass, Role } from "../../../shared/index.js";
-import type { AuditInput, AuditRecord, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, PendingStatus } from "./device-store.js";
-import { SCHEMA_V1, SCHEMA_VERSION } from "./schema.sql.js";
-
-type Row = Record<string, unknown>;
+import type { AuditInput, AuditRecord, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, PendingStatus, StoreInfo } from "./device-store.js";
+import { pendingMigrations } from "./migrations.js";
+import { toAudit, toDevice, toInvite, toPending, type Row } from "./rows.js";
+import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
+import { codeTaken } from "./store-error.js";
 
 /** The database file fails SQLite's quick_check or can't be read as a database: the gateway must not start on it. */
 export class DamagedDatabaseError extends Error {
@@ -35,7 +35,7 @@ export class SqliteStore implements DeviceStore {
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<SqliteStore["prepare"]>;
 
-  constructor(file: string) {
+  constructor(private readonly file: string) {
     makePrivate(file);
     try {
       this.db = new Database(file);
@@ -52,13 +52,30 @@ export class SqliteStore implements DeviceStore {
       if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") throw new DamagedDatabaseError(file, (err as Error).message);
       throw err;
     }
-    const version = this.db.pragma("user_version", { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new Error(`database schema version ${version} is newer than this pairgate (${SCHEMA_VERSION}); upgrade pairgate`);
+    try {
+      this.migrate(file);
+    } catch (err) {
+      this.db.close();
+      throw err;
     }
-    this.db.exec(SCHEMA_V1);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.stmt = this.prepare();
+  }
+
+  /** Runs the pending migrations in one IMMEDIATE transaction: a second process opening the file waits, then sees them done. */
+  private migrate(file: string): void {
+    this.db
+      .transaction(() => {
+        const current = this.db.pragma("user_version", { simple: true }) as number;
+        for (const m of pendingMigrations(current, SQLITE_MIGRATIONS, `the database ${file}`)) {
+          this.db.exec(m.sql);
+          this.db.pragma(`user_version = ${m.version}`);
+        }
+      })
+      .immediate();
+  }
+
+  info(): StoreInfo {
+    return { kind: "sqlite", location: this.file, schemaVersion: this.db.pragma("user_version", { simple: true }) as number };
   }
 
   private prepare() {
@@ -192,10 +209,15 @@ export class SqliteStore implements DeviceStore {
   }
 
   async createPending(record: PendingRecord, audit: AuditInput): Promise<void> {
-    this.db.transaction(() => {
-      this.stmt.insertPending.run({ ...record, publicKey: Buffer.from(record.publicKey) });
-      this.audit([audit]);
-    })();
+    try {
+      this.db.transaction(() => {
+        this.stmt.insertPending.run({ ...record, publicKey: Buffer.from(record.publicKey) });
+        this.audit([audit]);
+      })();
+    } catch (err) {
+      if (/UNIQUE constraint failed: pending\.code/.test((err as Error).message)) throw codeTaken();
+      throw err;
+    }
   }
 
   async approvePending(
@@ -262,15 +284,7 @@ export class SqliteStore implements DeviceStore {
 
   async listAudit(opts: { limit: number; beforeId?: number }): Promise<AuditRecord[]> {
     const rows = this.stmt.listAudit.all(opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit) as Row[];
-    return rows.map((r) => ({
-      id: Number(r.id),
-      atMs: Number(r.at_ms),
-      action: r.action as AuditRecord["action"],
-      actor: String(r.actor),
-      ...(r.device_id != null ? { deviceId: String(r.device_id) } : {}),
-      ...(r.request_id != null ? { requestId: String(r.request_id) } : {}),
-      detail: JSON.parse(String(r.detail)) as AuditRecord["detail"],
-    }));
+    return rows.map(toAudit);
   }
 
   async close(): Promise<void> {
@@ -278,63 +292,6 @@ export class SqliteStore implements DeviceStore {
   }
 }
 
-const num = (v: unknown): number | null => (v == null ? null : Number(v));
-const str = (v: unknown): string | null => (v == null ? null : String(v));
-
-function toDevice(r: Row): DeviceRecord {
-  return {
-    id: String(r.id),
-    publicKey: new Uint8Array(r.public_key as Buffer),
-    fingerprint: String(r.fingerprint),
-    name: String(r.name),
-    role: r.role as Role,
-    keyStorage: r.key_storage as KeyStorage,
-    userAgent: String(r.user_agent),
-    createdAtMs: Number(r.created_at_ms),
-    approvedAtMs: Number(r.approved_at_ms),
-    approvedBy: String(r.approved_by),
-    approvedVia: r.approved_via as ApprovedVia,
-    lastSeenAtMs: num(r.last_seen_at_ms),
-    lastSeenAddress: str(r.last_seen_address),
-    lastSeenClass: str(r.last_seen_class) as NetworkClass | null,
-    revokedAtMs: num(r.revoked_at_ms),
-    revokedBy: str(r.revoked_by),
-  };
-}
-
 function fromDevice(d: DeviceRecord): Row {
   return { ...d, publicKey: Buffer.from(d.publicKey) };
-}
-
-function toPending(r: Row): PendingRecord {
-  return {
-    id: String(r.id),
-    deviceId: String(r.device_id),
-    publicKey: new Uint8Array(r.public_key as Buffer),
-    code: String(r.code),
-    fingerprint: String(r.fingerprint),
-    name: String(r.name),
-    userAgent: String(r.user_agent),
-    keyStorage: r.key_storage as KeyStorage,
-    createdAtMs: Number(r.created_at_ms),
-    expiresAtMs: Number(r.expires_at_ms),
-    address: String(r.address),
-    networkClass: r.network_class as NetworkClass,
-    status: r.status as PendingStatus,
-  };
-}
-
-function toInvite(r: Row): InviteRecord {
-  return {
-    id: String(r.id),
-    tokenHash: String(r.token_hash),
-    role: r.role as Role,
-    label: String(r.label),
-    createdAtMs: Number(r.created_at_ms),
-    createdBy: String(r.created_by),
-    expiresAtMs: Number(r.expires_at_ms),
-    usedAtMs: num(r.used_at_ms),
-    usedByDeviceId: str(r.used_by_device_id),
-    revokedAtMs: num(r.revoked_at_ms),
-  };
 }

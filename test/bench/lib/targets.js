@@ -18,6 +18,9 @@ const TARGETS = [
   { name: "revoke → all sockets closed p99 (1 socket)", path: "revoke.latency.bySocketsPerDevice.1.revokeToAllClosed.p99", op: "<=", limit: 50, unit: "ms" },
   { name: "revoke → all sockets closed p99 (5 sockets)", path: "revoke.latency.bySocketsPerDevice.5.revokeToAllClosed.p99", op: "<=", limit: 50, unit: "ms" },
   { name: "approve → welcome p99", path: "approve.latency.approveToWelcome.p99", op: "<=", limit: 50, unit: "ms" },
+  { name: "across replicas: approve on A → welcome on B, p99", path: "replicas.approve.approveToWelcome.p99", op: "<=", limit: 100, unit: "ms" },
+  { name: "across replicas: revoke on A → socket on B closed, p99", path: "replicas.revoke.revokeToClosed.p99", op: "<=", limit: 100, unit: "ms" },
+  { name: "paired handshakes on Postgres with the most devices vs bare-ws rate", path: "replicas.handshake.rateVsBare", op: ">=", limit: 0.5, unit: "×", note: "10,000 devices in the full run; bare-ws baseline (no bare-ws + verify yet)" },
   { name: "idle gateway RSS", path: "memory.idleRss.value", op: "<=", limit: 80, unit: "MB" },
   { name: "RSS added by the most idle authenticated sockets", path: "memory.addedByLargest.value", op: "<=", limit: 200, unit: "MB", note: "10,000 sockets in the full run",
     invalid: (r) => {
@@ -72,6 +75,9 @@ const FIGURES = [
   "startup.spawnToListening.median",
   "dashboard.initialJsCssGzip.value",
   "dashboard.navToCode.median",
+  "replicas.approve.approveToWelcome.p99",
+  "replicas.revoke.revokeToClosed.p99",
+  "replicas.handshake.rateVsBare",
 ];
 
 export function missingFigures(results) {

@@ -1,8 +1,9 @@
-// SQLite schema, applied at open. `user_version` tracks migrations; version 1 is the first schema.
+// SQLite schema migrations, run in one IMMEDIATE transaction at open; `PRAGMA user_version` holds the version
+// reached. Never edit a migration that has shipped: add the next number. The Postgres list uses the same numbers.
+import type { Migration } from "./migrations.js";
 
-export const SCHEMA_VERSION = 1;
-
-export const SCHEMA_V1 = `
+/** The first schema, as pairgate 0.1.0 created it (inline, with IF NOT EXISTS, before migrations existed). */
+const V1 = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS devices (
   id TEXT PRIMARY KEY,
@@ -61,3 +62,22 @@ CREATE TABLE IF NOT EXISTS audit (
   detail TEXT NOT NULL
 );
 `;
+
+/**
+ * Live pairing codes are unique in the database, not only in one process's view, so that two gateways on one
+ * database (or a race in one) can't hand out the same code. Of rows still marked pending that share a code (an
+ * expired request the sweep had not reached yet), the one that expires last stays pending; the others become expired.
+ */
+const V2 = `
+UPDATE pending SET status = 'expired'
+  WHERE status = 'pending'
+    AND EXISTS (SELECT 1 FROM pending o WHERE o.status = 'pending' AND o.code = pending.code
+      AND (o.expires_at_ms > pending.expires_at_ms OR (o.expires_at_ms = pending.expires_at_ms AND o.rowid > pending.rowid)));
+DROP INDEX IF EXISTS pending_live_code;
+CREATE UNIQUE INDEX pending_live_code ON pending (code) WHERE status = 'pending';
+`;
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "initial schema", sql: V1 },
+  { version: 2, name: "unique live pairing codes", sql: V2 },
+];
