@@ -155,7 +155,7 @@ describe("the image's start command, run the way the container runs it", () => {
     }
     const argv = asUser(NODE_UID, toHost([...execForm(last(runtime, "ENTRYPOINT"), "ENTRYPOINT"), ...execForm(last(runtime, "CMD"), "CMD")]));
     const gw = await ns!.start(argv[0]!, argv.slice(1), { name: "container", env: containerEnv(), cwd: REPO_ROOT, readyOutput: /listening on/ });
-    expect(gw.output()).toContain("listening on http://localhost:8420");
+    expect(gw.output()).toContain("listening on http://0.0.0.0:8420");
 
     // Like a browser on the host reaching the published port: from outside the namespace, to its address.
     const health = await httpGet(`http://${ns!.nsAddress}:8420/healthz`);
