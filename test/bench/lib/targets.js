@@ -25,7 +25,8 @@ const TARGETS = [
       return m && m.sockets < m.requested ? `only ${m.sockets} of ${m.requested} sockets opened (open-file limit? see meta.openFilesLimit)` : null;
     } },
   { name: "dashboard initial JS + CSS, gzip", path: "dashboard.initialJsCssGzip.value", op: "<=", limit: 100, unit: "kB" },
-  { name: "navigation → pairing code on screen, median", path: "dashboard.navToCode.median", op: "<=", limit: 500, unit: "ms" },
+  { name: "navigation → pairing code on screen, median, cold browser (new process, empty profile)", path: "dashboard.cold.navToCode.median", op: "<=", limit: 250, unit: "ms" },
+  { name: "bytes transferred before the pairing code, median, cold browser", path: "dashboard.cold.transferredBeforeCode.value", op: "<=", limit: 100, unit: "kB" },
   { name: "pairgate/client in an app bundle, gzip (with its protocol chunk)", path: "library.clientBundle.withProtocolGzip.value", op: "<=", limit: 15, unit: "kB" },
   { name: "pairgate/react on top of React, gzip (with its protocol chunk)", path: "library.reactBundle.withProtocolGzip.value", op: "<=", limit: 25, unit: "kB" },
   { name: "app method round trip on a paired loopback socket, median", path: "library.methodRoundTrip.app.median", op: "<=", limit: 1, unit: "ms" },
@@ -71,7 +72,9 @@ const FIGURES = [
   "memory.addedByLargest.bytesPerSocket",
   "startup.spawnToListening.median",
   "dashboard.initialJsCssGzip.value",
-  "dashboard.navToCode.median",
+  "dashboard.cold.navToCode.median",
+  "dashboard.cold.transferredBeforeCode.value",
+  "dashboard.warm.navToCode.median",
 ];
 
 export function missingFigures(results) {
