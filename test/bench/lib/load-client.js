@@ -78,7 +78,30 @@ function bareCycle(url, _key, localAddress) {
   });
 }
 
-const CYCLES = { paired: pairedCycle, bare: bareCycle };
+/** The verify baseline's cycle: as bareCycle, but the reply signs the nonce with the client's own key. */
+function bareVerifyCycle(url, key, localAddress) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const ws = new WebSocket(url, SUBPROTOCOL, localAddress ? { ...WS_OPTS, localAddress } : WS_OPTS);
+    let replied = false;
+    ws.on("message", (data) => {
+      if (replied) return;
+      replied = true;
+      const nonce = Buffer.from(JSON.parse(String(data)).nonce, "base64url");
+      ws.send(JSON.stringify({ publicKey: key.publicKeyB64u, signature: sign(null, nonce, key.privateKey).toString("base64url") }));
+    });
+    ws.on("error", (err) => reject(err));
+    ws.on("close", (code) => {
+      if (!replied || code !== 1000) return reject(new Error(`bare+verify cycle closed ${code}`));
+      const cycleMs = performance.now() - t0;
+      resolve({ handshakeMs: cycleMs, cycleMs });
+    });
+  });
+}
+
+const CYCLES = { paired: pairedCycle, bare: bareCycle, bareVerify: bareVerifyCycle };
+/** Kinds that sign with the device keys: the warm-up runs each of their keys once, so key caches are warm. */
+const KEYED = new Set(["paired", "bareVerify"]);
 
 function targetKeys(t) {
   return keys.slice(t.keyStart ?? 0, (t.keyStart ?? 0) + (t.keyCount ?? 1));
@@ -156,7 +179,7 @@ async function concurrent({ targets, concurrency, sliceMs, slices, warmupMs, war
   const cursors = targets.map(() => 0);
   const warm = [];
   for (let t = 0; t < targets.length; t++) {
-    const minCycles = warmEveryKey && targets[t].kind === "paired" ? targetKeys(targets[t]).length : 0;
+    const minCycles = warmEveryKey && KEYED.has(targets[t].kind) ? targetKeys(targets[t]).length : 0;
     const acc = { completed: 0, errors: 0, firstError: null, elapsedMs: 0, handshakeMs: [] };
     const t0 = performance.now();
     if (warmupMs > 0 || minCycles > 0) cursors[t] = await drive(targets[t], concurrency, warmupMs, acc, cursors[t], minCycles);

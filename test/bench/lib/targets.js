@@ -13,6 +13,8 @@ function get(results, path) {
 
 const TARGETS = [
   { name: "paired handshakes, 50 concurrent, vs bare-ws rate", path: "handshake.concurrent.rateVsBare", op: ">=", limit: 0.5, unit: "×" },
+  { name: "paired handshakes, 50 concurrent, vs bare-ws + verify rate", path: "handshake.concurrent.rateVsBareVerify", op: ">=", limit: 0.8, unit: "×" },
+  { name: "server CPU per paired handshake vs bare-ws + verify", path: "handshake.concurrent.serverCpuVsBareVerify", op: "<=", limit: 1.25, unit: "×" },
   { name: "sequential median handshake cycle vs bare-ws", path: "handshake.sequential.medianCycleVsBare", op: "<=", limit: 2, unit: "×" },
   { name: "handshake rate with the most devices vs 1 device", path: "handshake.scale.ratioLargestToOne", op: ">=", limit: 0.9, unit: "×", note: "within 10 %" },
   { name: "revoke → all sockets closed p99 (1 socket)", path: "revoke.latency.bySocketsPerDevice.1.revokeToAllClosed.p99", op: "<=", limit: 50, unit: "ms" },
@@ -55,6 +57,10 @@ const FIGURES = [
   "library.methodRoundTrip.builtin.median",
   "baseline.bareWs.sequential.cycle.median",
   "baseline.bareWs.concurrent.rate.value",
+  "baseline.bareWsVerify.sequential.cycle.median",
+  "baseline.bareWsVerify.concurrent.rate.value",
+  "handshake.concurrent.rateVsBareVerify",
+  "handshake.concurrent.serverCpuVsBareVerify",
   "handshake.sequential.handshake.median",
   "handshake.sequential.handshake.p90",
   "handshake.sequential.handshake.p99",
