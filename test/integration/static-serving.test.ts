@@ -141,4 +141,19 @@ describe("the real dashboard build", () => {
       expectCsp(res);
     }
   });
+
+  it("loads the boot (socket, key read, frame parser) as its own first script, not behind the app or a lazy chunk", () => {
+    const web = join(REPO_ROOT, "dist/web");
+    const html = readFileSync(join(web, "index.html"), "utf8");
+    const scripts = [...html.matchAll(/<script type="module"[^>]*\ssrc="\.\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts).toEqual([expect.stringMatching(/^assets\/boot-[\w-]+\.js$/), expect.stringMatching(/^assets\/index-[\w-]+\.js$/)]);
+    const boot = readFileSync(join(web, scripts[0]!), "utf8");
+    // The boot's own graph: static imports only, none of them the app's entry (React and the screens).
+    const imports = [...boot.matchAll(/from\s*"\.\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(imports.every((f) => !f.startsWith("index-"))).toBe(true);
+    // The frame parser is in it (zod's schema for the first frame), so the challenge is read without another request.
+    expect(boot).toMatch(/[`"']challenge[`"']/);
+    expect(boot).toContain("parseServerFrame");
+    expect(boot).not.toMatch(/import\(\s*["'][^"']*protocol/);
+  });
 });
