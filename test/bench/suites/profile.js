@@ -1,12 +1,13 @@
 // --profile: the gateway under paired-handshake load with `node --cpu-prof`, summarised by self time per
 // function and per area (crypto, ws, zod, sqlite, gateway code, GC). The raw .cpuprofile stays in bench/results/
 // for Chrome DevTools or speedscope.
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT, startBareWs, startGateway, tempDir } from "../lib/processes.js";
 
 export async function runProfile({ cfg, kit, keys, load, log }) {
   const outDir = join(REPO_ROOT, "bench/results");
+  mkdirSync(outDir, { recursive: true }); // absent on a fresh clone when --out points elsewhere
   const devices = cfg.scaleDevices[1]; // 1,000 in the full run: a realistic store, warmed so every key is cached
   const stateDir = tempDir();
   await kit.seedDevices(join(stateDir, "pairgate.db"), keys.publicKeys.slice(0, devices));
