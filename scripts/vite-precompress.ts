@@ -5,14 +5,15 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import type { Plugin } from "vite";
+import { CODINGS, type Coding } from "../server/src/http/static-files.js";
 
 const COMPRESSIBLE = new Set([".js", ".css", ".html", ".svg", ".json", ".webmanifest", ".txt"]);
 const MIN_BYTES = 512;
 
-export const ENCODINGS = [
-  { name: "br", suffix: ".br", compress: (b: Buffer) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: b.length } }) },
-  { name: "gzip", suffix: ".gz", compress: (b: Buffer) => gzipSync(b, { level: 9 }) },
-] as const;
+const COMPRESS: Record<Coding, (b: Buffer) => Buffer> = {
+  br: (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: b.length } }),
+  gzip: (b) => gzipSync(b, { level: 9 }),
+};
 
 export function precompressDir(dir: string): void {
   for (const name of readdirSync(dir)) {
@@ -24,8 +25,8 @@ export function precompressDir(dir: string): void {
     if (!COMPRESSIBLE.has(extname(name))) continue;
     const body = readFileSync(full);
     if (body.length < MIN_BYTES) continue;
-    for (const { suffix, compress } of ENCODINGS) {
-      const packed = compress(body);
+    for (const { name: coding, suffix } of CODINGS) {
+      const packed = COMPRESS[coding](body);
       if (packed.length <= body.length * 0.95) writeFileSync(full + suffix, packed);
     }
   }

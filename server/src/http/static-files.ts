@@ -19,8 +19,8 @@ const TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-/** Content codings in the order the gateway prefers them, with the suffix of the build's copy. */
-const CODINGS = [
+/** Content codings in the order the gateway prefers them, with the suffix of the build's copy (the build reads this too). */
+export const CODINGS = [
   { name: "br", suffix: ".br" },
   { name: "gzip", suffix: ".gz" },
 ] as const;
