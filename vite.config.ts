@@ -3,6 +3,8 @@
 // into dist/lib. node_modules stay external everywhere: the package's dependencies are installed beside it.
 import react from "@vitejs/plugin-react";
 import { defineConfig, type UserConfig } from "vite";
+import { bootEntry } from "./scripts/vite-boot-entry.js";
+import { precompress } from "./scripts/vite-precompress.js";
 
 const LIB_OUTPUT = { entryFileNames: "[name].js", chunkFileNames: "chunks/[name]-[hash].js" };
 
@@ -54,7 +56,7 @@ export default defineConfig(({ mode }) =>
     : {
         root: "web",
         base: "./",
-        plugins: [react()],
+        plugins: [react(), bootEntry("web", "src/boot/start.ts"), precompress()],
         build: {
           outDir: "../dist/web",
           emptyOutDir: true,

@@ -47,6 +47,7 @@ const FULL = {
   memorySockets: [1000, 10_000],
   settleMs: 3000,
   dashboardRuns: 10,
+  dashboardColdRuns: 9,
 };
 const SMOKE = {
   sequentialCount: 50,
@@ -62,6 +63,7 @@ const SMOKE = {
   memorySockets: [100, 500],
   settleMs: 300,
   dashboardRuns: 1,
+  dashboardColdRuns: 1,
 };
 const cfg = smoke ? SMOKE : FULL;
 

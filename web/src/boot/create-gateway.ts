@@ -3,6 +3,7 @@
 import { createBrowserClient } from "../client/create-client.js";
 import { createIdbKeyStore } from "../device-key/key-store.js";
 import type { GatewayClient } from "../gateway/gateway-client.js";
+import * as protocol from "../gateway/protocol.js";
 import { requestPersistentStorage, runPreflight, type PreflightResult } from "../preflight.js";
 import type { StartupFragment } from "./fragment.js";
 
@@ -17,6 +18,9 @@ export function createBrowserGateway(fragment: StartupFragment): BrowserGateway 
   // The same client pairgate/client gives embedding apps (no private wiring for the dashboard).
   const client = createBrowserClient({
     keyStore: store,
+    // In the boot chunk: the pairing screen can't show a code before the first frame is parsed, so a lazy chunk
+    // here would only add a request (and, on a slow link, a round trip) between the challenge and the hello.
+    loadProtocol: () => Promise.resolve(protocol),
     ...(fragment.invite !== undefined ? { invite: fragment.invite } : {}),
     onPaired: () => void requestPersistentStorage(storage),
   });

@@ -4,6 +4,7 @@ import { loadDeviceKey, replaceDeviceKey, type DeviceKeyEnv } from "../device-ke
 import { createIdbKeyStore, type KeyStore } from "../device-key/key-store.js";
 import { deriveClientName } from "../gateway/client-name.js";
 import { GatewayClient } from "../gateway/gateway-client.js";
+import type { Protocol } from "../gateway/protocol.js";
 import { gatewaySocketUrl, openBrowserSocket } from "../gateway/socket.js";
 
 export interface BrowserClientOptions {
@@ -19,6 +20,8 @@ export interface BrowserClientOptions {
   keyStore?: KeyStore;
   /** Called each time the socket is paired (after approval, and on every reconnect). */
   onPaired?: () => void;
+  /** Where the frame parser comes from (default: a lazy chunk, fetched with the first socket). */
+  loadProtocol?: () => Promise<Protocol>;
   /** How long a call() waits for its answer (default 15 s). */
   callTimeoutMs?: number;
 }
@@ -31,7 +34,7 @@ export function createBrowserClient(options: BrowserClientOptions = {}): Gateway
     url: options.url ?? gatewaySocketUrl(location, options.path),
     origin: location.origin,
     openSocket: openBrowserSocket,
-    loadProtocol: () => import("../gateway/protocol.js"),
+    loadProtocol: options.loadProtocol ?? (() => import("../gateway/protocol.js")),
     loadKey: () => loadDeviceKey(keyEnv),
     replaceKey: () => replaceDeviceKey(keyEnv),
     client: { name: options.clientName ?? deriveClientName(navigator.userAgent), userAgent: navigator.userAgent },

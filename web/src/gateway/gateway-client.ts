@@ -97,12 +97,15 @@ export class GatewayClient {
 
   // ---- lifecycle and user actions ----
 
-  /** Starts the key read and the socket at once: neither waits for the other (DESIGN §9, code on screen fast). */
+  /**
+   * Starts the socket and the key read at once: neither waits for the other. The socket goes first: its round trip
+   * is the longer wait, and a fresh profile's first IndexedDB open can hold the main thread for a while.
+   */
   start(): void {
     if (this.#isStarted) return;
     this.#isStarted = true;
-    this.#useKey(this.#deps.loadKey());
     this.#connect();
+    this.#useKey(this.#deps.loadKey());
   }
 
   /** Settles once the current key read (or creation) has finished, whatever its outcome. */
