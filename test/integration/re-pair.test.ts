@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { DeviceView, DevicesListResult } from "../../shared/index.js";
 import { startGateway } from "../helpers/gateway-harness.js";
 import { makeTestKey } from "../helpers/test-key.js";
-import { CLI, expectRefusal, pairDevice, requestPairing, type Harness } from "./support/sessions.js";
+import { connectClient } from "../helpers/ws-client.js";
+import { CLI, eventually, expectRefusal, pairDevice, requestPairing, type Harness } from "./support/sessions.js";
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -54,6 +55,9 @@ describe("re-pair continuity", () => {
     h = await startGateway();
     const admin = await pairDevice(h, { role: "admin", name: "Admin" });
     const old = await pairDevice(h, { role: "viewer", hello: { client: laptop } });
+    old.client.close(); // only a device nobody is using is suggested
+    await old.client.closed;
+    await eventually(() => h!.gateway.hub.onlineCount(old.key.deviceId) === 0, "the old device is offline");
     const fresh = await requestPairing(h.url, makeTestKey(), { hello: { client: laptop } });
     // Only the device the request suggested may be replaced (issue 11): never the admin, whatever the id says.
     const wrong = await admin.client.call<DeviceView>("devices.approve", { code: fresh.pairing.request.code, replacesDeviceId: admin.key.deviceId });
@@ -62,7 +66,9 @@ describe("re-pair continuity", () => {
     if (!res.ok) throw new Error(res.error.code);
     expect(res.result).toMatchObject({ id: fresh.key.deviceId, name: laptop.name, role: "viewer" });
     expect((await fresh.client.next("welcome")).device.name).toBe(laptop.name);
-    const { error } = await expectRefusal(old.client, "device_revoked", 4410);
+    const back = await connectClient(h.url, old.key); // the replaced key is refused from now on
+    await back.hello();
+    const { error } = await expectRefusal(back, "device_revoked", 4410);
     expect(error.revoked?.byName).toBe("Admin");
     const all = (await h.gateway.dispatch(CLI, "devices.list", { includeRevoked: true })) as DevicesListResult;
     expect(all.devices.find((d) => d.id === old.key.deviceId)).toMatchObject({ revokedBy: "Admin" });
