@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { DeviceView, DevicesListResult } from "../../shared/index.js";
 import { startGateway } from "../helpers/gateway-harness.js";
 import { makeTestKey } from "../helpers/test-key.js";
-import { CLI, expectRefusal, pairDevice, requestPairing, type Harness } from "./support/sessions.js";
+import { connectClient } from "../helpers/ws-client.js";
+import { CLI, eventually, expectRefusal, pairDevice, requestPairing, type Harness } from "./support/sessions.js";
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -73,6 +74,10 @@ describe("re-pair continuity", () => {
     if (!res.ok) throw new Error(res.error.code);
     expect(res.result).toMatchObject({ id: fresh.key.deviceId, name: laptop.name, role: "viewer" });
     expect((await fresh.client.next("welcome")).device.name).toBe(laptop.name);
+    const back = await connectClient(h.url, old.key); // the replaced key is refused from now on
+    await back.hello();
+    const { error } = await expectRefusal(back, "device_revoked", 4410);
+    expect(error.revoked?.byName).toBe("Admin");
     const all = (await h.gateway.dispatch(CLI, "devices.list", { includeRevoked: true })) as DevicesListResult;
     expect(all.devices.find((d) => d.id === old.key.deviceId)).toMatchObject({ revokedBy: "Admin" });
     const audit = (await h.gateway.dispatch(CLI, "audit.list", { limit: 2 })) as { entries: Array<{ action: string; deviceId?: string; detail: Record<string, unknown> }> };
