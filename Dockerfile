@@ -23,12 +23,14 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 FROM node:${NODE_MAJOR}-bookworm-slim AS runtime
 # Every start setting is a PAIRGATE_* variable (pairgate start --help), so `-e` or compose `environment:` can
 # change any of them, the bind address included. The defaults here make a container reachable through its
-# published port, keep state in the volume, and tell the pairing screen how to reach the CLI.
+# published port, keep state in the volume, and name the gateway "pairgate" rather than the container's random
+# hostname. The pairing screen's approve command names the container by its id (`docker exec <id> pairgate …`),
+# which works whatever the container is called; PAIRGATE_CLI_HINT replaces it.
 ENV NODE_ENV=production \
     PAIRGATE_HOST=0.0.0.0 \
     PAIRGATE_PORT=8420 \
     PAIRGATE_STATE_DIR=/data \
-    PAIRGATE_CLI_HINT="docker exec pairgate pairgate"
+    PAIRGATE_NAME=pairgate
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules

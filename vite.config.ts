@@ -1,10 +1,48 @@
-// Two builds from one config: the dashboard (default) into dist/web, and the gateway (`--mode server`)
-// as one ESM file in dist/server, with node_modules left external.
+// Builds from one config: the dashboard (default) into dist/web, the gateway (`--mode server`) as one ESM
+// file in dist/server, and the library entries (`--mode lib-node`, `--mode lib-web`, see `npm run build:lib`)
+// into dist/lib. node_modules stay external everywhere: the package's dependencies are installed beside it.
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, type UserConfig } from "vite";
+import { bootEntry } from "./scripts/vite-boot-entry.js";
+import { precompress } from "./scripts/vite-precompress.js";
+
+const LIB_OUTPUT = { entryFileNames: "[name].js", chunkFileNames: "chunks/[name]-[hash].js" };
+
+/** pairgate/server and pairgate/protocol: Node ESM. */
+const libNode: UserConfig = {
+  build: {
+    ssr: true,
+    outDir: "dist/lib",
+    emptyOutDir: false,
+    target: "node20",
+    rollupOptions: { input: { server: "server/src/index.ts", protocol: "shared/index.ts" }, output: LIB_OUTPUT },
+  },
+};
+
+/** pairgate/client and pairgate/react: browser ESM; react, zod, @noble/* and idb-keyval are the app's to bundle. */
+const libWeb: UserConfig = {
+  plugins: [react()],
+  build: {
+    // Library mode: no module-preload helper in the output (an app's own bundler adds its own).
+    lib: { entry: { client: "web/src/client/index.ts", react: "web/src/react/index.ts" }, formats: ["es"] },
+    outDir: "dist/lib",
+    emptyOutDir: false,
+    target: "es2022",
+    minify: false,
+    copyPublicDir: false,
+    rollupOptions: {
+      external: (id) => /^(react|react-dom|zod|idb-keyval|@noble\/[^/]+)(\/|$)/.test(id),
+      output: LIB_OUTPUT,
+    },
+  },
+};
 
 export default defineConfig(({ mode }) =>
-  mode === "server"
+  mode === "lib-node"
+    ? libNode
+    : mode === "lib-web"
+      ? libWeb
+      : mode === "server"
     ? {
         build: {
           ssr: "server/src/main.ts",
@@ -18,7 +56,7 @@ export default defineConfig(({ mode }) =>
     : {
         root: "web",
         base: "./",
-        plugins: [react()],
+        plugins: [react(), bootEntry("web", "src/boot/start.ts"), precompress()],
         build: {
           outDir: "../dist/web",
           emptyOutDir: true,

@@ -13,3 +13,8 @@ export * from "./protocol/rpc.js";
 export * from "./protocol/frames.js";
 export * from "./protocol/parse.js";
 export * from "./protocol/device-search.js";
+export { formatTime, formatDuration, formatRelativeTime, formatWhen } from "./format/time.js";
+export { printable, hasUnsafeChars, replaceUnsafeChars, quoteName } from "./format/text.js";
+export { describeAuditEntry } from "./format/audit.js";
+export { Name, Label, NAME_MAX_CHARS, NAME_RULE, nameProblem, sanitizeClientName } from "./protocol/names.js";
+export * from "./protocol/reserved.js";

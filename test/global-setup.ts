@@ -7,10 +7,13 @@ export default function setup(): void {
   if (process.env.PAIRGATE_SKIP_BUILD) return;
   // vitest sets NODE_ENV=test, which would make Vite bundle React's development build (about 1.8x the size):
   // the tests must exercise the production dashboard that `npm start` serves.
-  const r = spawnSync("npm", ["run", "--silent", "build"], {
-    cwd: resolve(import.meta.dirname, ".."),
-    stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production" },
-  });
-  if (r.status !== 0) throw new Error("npm run build failed; see the output above");
+  // build:lib: the package entries (dist/lib), which the package test and the example app run.
+  for (const script of ["build", "build:lib"]) {
+    const r = spawnSync("npm", ["run", "--silent", script], {
+      cwd: resolve(import.meta.dirname, ".."),
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production" },
+    });
+    if (r.status !== 0) throw new Error(`npm run ${script} failed; see the output above`);
+  }
 }

@@ -28,6 +28,8 @@ export const ERROR_CODES = Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]];
 export class PairgateError extends Error {
   readonly code: ErrorCode;
   readonly retryAfterMs: number | undefined;
+  /** With invalid_params: where in the params the first failing value is. */
+  path: Array<string | number> | undefined;
   constructor(code: ErrorCode, message?: string, retryAfterMs?: number) {
     super(message ?? ERRORS[code].message);
     this.name = "PairgateError";

@@ -4,6 +4,7 @@ import { z } from "zod/mini";
 import { b64uLength } from "../encoding/b64u.js";
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from "../pairing/device-id.js";
 import { ERROR_CODES } from "./errors.js";
+import { isReservedName } from "./reserved.js";
 import { DevicePresence, DeviceView, InviteView, KeyStorage, PendingView, Role, SeenFrom } from "./views.js";
 
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
@@ -83,7 +84,8 @@ export const ErrorFrame = z.object({
 });
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 
-export const RpcError = z.object({ code: z.enum(ERROR_CODES), message: text(0, 500) });
+/** `path`: with invalid_params, where in the params the first failing value is. */
+export const RpcError = z.object({ code: z.enum(ERROR_CODES), message: text(0, 500), path: z.optional(z.array(z.union([z.string(), z.int()]))) });
 
 export const ResFrame = z.union([
   z.object({ type: z.literal("res"), id: text(1, 64), ok: z.literal(true), result: z.unknown() }),
@@ -135,5 +137,13 @@ export const EventFrame = z.discriminatedUnion("event", [
 ]);
 export type EventFrame = z.infer<typeof EventFrame>;
 
-export const ServerFrame = z.union([ChallengeFrame, WelcomeFrame, PairingFrame, ErrorFrame, ResFrame, EventFrame]);
+/** An event an embedding app published with `publish()`: any non-reserved name, data is the app's own. */
+export const AppEventFrame = z.object({
+  type: z.literal("event"),
+  event: text(1, 64).check(z.refine((name) => !isReservedName(name), "reserved event name")),
+  data: z.unknown(),
+});
+export type AppEventFrame = z.infer<typeof AppEventFrame>;
+
+export const ServerFrame = z.union([ChallengeFrame, WelcomeFrame, PairingFrame, ErrorFrame, ResFrame, EventFrame, AppEventFrame]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -2,11 +2,20 @@
 // (DESIGN §3.3). The gateway dispatches from this map and the dashboard types its calls from it.
 import { z } from "zod/mini";
 import { DEVICE_QUERY_MAX, DEVICES_PAGE_MAX } from "./device-search.js";
+import { Label, Name } from "./names.js";
 import { AuditEntry, DeviceView, InviteView, PendingView, Role, SeenFrom } from "./views.js";
 
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 const id = text(1, 64);
 const empty = z.object({});
+
+export const INVITE_TTL_MIN_MS = 60_000;
+export const INVITE_TTL_MAX_MS = 7 * 24 * 3600_000;
+export const INVITE_TTL_RULE = "between 1 minute and 7 days";
+const inviteTtl = z.int().check(
+  z.minimum(INVITE_TTL_MIN_MS, { error: `An invite lasts ${INVITE_TTL_RULE}.` }),
+  z.maximum(INVITE_TTL_MAX_MS, { error: `An invite lasts ${INVITE_TTL_RULE}.` }),
+);
 
 export const DevicesListParams = z.object({
   includeRevoked: z.optional(z.boolean()),
@@ -44,13 +53,16 @@ export type GatewayStatus = z.infer<typeof GatewayStatus>;
 export const InviteCreated = z.object({ inviteId: id, token: text(43, 43), url: text(1, 2048), expiresAtMs: z.int() });
 export type InviteCreated = z.infer<typeof InviteCreated>;
 
+/** Approvals and invites without a role make viewers: admin is always an explicit choice. */
+export const DEFAULT_ROLE = "viewer" satisfies Role;
+
 /** `admin`: only admin sessions and the CLI; `self`: admins, or any role acting on its own device. */
 export const METHODS = {
   "gateway.status": { role: "any", params: empty, result: GatewayStatus },
   "devices.list": { role: "admin", params: DevicesListParams, result: DevicesListResult },
   "devices.approve": {
     role: "admin",
-    params: z.object({ code: text(1, 32), role: z.optional(Role), name: z.optional(text(1, 64)), replacesDeviceId: z.optional(id) }),
+    params: z.object({ code: text(1, 32), role: z.optional(Role), name: z.optional(Name), replacesDeviceId: z.optional(id) }),
     result: DeviceView,
   },
   "devices.reject": {
@@ -63,13 +75,13 @@ export const METHODS = {
     params: z.object({ deviceId: id }),
     result: z.object({ closedConnections: z.int(), ms: z.number() }),
   },
-  "devices.rename": { role: "self", params: z.object({ deviceId: id, name: text(1, 64) }), result: DeviceView },
+  "devices.rename": { role: "self", params: z.object({ deviceId: id, name: Name }), result: DeviceView },
   "invites.create": {
     role: "admin",
     params: z.object({
       role: Role,
-      ttlMs: z.optional(z.int().check(z.minimum(60_000), z.maximum(7 * 24 * 3600_000))),
-      label: z.optional(text(0, 64)),
+      ttlMs: z.optional(inviteTtl),
+      label: z.optional(Label),
     }),
     result: InviteCreated,
   },

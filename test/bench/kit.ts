@@ -1,14 +1,20 @@
 // What the plain-JS benchmark processes borrow from the product, bundled once by test/bench/run.js into
-// dist/bench/kit.js: the protocol's own signed bytes and device ids, and the real store for seeding.
+// dist/bench/kit.js: the protocol's own signed bytes and device ids, the real store for seeding, and the container
+// tests' podman scaffolding.
+import { PostgresStore } from "../../server/src/store/postgres-store.js";
 import { SqliteStore } from "../../server/src/store/sqlite-store.js";
 import type { DeviceRecord } from "../../server/src/store/device-store.js";
 import { buildSignedBytes, deviceIdFromPublicKey, encodeB64u, fingerprintFromPublicKey, PROTOCOL_VERSION, SUBPROTOCOL, WS_PATH } from "../../shared/index.js";
 
+export { ensureBaseImages } from "../container/base-images.js";
+export { buildImage } from "../container/image.js";
+export { podman, podmanUnavailable } from "../container/podman.js";
 export { buildSignedBytes, deviceIdFromPublicKey, encodeB64u, fingerprintFromPublicKey, PROTOCOL_VERSION, SUBPROTOCOL, WS_PATH };
 
 /**
- * The documented seeding path: paired device rows written through `SqliteStore.insertDevices` (one transaction)
- * into `<stateDir>/pairgate.db` while no gateway is running. The store creates the schema if it is new.
+ * The documented seeding path: paired device rows written through the store's `insertDevices` (one transaction)
+ * into `<stateDir>/pairgate.db`, or into the Postgres database a postgres:// URL names, while no gateway is
+ * running. The store creates the schema if it is new.
  */
 export async function seedDevices(dbFile: string, publicKeys: Uint8Array[], opts: { role?: "admin" | "viewer"; nowMs?: number } = {}): Promise<number> {
   const nowMs = opts.nowMs ?? Date.now();
@@ -30,7 +36,7 @@ export async function seedDevices(dbFile: string, publicKeys: Uint8Array[], opts
     revokedAtMs: null,
     revokedBy: null,
   }));
-  const store = new SqliteStore(dbFile);
+  const store = dbFile.startsWith("postgres://") ? await PostgresStore.open(dbFile, { replicaId: "bench-seed" }) : new SqliteStore(dbFile);
   try {
     await store.insertDevices(devices);
   } finally {

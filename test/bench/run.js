@@ -2,7 +2,7 @@
 // `npm run bench` (full, a few minutes) and `npm run bench:smoke` (same code, tiny counts, < 30 s, for CI).
 // Builds what it measures, runs each suite against real `pairgate start` processes driven by a separate load
 // process, prints one JSON object and writes it to bench/results/latest.json. See docs/performance.md.
-//   node test/bench/run.js [--smoke] [--only startup,handshake,approve,revoke,memory,dashboard,admin,profile] [--profile]
+//   node test/bench/run.js [--smoke] [--only startup,handshake,approve,revoke,memory,dashboard,library,replicas,admin,profile,container] [--profile]
 //                          [--no-build] [--out FILE]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -15,10 +15,13 @@ import { fdLimits, REPO_ROOT, tempDir } from "./lib/processes.js";
 import { checkTargets, missingFigures } from "./lib/targets.js";
 import { runApprove, runRevoke } from "./suites/admin-latency.js";
 import { runAdminScale } from "./suites/admin-scale.js";
+import { runContainer } from "./suites/container.js";
 import { runDashboard } from "./suites/dashboard.js";
 import { runHandshake } from "./suites/handshake.js";
+import { runLibrary } from "./suites/library.js";
 import { runMemory } from "./suites/memory.js";
 import { runProfile } from "./suites/profile.js";
+import { runReplicas } from "./suites/replicas.js";
 import { runStartup } from "./suites/startup.js";
 
 const argv = process.argv.slice(2);
@@ -45,6 +48,7 @@ const FULL = {
   memorySockets: [1000, 10_000],
   settleMs: 3000,
   dashboardRuns: 10,
+  dashboardColdRuns: 9,
   adminScaleDevices: 10_000,
   adminScaleSlices: 10,
   adminScaleClickRuns: 10,
@@ -63,6 +67,7 @@ const SMOKE = {
   memorySockets: [100, 500],
   settleMs: 300,
   dashboardRuns: 1,
+  dashboardColdRuns: 1,
   adminScaleDevices: 200,
   adminScaleSlices: 1,
   adminScaleClickRuns: 1,
@@ -137,8 +142,13 @@ async function main() {
     ["revoke", runRevoke],
     ["memory", runMemory],
     ["dashboard", runDashboard],
-    ["admin", runAdminScale],
+    ["library", runLibrary],
+    ["replicas", runReplicas],
     ...(argv.includes("--profile") || only?.includes("profile") ? [["profile", runProfile]] : []),
+    // 10,000 devices and a browser clicking through them: the smoke run takes it only when asked by --only.
+    ...(!smoke || only?.includes("admin") ? [["admin", runAdminScale]] : []),
+    // Minutes on a cold machine (stand-in base images, image build), so not part of the 30 s smoke run.
+    ...(!smoke || only?.includes("container") ? [["container", runContainer]] : []),
   ];
   try {
     for (const [name, fn] of suites) {
@@ -159,7 +169,7 @@ async function main() {
   }
   results.targets = checkTargets(results);
   if (smoke) results.targetsNote = "smoke run: tiny counts (e.g. 1,000 not 10,000 devices), so these checks say nothing; run `npm run bench`";
-  results.figuresMissing = only ? [] : missingFigures(results);
+  results.figuresMissing = only ? [] : missingFigures(results).filter((p) => !(smoke && p.startsWith("adminScale."))); // smoke skips it
   results.meta.durationS = Math.round((performance.now() - t0) / 100) / 10;
   const text = JSON.stringify(results, null, 2);
   const out = flag("--out") ?? join(REPO_ROOT, "bench/results", smoke ? "smoke.json" : "latest.json");

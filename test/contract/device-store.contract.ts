@@ -280,15 +280,17 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
         expect(await store.countDevices({ query: "lab" })).toBe(5);
       });
 
-      it("finds the active twin of a waiting browser by exact name and user agent, never the browser itself or a revoked one", async () => {
-        const twin = deviceRecord({ name: "Laptop", userAgent: "UA 1" });
+      it("finds the active twins of a waiting browser by exact name and user agent, earliest first, never the browser itself or a revoked one", async () => {
+        const twin = deviceRecord({ name: "Laptop", userAgent: "UA 1", approvedAtMs: T0 + 2 });
+        const older = deviceRecord({ name: "Laptop", userAgent: "UA 1", approvedAtMs: T0 + 1 });
         const revoked = deviceRecord({ name: "Tablet", userAgent: "UA 2" });
-        await store.insertDevices([twin, revoked, deviceRecord({ name: "laptop", userAgent: "UA 1" })]);
+        await store.insertDevices([twin, older, revoked, deviceRecord({ name: "laptop", userAgent: "UA 1" })]);
         await store.revokeDevice(revoked.id, T0, "admin", audit("revoked"));
-        expect((await store.findDeviceTwin("Laptop", "UA 1", newKey().id))?.id).toBe(twin.id);
-        expect(await store.findDeviceTwin("Laptop", "UA 1", twin.id)).toBeNull();
-        expect(await store.findDeviceTwin("Laptop", "UA 9", newKey().id)).toBeNull();
-        expect(await store.findDeviceTwin("Tablet", "UA 2", newKey().id)).toBeNull();
+        const ids = async (name: string, ua: string, except: string) => (await store.findDeviceTwins(name, ua, except)).map((d) => d.id);
+        expect(await ids("Laptop", "UA 1", newKey().id)).toEqual([older.id, twin.id]);
+        expect(await ids("Laptop", "UA 1", older.id)).toEqual([twin.id]);
+        expect(await ids("Laptop", "UA 9", newKey().id)).toEqual([]);
+        expect(await ids("Tablet", "UA 2", newKey().id)).toEqual([]);
       });
     });
 
@@ -306,6 +308,19 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
         await store.createPending(p, audit("request_created"));
         await expect(store.createPending({ ...p, code: "BCDFGHJK" }, audit("request_created"))).rejects.toThrow();
         expect((await store.getPending(p.id))!.code).toBe(p.code);
+      });
+
+      it("refuses a second request while another still pending holds its code, and frees the code once that one is resolved", async () => {
+        const first = pendingRecord({ expiresAtMs: T0 + MINUTE });
+        await store.createPending(first, audit("request_created"));
+        const twin = pendingRecord({ code: first.code });
+        // Even past its expiry: until the sweep marks it expired, the row still holds the code.
+        await expect(store.createPending(twin, audit("request_created"))).rejects.toMatchObject({ name: "StoreError", code: "code_taken" });
+        expect(await store.getPending(twin.id)).toBeNull();
+        expect(await auditActions()).toEqual(["request_created"]);
+        await store.resolvePending(first.id, "expired", audit("expired"));
+        await store.createPending(twin, audit("request_created"));
+        expect(await store.findLivePendingByCode(first.code, T0)).toEqual(twin);
       });
 
       it("finds the live request by device and by code until the moment it expires", async () => {

@@ -1,7 +1,7 @@
 // The DeviceStore contract against SqliteStore on a real file, plus what only SQLite can promise: WAL with
 // synchronous=FULL (durable before acknowledged, DESIGN §7) and no invite token in the database file (DESIGN §4).
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -12,6 +12,8 @@ import { SignatureVerifier } from "../../server/src/pairing/verify-signature.js"
 import { SqliteStore } from "../../server/src/store/sqlite-store.js";
 import { runDeviceStoreContract } from "./device-store.contract.js";
 
+/** Made by pairgate 0.1.0's SqliteStore (schema 1): two devices, one revoked, two pending rows, an invite, audit. */
+const FIXTURE_V1 = join(import.meta.dirname, "../fixtures/sqlite-schema-v1.db");
 const dirs: string[] = [];
 const files = new WeakMap<SqliteStore, string>();
 
@@ -73,7 +75,51 @@ describe("SqliteStore on disk", () => {
     const db = new Database(file);
     db.pragma("user_version = 99");
     db.close();
-    expect(() => openAt(file)).toThrow(/schema version 99 is newer/);
+    expect(() => openAt(file)).toThrow(expect.objectContaining({ name: "StoreError", code: "schema_too_new", message: expect.stringMatching(/schema version 99, newer than this pairgate understands \(3\)/) }));
+    const after = new Database(file, { readonly: true });
+    expect(after.pragma("user_version", { simple: true })).toBe(99); // refused, not touched
+    after.close();
+  });
+
+  it("upgrades a database made by pairgate 0.1.0 (schema 1, kept as a fixture) to the latest schema, keeping every row", async () => {
+    const file = tempDbFile();
+    copyFileSync(FIXTURE_V1, file);
+    const before = new Database(file, { readonly: true });
+    expect(before.pragma("user_version", { simple: true })).toBe(1);
+    const rows = (table: string, db: Database.Database) => db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all() as Array<Record<string, unknown>>;
+    const old = { devices: rows("devices", before), invites: rows("invites", before), audit: rows("audit", before), meta: rows("meta", before), pending: rows("pending", before) };
+    before.close();
+    // The fixture holds two rows still marked pending with one code: the live one and an expired one not yet swept.
+    expect(old.pending.filter((p) => p.status === "pending" && p.code === "BCDFGHJK")).toHaveLength(2);
+
+    const store = openAt(file);
+    open.push(store);
+    expect(store.info().schemaVersion).toBe(3);
+    expect(await store.loadGatewayId(() => "not-this")).toBe("AAECAwQFBgcICQoLDA0ODw");
+    const db = store["db"];
+    expect({ devices: rows("devices", db), invites: rows("invites", db), audit: rows("audit", db), meta: rows("meta", db) }).toEqual({
+      devices: old.devices, invites: old.invites, audit: old.audit, meta: old.meta,
+    });
+    const pending = rows("pending", db);
+    const stale = old.pending.find((p) => p.name === "Stale tab")!;
+    const live = old.pending.find((p) => p.name === "Waiting tab")!;
+    expect(pending).toEqual(old.pending.map((p) => (p.id === stale.id ? { ...p, status: "expired" } : p)));
+    expect((await store.findLivePendingByCode("BCDFGHJK", 1_764_028_800_000))!.id).toBe(live.id);
+    expect((await store.listDevices({ includeRevoked: true })).map((d) => d.name).sort()).toEqual(["Admin laptop", "Old phone"]);
+    // v2's unique index now guards the live code.
+    await expect(store.createPending({ ...(await store.getPending(String(live.id)))!, id: "req_new" }, { atMs: 1, action: "request_created", actor: "t" })).rejects.toMatchObject({ code: "code_taken" });
+    // v3 added the device list's indexes to the old file.
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'devices' AND sql IS NOT NULL ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+    expect(indexes).toEqual(["devices_list_order", "devices_name"]);
+
+    await store.close();
+    const again = openAt(file);
+    open.push(again);
+    expect(again.info().schemaVersion).toBe(3); // a second open has nothing left to run
+  });
+
+  it("creates a new database at the latest schema in one step", () => {
+    expect(fresh().info().schemaVersion).toBe(3);
   });
 
   it("never writes an invite token to the database files, only its SHA-256", async () => {

@@ -48,8 +48,8 @@ async function openPersistent(profileDir: string): Promise<{ context: BrowserCon
 }
 
 /** Approves through the real CLI and waits for the same page to show "paired"; logs approve → paired. */
-async function approveAndWatch(page: Page, stateDir: string, code: string, label: string) {
-  const device = approveWithCli(stateDir, code);
+async function approveAndWatch(page: Page, stateDir: string, code: string, label: string, extra: string[] = []) {
+  const device = approveWithCli(stateDir, code, extra);
   await waitForState(page, "paired");
   const probe = await readProbe(page);
   const pairedAtMs = probe.firstSeenAtMs.paired;
@@ -79,12 +79,13 @@ describe("pairing a browser through the CLI", () => {
     const fingerprint = (await textOf(page, "fingerprint")).trim();
     expect(fingerprint).toMatch(FINGERPRINT_SHAPE);
     expect((await textOf(page, "countdown")).trim()).toMatch(/^(10:00|9:[0-5]\d)$/);
-    expect((await textOf(page, "approve-command")).trim()).toBe(`npx pairgate devices approve ${code}`);
+    // This install's CLI by absolute path, never `npx pairgate` (which would ask the registry for a package).
+    expect((await textOf(page, "approve-command")).trim()).toMatch(new RegExp(`^node /\\S+/bin/pairgate\\.js devices approve ${code}( --state-dir \\S+)?$`));
     const seenFrom = await textOf(page, "seen-from");
     expect(seenFrom).toContain("127.0.0.1");
     expect(seenFrom).toContain("loopback");
 
-    const device = await approveAndWatch(page, stateDir, code, "loopback, fresh profile");
+    const device = await approveAndWatch(page, stateDir, code, "loopback, fresh profile", ["--role", "admin"]);
     expect(device.fingerprint).toBe(fingerprint);
     await expect(page.getByRole("heading", { name: "Paired", exact: true }).isVisible()).resolves.toBe(true);
     expect((await textOf(page, "device-fingerprint")).trim()).toBe(fingerprint);
@@ -112,7 +113,7 @@ describe("pairing a browser through the CLI", () => {
     logTiming("gateway restart → open tab paired again", Date.now() - restartedAtMs);
     expect((await textOf(page, "device-fingerprint")).trim()).toBe(fingerprint);
     expect((await readProbe(page)).closes.map((c) => c.code)).toContain(1001);
-    // An admin exists now (CLI approvals default to admin), so the restarted gateway prints no invite.
+    // An admin exists now (approved with --role admin), so the restarted gateway prints no invite.
     expect(gateway.stdout()).not.toContain("#invite=");
     expectNoSecretsInOutput(gateway, { codes: [code], tokens: [] });
 

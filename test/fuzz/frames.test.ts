@@ -35,6 +35,8 @@ beforeAll(async () => {
     logLevel: "warn",
     settings: {
       failuresBeforeBackoff: 1_000_000,
+      connectionsPerAddress: 100_000,
+      connectionsTotal: 100_000,
       unauthPerAddress: 10_000,
       unauthTotal: 100_000,
       requestsPerSecond: 1_000_000,

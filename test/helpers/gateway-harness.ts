@@ -95,7 +95,7 @@ export async function spawnGateway(
     stderr: () => err,
     stop: (signal = "SIGTERM") =>
       new Promise((resolveStop) => {
-        if (child.exitCode !== null) return resolveStop(child.exitCode);
+        if (child.exitCode !== null || child.signalCode !== null) return resolveStop(child.exitCode);
         child.once("exit", (code) => resolveStop(code));
         child.kill(signal);
       }),

@@ -56,7 +56,9 @@ export function connectClient(url: string, key: TestKey, opts: ConnectOptions = 
     if (parsed.frame.type === "challenge") challenge = parsed.frame;
     for (const w of waiters.splice(0)) w();
   });
-  ws.on("close", () => {
+  let closedWith = "";
+  ws.on("close", (code, reason) => {
+    closedWith = `${code} ${String(reason)}`.trim();
     for (const w of waiters.splice(0)) w();
   });
   ws.on("error", () => {});
@@ -72,7 +74,12 @@ export function connectClient(url: string, key: TestKey, opts: ConnectOptions = 
           const f = frames[cursor++]!;
           if (!type || f.type === type) return f as never;
         }
-        if (ws.readyState === WebSocket.CLOSED) throw new Error(`socket closed while waiting for ${type ?? "a frame"}`);
+        if (ws.readyState === WebSocket.CLOSED) {
+          // Say why: the close code and the gateway's last error frame, if any, make a failure readable.
+          const error = frames.findLast((f) => f.type === "error");
+          const told = error && "code" in error ? `, after error ${String(error.code)}` : "";
+          throw new Error(`socket closed (${closedWith || "no close frame"}${told}) while waiting for ${type ?? "a frame"}`);
+        }
         const left = deadline - Date.now();
         if (left <= 0) throw new Error(`timed out waiting for ${type ?? "a frame"}`);
         await new Promise<void>((resolve) => {

@@ -28,7 +28,7 @@ describe("audit trail", () => {
 
     // 1. A browser asks; the CLI approves it as admin ("Ada").
     const ada = await requestPairing(h.url, makeTestKey(), { hello: { signedAtMs: clock.now(), client: { name: "Ada", userAgent: "ua-ada" } } });
-    expect((await cli("devices", "approve", ada.pairing.request.code, "--json")).status).toBe(0);
+    expect((await cli("devices", "approve", ada.pairing.request.code, "--role", "admin", "--json")).status).toBe(0);
     await ada.client.next("welcome");
     // 2. Ada approves a second browser from the dashboard and renames it.
     const bob = await requestPairing(h.url, makeTestKey(), at());

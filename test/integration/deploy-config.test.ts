@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { envName, START_OPTIONS } from "../../server/src/config/options.js";
+import { optionEnv, START_OPTIONS } from "../../server/src/config/options.js";
 import { PAIRGATE_BIN, runCli, spawnGateway, type SpawnedGateway } from "../helpers/gateway-harness.js";
 import { makeTestKey } from "../helpers/test-key.js";
 import { connectClient } from "../helpers/ws-client.js";
@@ -100,7 +100,7 @@ describe("bad values are refused at start, naming the setting as the user wrote 
     { what: "a CIDR with a bad prefix", args: ["--trusted-proxy", "10.0.0.0/33"], says: ["--trusted-proxy:", "10.0.0.0/33"] },
     { what: "an unknown log level", args: ["--log-level", "verbose"], says: ["--log-level:", "debug, info, warn, error, silent", '"verbose"'] },
     { what: "a bind address that is a URL", args: ["--host", "http://0.0.0.0"], says: ["--host:", "address to bind"] },
-    { what: "an empty name", env: { PAIRGATE_NAME: " " }, says: ["PAIRGATE_NAME:", "1 to 64 printable characters"] },
+    { what: "an empty name", env: { PAIRGATE_NAME: " " }, says: ["PAIRGATE_NAME:", "1–64 characters, with no control characters"] },
     { what: "a zero limit", args: ["--max-pending-total", "0"], says: ["--max-pending-total:", "at least 1"] },
     { what: "a config file that is not JSON", file: "{ host: 0.0.0.0 }", says: ["is not valid JSON"] },
     { what: "a missing config file", args: ["--config", "/nonexistent/pairgate.json"], says: ["cannot read config file /nonexistent/pairgate.json"] },
@@ -195,7 +195,7 @@ describe("start --help", () => {
     const help = r.stdout.replace(/\s+/g, " ");
     for (const spec of START_OPTIONS) {
       expect(help).toContain(`--${spec.flag} <`);
-      expect(help).toContain(`env: ${envName(spec.flag)})`);
+      expect(help).toContain(`env: ${optionEnv(spec)})`);
       expect(help).toContain(`config key: ${spec.key})`);
     }
     expect(help).toContain("env: PAIRGATE_STATE_DIR)");

@@ -121,7 +121,7 @@ describe("a gateway in its own network namespace, Chromium outside it", () => {
     // The recipe as docs/deploy.md writes it.
     const lan = join(scratch, "lan");
     const args = startArgs(docBlock("lan-gateway"));
-    expect(args).toEqual(["--host", "0.0.0.0", "--allowed-host", "nas.local"]);
+    expect(args).toEqual(["--host", "0.0.0.0", "--allowed-host", "nas.local", "--public-url", "http://nas.local:8420"]);
     const lanGw = await startInside(lan, [...args, "--port", "8420", "--name", "nas"]);
     const lanContext = await browser!.newContext();
     const byName = await lanContext.newPage();

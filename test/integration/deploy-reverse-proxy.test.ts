@@ -66,7 +66,7 @@ describe("nginx on loopback, as docs/deploy.md configures it", () => {
   });
 
   it("pairs through the proxy and shows the X-Forwarded-For client, not nginx", async () => {
-    expect(NGINX_GATEWAY_ARGS).toEqual(["--trusted-proxy", "127.0.0.1/32", "--allowed-host", "gw.example.com"]);
+    expect(NGINX_GATEWAY_ARGS).toEqual(["--trusted-proxy", "127.0.0.1/32", "--allowed-host", "gw.example.com", "--public-url", "https://gw.example.com"]);
     const { g, port } = await gatewayBehindNginx(NGINX_GATEWAY_ARGS);
     const c = await connectClient(`ws://127.0.0.1:${port}/ws`, makeTestKey(), asBrowser());
     await c.hello();
@@ -202,7 +202,7 @@ describe("Chromium over TLS through a reverse proxy, gateway on loopback in a ne
     }
     const dir = mkdtempSync(join(scratch, "caddy-"));
     const args = startArgs(docBlock("caddy-gateway"));
-    expect(args).toEqual(["--trusted-proxy", "127.0.0.1/32", "--allowed-host", "gw.example.com"]);
+    expect(args).toEqual(["--trusted-proxy", "127.0.0.1/32", "--allowed-host", "gw.example.com", "--public-url", "https://gw.example.com"]);
     const gw = await gatewayInside(join(dir, "state"), args);
     const caddy = await startCaddy(dir, docBlock("caddyfile"), { host: ns!.nsAddress, port: 443, ns: ns! });
     try {

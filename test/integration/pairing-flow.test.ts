@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startGateway } from "../helpers/gateway-harness.js";
+import { PAIRGATE_BIN, startGateway } from "../helpers/gateway-harness.js";
 import { makeTestKey } from "../helpers/test-key.js";
 import { connectClient } from "../helpers/ws-client.js";
 
@@ -22,10 +22,11 @@ describe("pairing over a real socket", () => {
     expect(pairing.request.code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
     expect(pairing.request.fingerprint).toBe(key.fingerprint);
     expect(pairing.request.seenFrom).toEqual({ address: "127.0.0.1", networkClass: "loopback" });
-    expect(pairing.approveCommand).toBe(`npx pairgate devices approve ${pairing.request.code}`);
+    // This install's CLI, with the state dir it needs, never `npx pairgate` (test/integration/cli-start-and-approve-command.test.ts runs it).
+    expect(pairing.approveCommand).toBe(`node ${PAIRGATE_BIN} devices approve ${pairing.request.code} --state-dir ${h.stateDir}`);
 
     const device = (await h.gateway.dispatch(cli, "devices.approve", { code: pairing.request.code.toLowerCase() })) as { role: string };
-    expect(device.role).toBe("admin");
+    expect(device.role).toBe("viewer"); // admin is always an explicit choice
     const welcome = await c.next("welcome");
     expect(welcome.device.id).toBe(key.deviceId);
     expect(welcome.device.current).toBe(true);

@@ -71,6 +71,22 @@ describe("pairing requests", () => {
     expect(draws).toBe(24);
   });
 
+  it("draws another code when the store says a live request elsewhere holds the drawn one", async () => {
+    let draws = 0;
+    const h = createService({ randomInt: () => (draws++ < 8 ? 0 : 1) }); // BBBBBBBB first, then CCCCCCCC
+    // A request this process can't see as live (its expiry has passed, the sweep has not run) still holds the
+    // code in the store, as one made by another gateway on the same database would.
+    const other = await requestFor(h, makeTestKey());
+    expect(other.code).toBe("BBBBBBBB");
+    h.clock.advance(11 * MINUTE);
+    draws = 0;
+    const request = await requestFor(h, makeTestKey());
+    expect(request.code).toBe("CCCCCCCC");
+    expect(draws).toBe(16);
+    expect((await h.store.getPending(other.id))!.status).toBe("pending");
+    expect((await h.store.listAudit({ limit: 10 })).map((e) => e.action)).toEqual(["request_created", "request_created"]);
+  });
+
   it("names a browser that sent no name 'Unnamed browser'", async () => {
     const h = createService();
     expect((await requestFor(h, makeTestKey(), undefined, { name: "" })).name).toBe("Unnamed browser");

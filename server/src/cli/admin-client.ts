@@ -45,7 +45,8 @@ export async function callGateway<T = unknown>(stateDir: string, method: string,
         return reject(new CliError("the gateway sent an unreadable reply", EXIT.refused, "bad_reply"));
       }
       if (reply.ok) resolve(reply.result as T);
-      else reject(new CliError(reply.error?.message ?? "refused", EXIT.refused, reply.error?.code ?? "error"));
+      // A value the gateway finds invalid is a usage error, like one the CLI catches itself.
+      else reject(new CliError(reply.error?.message ?? "refused", reply.error?.code === "invalid_params" ? EXIT.usage : EXIT.refused, reply.error?.code ?? "error"));
     });
   });
 }

@@ -1,9 +1,23 @@
 // `pairgate devices …`, `invite`, `audit`, `doctor`: thin shells over the admin socket, each with --json.
 import type { AuditEntry, DeviceView, DevicesListResult, InviteCreated, PendingView } from "../../../shared/index.js";
-import { DEVICE_QUERY_MAX, DEVICES_PAGE_MAX, NETWORK_CLASS_LABELS } from "../../../shared/index.js";
+import {
+  DEVICE_QUERY_MAX,
+  DEVICES_PAGE_MAX,
+  describeAuditEntry,
+  formatDuration,
+  formatRelativeTime,
+  formatTime,
+  INVITE_TTL_MAX_MS,
+  INVITE_TTL_MIN_MS,
+  INVITE_TTL_RULE,
+  NETWORK_CLASS_LABELS,
+  nameProblem,
+  normalizeCode,
+  quoteName,
+} from "../../../shared/index.js";
 import { callGateway } from "./admin-client.js";
 import { CliError, EXIT } from "./exit-codes.js";
-import { formatAgo, formatDuration, formatTime, parseDuration, printJson, printTable } from "./output.js";
+import { parseDuration, printJson, printTable } from "./output.js";
 import { printQr } from "./qr.js";
 import { resolveDevice } from "./resolve-device.js";
 
@@ -12,14 +26,14 @@ export interface Common {
   json: boolean;
 }
 
-const deviceRow = (d: DeviceView) => [
+const deviceRow = (d: DeviceView, nowMs: number) => [
   d.id.slice(0, 12),
   d.fingerprint,
   d.name,
   d.role,
   d.keyStorage,
   `${d.approvedVia} by ${d.approvedBy}`,
-  d.online > 0 ? `online (${d.online})` : formatAgo(d.lastSeenAtMs),
+  d.online > 0 ? `online (${d.online})` : d.lastSeenAtMs === null ? "never" : formatRelativeTime(d.lastSeenAtMs, nowMs),
   ...(d.revokedAtMs !== undefined ? [`revoked ${formatTime(d.revokedAtMs)}`] : []),
 ];
 
@@ -35,12 +49,26 @@ async function fetchDevices(c: Common, params: { includeRevoked?: boolean; query
   return devices;
 }
 
+/** Checks made before anything is sent: a bad value is a usage error (exit 2) with the rule, not the gateway's refusal. */
+function checkCode(code: string, expected = "a pairing code"): string {
+  if (normalizeCode(code) === null) {
+    throw new CliError(`${quoteName(code)} is not ${expected}: a code is 8 letters as the waiting browser shows it, e.g. BCDF-GHJK`, EXIT.usage, "invalid_params");
+  }
+  return code;
+}
+
+function checkName(name: string, what: string, allowEmpty = false): string {
+  const problem = nameProblem(name, { allowEmpty });
+  if (problem) throw new CliError(`${what}: ${problem}`, EXIT.usage, "invalid_params");
+  return name.trim();
+}
+
 export async function listDevices(c: Common, all: boolean): Promise<void> {
   // Oldest first, as this command has always printed (the gateway pages newest first): new devices at the bottom.
   const devices = (await fetchDevices(c, { includeRevoked: all })).reverse();
   if (c.json) return printJson({ devices });
   if (devices.length === 0) return console.log("No paired devices yet. Open the dashboard in a browser to request pairing.");
-  printTable(["ID", "FINGERPRINT", "NAME", "ROLE", "KEY", "APPROVED", "LAST SEEN", ...(all ? ["STATUS"] : [])], devices.map(deviceRow));
+  printTable(["ID", "FINGERPRINT", "NAME", "ROLE", "KEY", "APPROVED", "LAST SEEN", ...(all ? ["STATUS"] : [])], devices.map((d) => deviceRow(d, Date.now())));
 }
 
 export async function listPending(c: Common): Promise<void> {
@@ -58,7 +86,7 @@ export async function listPending(c: Common): Promise<void> {
       `in ${formatDuration(p.expiresAtMs - now)}`,
     ]),
   );
-  console.log("\nCodes are shown only on the waiting browser. Approve with: pairgate devices approve CODE");
+  console.log("\nCodes are shown only on the waiting browser. Approve with: pairgate devices approve CODE [--role admin]");
 }
 
 /**
@@ -71,16 +99,20 @@ async function findDevice(c: Common, query: string): Promise<DeviceView> {
 }
 
 export async function approve(c: Common, code: string, opts: { role?: string; name?: string; replaces?: string }): Promise<void> {
+  checkCode(code);
+  const name = opts.name === undefined ? undefined : checkName(opts.name, "--name");
   let replacesDeviceId: string | undefined;
   if (opts.replaces) replacesDeviceId = (await findDevice(c, opts.replaces)).id;
   const device = await callGateway<DeviceView>(c.stateDir, "devices.approve", {
     code,
     ...(opts.role ? { role: opts.role } : {}),
-    ...(opts.name ? { name: opts.name } : {}),
+    ...(name ? { name } : {}),
     ...(replacesDeviceId ? { replacesDeviceId } : {}),
   });
   if (c.json) return printJson({ device });
-  console.log(`Approved ${device.name} (${device.fingerprint}) as ${device.role}.${device.online ? " Its tab is paired now." : " It will be paired when it next connects."}`);
+  console.log(
+    `Approved ${quoteName(device.name)} (${device.fingerprint}) as ${device.role}.${device.online ? " Its tab is paired now." : " It will be paired when it next connects."}`,
+  );
 }
 
 export async function reject(c: Common, query: string): Promise<void> {
@@ -102,7 +134,7 @@ async function rejectTarget(c: Common, query: string): Promise<{ requestId: stri
   const byFingerprint = list.pending.filter((p) => p.fingerprint.replace("-", "") === fp);
   if (byFingerprint.length === 1) return { requestId: byFingerprint[0]!.id };
   if (byFingerprint.length > 1) throw new CliError(`fingerprint ${query} matches ${byFingerprint.length} pending requests; use a request id (see --json)`, EXIT.refused, "conflict");
-  return { code: q };
+  return { code: checkCode(q, "a pairing code, a request id (req_…) or the fingerprint of a waiting browser") };
 }
 
 
@@ -110,20 +142,23 @@ export async function revoke(c: Common, query: string): Promise<void> {
   const device = await findDevice(c, query);
   const result = await callGateway<{ closedConnections: number; ms: number }>(c.stateDir, "devices.revoke", { deviceId: device.id });
   if (c.json) return printJson({ deviceId: device.id, ...result });
-  console.log(`Revoked ${device.name} (${device.fingerprint}); closed ${result.closedConnections} connection(s) in ${result.ms} ms.`);
+  console.log(`Revoked ${quoteName(device.name)} (${device.fingerprint}); closed ${result.closedConnections} connection(s) in ${result.ms} ms.`);
 }
 
 export async function rename(c: Common, query: string, name: string): Promise<void> {
+  const newName = checkName(name, "NAME");
   const device = await findDevice(c, query);
-  const updated = await callGateway<DeviceView>(c.stateDir, "devices.rename", { deviceId: device.id, name });
+  const updated = await callGateway<DeviceView>(c.stateDir, "devices.rename", { deviceId: device.id, name: newName });
   if (c.json) return printJson({ device: updated });
-  console.log(`Renamed ${device.fingerprint}: "${device.name}" → "${updated.name}".`);
+  console.log(`Renamed ${device.fingerprint}: ${quoteName(device.name)} → ${quoteName(updated.name)}.`);
 }
 
 export async function invite(c: Common, opts: { role: string; ttl: string; label?: string }): Promise<void> {
   const ttlMs = parseDuration(opts.ttl);
-  if (ttlMs === null) throw new CliError(`--ttl must look like 15m, 2h or 1d, got "${opts.ttl}"`, EXIT.usage, "usage");
-  const created = await callGateway<InviteCreated>(c.stateDir, "invites.create", { role: opts.role, ttlMs, ...(opts.label ? { label: opts.label } : {}) });
+  if (ttlMs === null) throw new CliError(`--ttl must look like 15m, 2h or 1d, got "${opts.ttl}"`, EXIT.usage, "invalid_params");
+  if (ttlMs < INVITE_TTL_MIN_MS || ttlMs > INVITE_TTL_MAX_MS) throw new CliError(`--ttl ${opts.ttl}: an invite lasts ${INVITE_TTL_RULE}`, EXIT.usage, "invalid_params");
+  const label = opts.label === undefined ? "" : checkName(opts.label, "--label", true);
+  const created = await callGateway<InviteCreated>(c.stateDir, "invites.create", { role: opts.role, ttlMs, ...(label ? { label } : {}) });
   if (c.json) return printJson({ inviteId: created.inviteId, url: created.url, expiresAtMs: created.expiresAtMs });
   console.log(`One-time ${opts.role} invite, valid until ${formatTime(created.expiresAtMs)} (single use):\n  ${created.url}`);
   await printQr(created.url);
@@ -135,7 +170,7 @@ export async function audit(c: Common, limit: number): Promise<void> {
   if (c.json) return printJson({ entries });
   if (entries.length === 0) return console.log("The audit log is empty.");
   printTable(
-    ["ID", "TIME", "ACTION", "ACTOR", "DEVICE", "DETAIL"],
-    entries.map((e) => [String(e.id), formatTime(e.atMs), e.action, e.actor, e.deviceId?.slice(0, 12) ?? "", Object.entries(e.detail).map(([k, v]) => `${k}=${v}`).join(" ")]),
+    ["TIME", "WHAT"],
+    entries.map((e) => [formatTime(e.atMs), describeAuditEntry(e)]),
   );
 }

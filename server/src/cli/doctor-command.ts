@@ -7,7 +7,8 @@ import { inspectStateDir, type StateDirFacts } from "../config/state-dir.js";
 import type { Common } from "./admin-commands.js";
 import { callGateway } from "./admin-client.js";
 import { CliError, EXIT } from "./exit-codes.js";
-import { formatTime, printJson } from "./output.js";
+import { formatTime } from "../../../shared/index.js";
+import { printableLines, printJson } from "./output.js";
 
 export interface DoctorReport {
   adminSocket: { path: string; reachable: boolean; error: { code: string; message: string } | null };
@@ -42,7 +43,9 @@ async function collectReport(stateDirPath: string): Promise<DoctorReport> {
 }
 
 function printText(r: DoctorReport): void {
-  const out = (s = "") => process.stdout.write(s + "\n");
+  // Host, Origin, X-Forwarded-For and refusal reasons come from whoever connected: escaped before printing.
+  const out = (s = "") => process.stdout.write(printableLines(s) + "\n");
+  const at = (ms: number) => formatTime(ms, { seconds: true });
   const row = (k: string, v: string) => out(`${k.padEnd(16)}${v}`);
   const g = r.gateway;
   const sd = g?.stateDir ?? r.stateDir;
@@ -50,7 +53,15 @@ function printText(r: DoctorReport): void {
   row("admin socket", `${r.adminSocket.path}: ${r.adminSocket.reachable ? `reachable${sd.adminSocket.mode ? ` (mode ${sd.adminSocket.mode})` : ""}` : `not reachable (${r.adminSocket.error?.code})`}`);
   if (g) {
     row("gateway", `"${g.name}" ${g.version}, pid ${g.process.pid}, uid ${g.process.uid ?? "?"}, node ${g.process.node}${g.process.inContainer ? ", in a container" : ""}`);
-    row("bind", `${g.bind.host}:${g.bind.port}   links use ${g.publicUrl}`);
+    row("bind", `${g.bind.host}:${g.bind.port}`);
+    row("links", `${g.publicUrl} (${g.publicUrlSource})`);
+    row("store", `${g.store.kind} ${g.store.location}, schema ${g.store.schemaVersion ?? "-"}; replica ${g.store.replicaId}`);
+    if (g.store.changeFeed) {
+      const f = g.store.changeFeed;
+      row("listen", `${f.listening ? "healthy" : "DOWN"}, last ping ${f.lastPingAtMs ? formatTime(f.lastPingAtMs) : "never"}, ${f.reconnects} reconnects${f.lastError ? `; last error: ${f.lastError}` : ""}`);
+      const r = g.store.lastResync;
+      row("last resync", r ? `${formatTime(r.atMs)}: ${r.devicesChecked} devices and ${r.requestsChecked} requests checked, ${r.revoked} closed as revoked, ${r.resolved} resolved in ${r.durationMs} ms${r.error ? `; failed: ${r.error}` : ""}` : "none since start");
+    }
     row("config file", g.config.file ?? "(none)");
     const set = Object.entries(g.config.sources).filter(([, s]) => s !== "default");
     row("settings from", set.length ? set.map(([k, s]) => `${k} (${s})`).join(", ") : "(all defaults)");
@@ -62,7 +73,7 @@ function printText(r: DoctorReport): void {
       out(`\nLast ${g.recentUpgrades.length} WebSocket upgrades (newest first):`);
       for (const u of g.recentUpgrades)
         out(
-          `  ${formatTime(u.atMs)}  ${u.address} (${u.networkClass})` +
+          `  ${at(u.atMs)}  ${u.address} (${u.networkClass})` +
             `${u.peer !== u.address || u.forwardedFor ? `  peer ${u.peer}${u.viaTrustedProxy ? " (trusted proxy)" : ""}` : ""}` +
             `${u.forwardedFor ? `  X-Forwarded-For ${u.forwardedFor}` : ""}  Host ${u.host ?? "-"}  Origin ${u.origin ?? "-"}`,
         );
@@ -70,7 +81,7 @@ function printText(r: DoctorReport): void {
     if (g.recentRefusals.length) {
       out(`\nLast ${g.recentRefusals.length} refusals (newest first):`);
       for (const f of g.recentRefusals) {
-        out(`  ${formatTime(f.atMs)}  ${f.stage} ${f.code}  from ${f.address}  Host ${f.host ?? "-"}  Origin ${f.origin ?? "-"}`);
+        out(`  ${at(f.atMs)}  ${f.stage} ${f.code}  from ${f.address}  Host ${f.host ?? "-"}  Origin ${f.origin ?? "-"}`);
         out(`      ${f.reason}`);
       }
     }

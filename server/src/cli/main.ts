@@ -1,11 +1,13 @@
 // `pairgate` command line (DESIGN §6). Exit codes: 0 ok, 1 refused or not found, 2 usage, 3 gateway not running.
 import { Command, CommanderError, Option } from "commander";
+import { DEFAULT_ROLE } from "../../../shared/index.js";
 import { ConfigError, resolveStartConfig } from "../config/config.js";
-import { CONFIG_ENV, defaultStateDir, defaultText, envName, START_OPTIONS, STATE_DIR_ENV } from "../config/options.js";
+import { CONFIG_ENV, defaultStateDir, defaultText, optionEnv, START_OPTIONS, STATE_DIR_ENV } from "../config/options.js";
 import { GATEWAY_VERSION } from "../version.js";
 import * as admin from "./admin-commands.js";
 import { doctor } from "./doctor-command.js";
 import { CliError, EXIT } from "./exit-codes.js";
+import { printableLines, safeJson } from "./output.js";
 import { runStart } from "./start-command.js";
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(",").map((s) => s.trim()).filter(Boolean)];
@@ -36,8 +38,8 @@ export function buildProgram(): Command {
   // their PAIRGATE_* variables were silently ignored.
   const attributeOf = new Map<string, string>();
   for (const spec of START_OPTIONS) {
-    const placeholder = spec.kind === "port" || spec.kind === "int" ? "<n>" : spec.kind === "level" ? "<level>" : "<value>";
-    const opt = new Option(`--${spec.flag} ${placeholder}`, `${spec.help} (default: ${defaultText(spec)}; config key: ${spec.key})`).env(envName(spec.flag));
+    const placeholder = spec.kind === "port" || spec.kind === "int" ? "<n>" : spec.kind === "level" ? "<level>" : spec.kind === "format" ? "<format>" : "<value>";
+    const opt = new Option(`--${spec.flag} ${placeholder}`, `${spec.help} (default: ${defaultText(spec)}; config key: ${spec.key})`).env(optionEnv(spec));
     if (spec.kind === "list") opt.argParser(collect);
     start.addOption(opt);
     attributeOf.set(spec.key, opt.attributeName());
@@ -71,7 +73,7 @@ Deployment recipes (Docker, nginx, Caddy, LAN, SSH tunnel): docs/deploy.md`,
       .command("approve")
       .description("approve the browser showing CODE")
       .argument("<code>", "the code shown on the waiting browser, e.g. BCDF-GHJK")
-      .addOption(new Option("--role <role>", "role for the new device").choices(["admin", "viewer"]).default("admin"))
+      .addOption(new Option("--role <role>", "role for the new device").choices(["admin", "viewer"]).default(DEFAULT_ROLE))
       .option("--name <name>", "name for the device")
       .option("--replaces <device>", "an existing device this browser replaces (it is revoked)"),
   ).action((code: string, o: { role?: string; name?: string; replaces?: string }, cmd: Command) => admin.approve(commonOpts(cmd), code, o));
@@ -89,7 +91,7 @@ Deployment recipes (Docker, nginx, Caddy, LAN, SSH tunnel): docs/deploy.md`,
     program
       .command("invite")
       .description("make a one-time invite link (and QR) that pairs the browser that opens it")
-      .addOption(new Option("--role <role>", "role the invited browser gets").choices(["admin", "viewer"]).default("admin"))
+      .addOption(new Option("--role <role>", "role the invited browser gets").choices(["admin", "viewer"]).default(DEFAULT_ROLE))
       .option("--ttl <duration>", "how long the link is valid, e.g. 15m, 2h, 1d", "15m")
       .option("--label <text>", "a note shown in the invite list"),
   ).action((o: { role: string; ttl: string; label?: string }, cmd: Command) => admin.invite(commonOpts(cmd), o));
@@ -108,6 +110,11 @@ Deployment recipes (Docker, nginx, Caddy, LAN, SSH tunnel): docs/deploy.md`,
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `pairgate doctor | head -1`: the reader is gone, so the rest of the output has nowhere to go. Stop quietly.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? EXIT.ok);
+    throw err;
+  });
   const program = buildProgram();
   const wantsJson = argv.includes("--json");
   try {
@@ -119,7 +126,9 @@ export async function main(argv: string[]): Promise<void> {
 
 function exitCodeFor(err: unknown, json: boolean): number {
   if (err instanceof CommanderError) {
-    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;
+    // --help and --version exit 0. A bare `pairgate` or `pairgate devices` shows the help on stderr with
+    // exitCode 1: that is a usage error (2), as the README says.
+    if ((err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") && err.exitCode === 0) return EXIT.ok;
     return EXIT.usage; // commander already printed the message
   }
   if (err instanceof ConfigError) {
@@ -127,10 +136,11 @@ function exitCodeFor(err: unknown, json: boolean): number {
     return EXIT.usage;
   }
   if (err instanceof CliError) {
-    if (json) process.stdout.write(JSON.stringify({ error: { code: err.code, message: err.message } }) + "\n");
-    process.stderr.write(`pairgate: ${err.message}\n`);
+    if (json) process.stdout.write(safeJson({ error: { code: err.code, message: err.message } }) + "\n");
+    // Messages may quote names from browsers (an ambiguous DEVICE lists its candidates).
+    process.stderr.write(`pairgate: ${printableLines(err.message)}\n`);
     return err.exitCode;
   }
-  process.stderr.write(`pairgate: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`pairgate: ${printableLines(err instanceof Error ? err.message : String(err))}\n`);
   return EXIT.refused;
 }

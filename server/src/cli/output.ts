@@ -1,35 +1,30 @@
-// Printing for people (aligned text) or machines (--json), in one place.
+// Printing for people (aligned text) or machines (--json), in one place. Text that came from a browser (names,
+// headers) can hold terminal escapes: table cells are escaped here, and JSON carries them only as \u escapes.
+import { printable, replaceUnsafeChars } from "../../../shared/index.js";
+
+/**
+ * JSON.stringify leaves DEL, C1 and bidi characters raw; as \uXXXX escapes the value is the same and inert.
+ * It escapes every line break inside strings, so a raw "\n" is the indentation's own and stays.
+ */
+export function safeJson(value: unknown, indent?: number): string {
+  return replaceUnsafeChars(JSON.stringify(value, null, indent), (ch) => (ch === "\n" ? ch : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`));
+}
+
+/** printable() line by line: escapes keep their meaning, line breaks of our own text stay. */
+export function printableLines(text: string): string {
+  return text.split("\n").map(printable).join("\n");
+}
 
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+  process.stdout.write(safeJson(value, 2) + "\n");
 }
 
 export function printTable(headers: string[], rows: string[][]): void {
   if (rows.length === 0) return;
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const safeRows = rows.map((r) => r.map(printable));
+  const widths = headers.map((h, i) => Math.max(h.length, ...safeRows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  process.stdout.write([line(headers), ...rows.map(line)].join("\n") + "\n");
-}
-
-export function formatTime(ms: number | null | undefined): string {
-  if (ms == null) return "never";
-  return new Date(ms).toISOString().replace("T", " ").slice(0, 19) + "Z";
-}
-
-export function formatAgo(ms: number | null | undefined, nowMs = Date.now()): string {
-  if (ms == null) return "never";
-  const s = Math.round((nowMs - ms) / 1000);
-  if (s < 0) return `in ${formatDuration(-s * 1000)}`;
-  if (s < 5) return "just now";
-  return `${formatDuration(s * 1000)} ago`;
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? ` ${s % 60}s` : ""}`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
+  process.stdout.write([line(headers), ...safeRows.map(line)].join("\n") + "\n");
 }
 
 /** "15m", "2h", "90s", "1d" or plain ms → ms. */

@@ -3,11 +3,11 @@
 // message names the setting the way the user wrote it (--port, PAIRGATE_PORT or "port" in the file).
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { isIPv4, isIPv6 } from "../../../shared/index.js";
+import { hasUnsafeChars, isIPv4, isIPv6, NAME_RULE, nameProblem } from "../../../shared/index.js";
 import { DEFAULT_LIMITS, type LimitsConfig } from "../gateway/limits.js";
-import { LOG_LEVELS, type LogLevel } from "../log/logger.js";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../log/logger.js";
 import { parseCidr, type Cidr } from "../net/cidr.js";
-import { envName, FILE_ONLY_KEYS, OTHER_ENV, START_OPTIONS, suggest, type OptionSpec } from "./options.js";
+import { FILE_ONLY_KEYS, optionEnv, OTHER_ENV, START_OPTIONS, suggest, type OptionSpec } from "./options.js";
 
 export type SettingSource = "flag" | "env" | "file" | "default";
 
@@ -21,8 +21,13 @@ export interface GatewayConfig {
   trustedProxies: Cidr[];
   publicUrl: string;
   cliHint: string;
+  /** Whether cliHint was set by hand (then the approve command is shown exactly as configured). */
+  cliHintConfigured?: boolean;
   logLevel: LogLevel;
+  logFormat?: LogFormat;
   limits: LimitsConfig;
+  /** A postgres:// URL shared by several gateways; "" for SQLite in the state dir. */
+  database: string;
   /** Where each setting came from, for `pairgate doctor` (absent when built directly by tests). */
   sources?: Record<string, SettingSource>;
   configFile?: string | null;
@@ -111,7 +116,7 @@ function labelFor(spec: OptionSpec, source: SettingSource, configFile: string | 
     case "flag":
       return `--${spec.flag}`;
     case "env":
-      return envName(spec.flag);
+      return optionEnv(spec);
     case "file":
       return `"${spec.key}" in ${configFile}`;
     case "default":
@@ -124,7 +129,7 @@ function labelFor(spec: OptionSpec, source: SettingSource, configFile: string | 
  * variables on their own (Kubernetes service links make PAIRGATE_SERVICE_HOST for a Service named "pairgate").
  */
 export function unknownEnvWarnings(env: NodeJS.ProcessEnv): string[] {
-  const known = [...START_OPTIONS.map((s) => envName(s.flag)), ...Object.keys(OTHER_ENV)];
+  const known = [...START_OPTIONS.map((s) => optionEnv(s)), ...Object.keys(OTHER_ENV)];
   const warnings: string[] = [];
   for (const name of Object.keys(env)) {
     if (!name.startsWith("PAIRGATE_") || known.includes(name)) continue;
@@ -151,9 +156,9 @@ export function buildConfig(values: Record<string, unknown>, stateDir: string, l
   if (!isIPv4(host) && !isIPv6(host) && !HOSTNAME.test(host)) throw fail("host", `expected an address to bind such as 127.0.0.1, 0.0.0.0 or ::, got ${JSON.stringify(v.host)}`);
 
   const name = String(v.name);
-  if (name.trim() === "" || name.length > 64 || /[\u0000-\u001f]/.test(name)) throw fail("name", `expected 1 to 64 printable characters, got ${JSON.stringify(name)}`);
+  if (nameProblem(name)) throw fail("name", `expected ${NAME_RULE}, got ${JSON.stringify(name)}`);
   const cliHint = String(v.cliHint);
-  if (cliHint.trim() === "" || cliHint.length > 120 || /[\u0000-\u001f]/.test(cliHint)) throw fail("cliHint", `expected 1 to 120 printable characters, got ${JSON.stringify(cliHint)}`);
+  if (cliHint.trim() === "" || cliHint.length > 200 || hasUnsafeChars(cliHint)) throw fail("cliHint", `expected 1 to 200 printable characters, got ${JSON.stringify(cliHint)}`);
 
   const publicUrl = String(v.publicUrl);
   if (publicUrl && !/^https?:\/\/[^/\s?#]+\/?$/i.test(publicUrl)) throw fail("publicUrl", `expected http(s)://host[:port] with no path, got "${publicUrl}"`);
@@ -167,6 +172,11 @@ export function buildConfig(values: Record<string, unknown>, stateDir: string, l
       throw fail("trustedProxies", `${(err as Error).message}; expected an address or CIDR such as 127.0.0.1/32 or 172.16.0.0/12`);
     }
   });
+
+  const database = String(v.database).trim();
+  if (database && !/^postgres(ql)?:\/\/[^\s]+$/i.test(database)) {
+    throw fail("database", `expected a postgres:// URL such as postgres://pairgate:secret@db:5432/pairgate, got ${database.includes("@") ? "a value that is not one (not shown: it may hold a password)" : JSON.stringify(database)}`);
+  }
 
   if (Buffer.byteLength(join(stateDir, "admin.sock")) > MAX_SOCKET_PATH_BYTES) {
     throw new ConfigError(`state dir ${stateDir} is too long: its admin socket path must fit in ${MAX_SOCKET_PATH_BYTES} bytes; choose a shorter --state-dir`);
@@ -182,8 +192,11 @@ export function buildConfig(values: Record<string, unknown>, stateDir: string, l
     trustedProxies,
     publicUrl: publicUrl.replace(/\/+$/, ""),
     cliHint,
+    cliHintConfigured: values.cliHint !== undefined,
     logLevel: v.logLevel as LogLevel,
+    logFormat: v.logFormat as LogFormat,
     limits,
+    database,
   };
 }
 
@@ -232,7 +245,10 @@ function coerce(spec: OptionSpec, raw: unknown, label: string): unknown {
       return list.map((x) => x.trim()).filter(Boolean);
     }
     case "level":
-      if (typeof raw !== "string" || !(LOG_LEVELS as readonly string[]).includes(raw)) throw bad(`expected one of ${LOG_LEVELS.join(", ")}`);
+    case "format": {
+      const allowed: readonly string[] = spec.kind === "level" ? LOG_LEVELS : LOG_FORMATS;
+      if (typeof raw !== "string" || !allowed.includes(raw)) throw bad(`expected one of ${allowed.join(", ")}`);
       return raw;
+    }
   }
 }

@@ -3,9 +3,9 @@
 import { isIPv4, isIPv6 } from "../../../shared/index.js";
 import type { Refusal } from "../gateway/refusals.js";
 import type { DoctorFacts } from "./doctor-facts.js";
+import { isLoopbackBind } from "./public-url.js";
 import type { StateDirFacts } from "./state-dir.js";
 
-const LOOPBACK_BINDS = new Set(["127.0.0.1", "::1", "localhost"]);
 
 export function diagnoseGateway(f: DoctorFacts): string[] {
   const lines: string[] = [];
@@ -14,15 +14,23 @@ export function diagnoseGateway(f: DoctorFacts): string[] {
     lines.push(`The admin socket ${f.stateDir.adminSocket.path} has mode ${f.stateDir.adminSocket.mode}; it should be 0600. Restart the gateway.`);
   lines.push(...diagnoseRefusals(f.recentRefusals));
   lines.push(...diagnoseUpgrades(f));
+  const feed = f.store.changeFeed;
+  if (feed && !feed.listening)
+    lines.push(
+      `This replica's LISTEN connection to Postgres is down (${feed.lastError ?? "no reason given"}): approvals and revokes made on other replicas reach its sockets only once it reconnects and resyncs. Check that Postgres is up and reachable.`,
+    );
+  if (f.store.lastResync?.error) lines.push(`The last resync with the database failed (${f.store.lastResync.error}); it is retried on the next reconnect.`);
   if (f.trustedProxies.some((c) => /\/0$/.test(c)))
     lines.push(
       `--trusted-proxy ${f.trustedProxies.find((c) => /\/0$/.test(c))} trusts every peer, so any client can choose the address it is shown as and counted under for limits. List only your proxy's address.`,
     );
-  if (LOOPBACK_BINDS.has(f.bind.host)) {
+  lines.push(...diagnoseLinks(f));
+  // Advice from what the gateway sees, not from guesses about its surroundings: a loopback bind that browsers
+  // reach (through a proxy, a tunnel or a local browser) is working as set up.
+  if (isLoopbackBind(f.bind.host) && f.recentUpgrades.length === 0) {
     lines.push(
-      f.process.inContainer
-        ? `The gateway listens on ${f.bind.host} inside a container, so a published port can't reach it. Start it with --host 0.0.0.0 (the pairgate image does).`
-        : `The gateway listens on ${f.bind.host} only: right behind a reverse proxy or an SSH tunnel on this machine; browsers on other machines can't reach it. Use --host 0.0.0.0 to serve your LAN.`,
+      `The gateway listens on ${f.bind.host} only, and no browser has connected yet: only this machine can reach it (a browser here, a reverse proxy or an SSH tunnel). ` +
+        "To serve other machines directly, or through a container's published port, use --host 0.0.0.0.",
     );
   }
   if (lines.length === 0) lines.push("Nothing looks wrong. Browsers that open the dashboard get a code to approve.");
@@ -95,6 +103,28 @@ export function explainRefusal(r: Pick<Refusal, "code" | "address" | "origin" | 
     default:
       return null;
   }
+}
+
+/** Links (first-start, `pairgate invite`) that other machines could not open, or that the Host check refuses. */
+function diagnoseLinks(f: DoctorFacts): string[] {
+  const lines: string[] = [];
+  const link = new URL(f.publicUrl);
+  const host = link.hostname.replace(/^\[|\]$/g, "");
+  const loopbackLink = host === "localhost" || host.endsWith(".localhost") || host === "::1" || (isIPv4(host) && host.startsWith("127."));
+  const seenOrigins = [...new Set(f.recentUpgrades.map((u) => u.origin).filter((o): o is string => !!o && o !== "null"))];
+  const fromElsewhere = f.recentUpgrades.some((u) => u.networkClass !== "loopback");
+  if (loopbackLink && (!isLoopbackBind(f.bind.host) || fromElsewhere)) {
+    const example = seenOrigins.find((o) => !isLocalOrigin(o)) ?? `http://<this machine's name>:${f.bind.port}`;
+    lines.push(`Links the CLI prints (invites, the first-start link) use ${f.publicUrl}, which other machines can't open. Set --public-url ${example}.`);
+  } else if (!isIPv4(host) && !isIPv6(host) && !loopbackLink && !f.allowedHosts.includes(host.toLowerCase())) {
+    lines.push(`Links use ${f.publicUrl}, but ${host} is not an allowed host, so the gateway would refuse them (403): add --allowed-host ${host}.`);
+  } else if (f.publicUrlGuessed && seenOrigins.length > 0 && !seenOrigins.includes(link.origin)) {
+    lines.push(
+      `Links use ${f.publicUrl} (${f.publicUrlSource}), but browsers open the dashboard at ${seenOrigins.join(", ")}. ` +
+        `Set --public-url ${seenOrigins[0]} if that is the address people use.`,
+    );
+  }
+  return lines;
 }
 
 function diagnoseUpgrades(f: DoctorFacts): string[] {

@@ -4,11 +4,22 @@
 import { existsSync } from "node:fs";
 import type { LimitsConfig } from "../gateway/limits.js";
 import type { Refusal } from "../gateway/refusals.js";
+import type { ResyncReport } from "../gateway/replica-sync.js";
 import type { UpgradeSeen } from "../log/recent-upgrades.js";
+import type { ChangeFeedHealth, StoreInfo } from "../store/device-store.js";
 import type { GatewayConfig, SettingSource } from "./config.js";
+import type { PublicUrl } from "./public-url.js";
 import { inspectStateDir, type StateDirFacts } from "./state-dir.js";
 
 export const DOCTOR_RECENT = 20;
+
+/** The store as this gateway uses it, and for a shared one how it hears of other replicas' changes. */
+export interface StoreFacts extends StoreInfo {
+  replicaId: string;
+  /** null for a store only this process uses (SQLite). */
+  changeFeed: ChangeFeedHealth | null;
+  lastResync: ResyncReport | null;
+}
 
 export interface DoctorFacts {
   name: string;
@@ -16,7 +27,11 @@ export interface DoctorFacts {
   process: { pid: number; uid: number | null; node: string; platform: string; inContainer: boolean };
   bind: { host: string; port: number };
   publicUrl: string;
+  /** Whether publicUrl is inferred, and from what (see public-url.ts). */
+  publicUrlGuessed: boolean;
+  publicUrlSource: string;
   stateDir: StateDirFacts;
+  store: StoreFacts;
   config: { file: string | null; logLevel: string; sources: Record<string, SettingSource> };
   allowedHosts: string[];
   allowedOrigins: string[];
@@ -33,8 +48,9 @@ export interface DoctorFacts {
 
 export interface DoctorRuntime {
   port: number;
-  publicUrl: string;
+  publicUrl: PublicUrl;
   version: string;
+  store: StoreFacts;
   sockets: { open: number; unauthenticated: number };
   upgrades: { total: number; latest(n: number): UpgradeSeen[] };
   refusals: { total: number; latest(n: number): Refusal[] };
@@ -46,8 +62,11 @@ export function collectDoctorFacts(config: GatewayConfig, rt: DoctorRuntime): Do
     version: rt.version,
     process: { pid: process.pid, uid: process.getuid?.() ?? null, node: process.version, platform: process.platform, inContainer: isInContainer() },
     bind: { host: config.host, port: rt.port },
-    publicUrl: rt.publicUrl,
+    publicUrl: rt.publicUrl.url,
+    publicUrlGuessed: rt.publicUrl.guessed,
+    publicUrlSource: rt.publicUrl.source,
     stateDir: inspectStateDir(config.stateDir),
+    store: rt.store,
     config: { file: config.configFile ?? null, logLevel: config.logLevel, sources: config.sources ?? {} },
     allowedHosts: config.allowedHosts,
     allowedOrigins: config.allowedOrigins,
@@ -63,7 +82,10 @@ export function collectDoctorFacts(config: GatewayConfig, rt: DoctorRuntime): Do
 
 let containerCache: boolean | null = null;
 
-/** Docker creates /.dockerenv and Podman /run/.containerenv; good enough for a hint, never for a decision. */
+/**
+ * Docker creates /.dockerenv and Podman /run/.containerenv; good enough for a hint or a guess that is labelled as
+ * one, never for advice (a healthy nginx setup in a container was once told to bind 0.0.0.0 because of it).
+ */
 export function isInContainer(): boolean {
   containerCache ??= existsSync("/.dockerenv") || existsSync("/run/.containerenv");
   return containerCache;

@@ -3,15 +3,18 @@
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_LIMITS } from "../gateway/limits.js";
-import { LOG_LEVELS } from "../log/logger.js";
+import { installedCliCommand } from "./cli-command.js";
+import { containerCliCommand } from "./container.js";
+import { LOG_FORMATS, LOG_LEVELS } from "../log/logger.js";
 
-export type OptionKind = "port" | "int" | "string" | "list" | "level";
+export type OptionKind = "port" | "int" | "string" | "list" | "level" | "format";
 
 export interface OptionSpec {
   /** The JSON key in --config FILE (camelCase) and the GatewayConfig field. */
   key: string;
-  /** The flag without dashes; the variable is envName(flag). */
+  /** The flag without dashes; the variable is envName(flag) unless `env` names it. */
   flag: string;
+  env?: string;
   kind: OptionKind;
   help: string;
   default: () => string | number | string[];
@@ -52,9 +55,32 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     help: "address or CIDR of a reverse proxy whose X-Forwarded-For is read (repeatable or comma-separated)",
     default: () => [],
   },
-  { key: "publicUrl", flag: "public-url", kind: "string", help: "base URL for links the CLI prints, http(s)://host[:port]", default: () => "", defaultText: "http://<host>:<port>" },
-  { key: "cliHint", flag: "cli-hint", kind: "string", help: "how the pairing screen tells people to run the CLI, e.g. \"docker compose exec pairgate pairgate\"", default: () => "npx pairgate" },
-  { key: "logLevel", flag: "log-level", kind: "level", help: `JSON log lines on stderr from this level up: ${LOG_LEVELS.join(", ")}`, default: () => "info" },
+  { key: "publicUrl", flag: "public-url", kind: "string", help: "base URL for links the CLI prints (first-start link, invites), http(s)://host[:port]", default: () => "", defaultText: "a guess from the bind address, --allowed-host and --trusted-proxy, said at start" },
+  {
+    key: "cliHint",
+    flag: "cli-hint",
+    kind: "string",
+    help: 'how the pairing screen tells people to run the CLI, e.g. "docker compose exec pairgate pairgate"',
+    default: () => containerCliCommand() ?? installedCliCommand(),
+    defaultText: "this install: pairgate if it is on PATH, else node /path/to/bin/pairgate.js; in a Docker or Podman container, docker exec <container id> pairgate",
+  },
+  {
+    key: "database",
+    flag: "database",
+    env: "PAIRGATE_DATABASE_URL",
+    kind: "string",
+    help: "postgres://user:password@host:port/db to share one database between several gateways (docs/scaling.md)",
+    default: () => "",
+    defaultText: "SQLite in the state dir",
+  },
+  { key: "logLevel", flag: "log-level", kind: "level", help: `log lines on stderr from this level up: ${LOG_LEVELS.join(", ")}`, default: () => "info" },
+  {
+    key: "logFormat",
+    flag: "log-format",
+    kind: "format",
+    help: `log lines as ${LOG_FORMATS.join(", ")}: auto is text when stderr is a terminal, else one JSON object per line`,
+    default: () => "auto",
+  },
   limit("connectionsPerAddress", "max-connections-per-address", "open HTTP connections (before any WebSocket upgrade) per TCP peer; a --trusted-proxy peer has only the total"),
   limit("connectionsTotal", "max-connections-total", "open HTTP connections (before any WebSocket upgrade) in total; keep it well under `ulimit -n`"),
   limit("unauthPerAddress", "max-unauth-per-address", "unauthenticated sockets per client address"),
@@ -91,6 +117,11 @@ export const OTHER_ENV: Readonly<Record<string, string>> = {
 
 export function envName(flag: string): string {
   return `PAIRGATE_${flag.toUpperCase().replace(/-/g, "_")}`;
+}
+
+/** The PAIRGATE_* variable of a start option. */
+export function optionEnv(spec: OptionSpec): string {
+  return spec.env ?? envName(spec.flag);
 }
 
 /** `$PAIRGATE_STATE_DIR`, else ~/.pairgate (DESIGN §6). */

@@ -12,6 +12,7 @@ import {
   parseClientFrame,
   PROTOCOL_VERSION,
   type ErrorCode,
+  type AppEventFrame,
   type EventFrame,
   type HelloFrame,
   type ReqFrame,
@@ -63,6 +64,8 @@ export class Connection {
   private nonceExpiresAtMs = 0;
   private cancelHandshakeTimer: () => void = () => {};
   private bucket: TokenBucket | null = null;
+  /** Aborted when the socket closes (revoke included), so app method handlers can stop their work. */
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly socket: SocketLike,
@@ -114,6 +117,7 @@ export class Connection {
     const previous = this.state;
     this.state = "closed";
     this.cancelHandshakeTimer();
+    this.closing.abort();
     this.deps.onClosed(this, previous);
   }
 
@@ -170,19 +174,20 @@ export class Connection {
   private async onRequest(req: ReqFrame): Promise<void> {
     if (!this.bucket!.take(this.deps.now())) return this.reject("rate_limited", undefined, 1000);
     const device = this.device!;
-    const caller: RpcCaller = { kind: "device", deviceId: device.id, role: device.role, name: device.name, seenFrom: this.info.seenFrom, origin: this.info.origin };
+    const caller: RpcCaller = { kind: "device", deviceId: device.id, role: device.role, name: device.name, seenFrom: this.info.seenFrom, origin: this.info.origin, fingerprint: device.fingerprint, signal: this.closing.signal };
     try {
       const result = await this.deps.dispatch(caller, req.method, req.params ?? {});
       if (this.state === "authenticated") this.send({ type: "res", id: req.id, ok: true, result });
     } catch (err) {
       if (this.state !== "authenticated") return;
       const { code, message } = errorInfo(err, this.deps.onInternalError);
-      this.send({ type: "res", id: req.id, ok: false, error: { code, message } });
+      const path = err instanceof PairgateError ? err.path : undefined;
+      this.send({ type: "res", id: req.id, ok: false, error: { code, message, ...(path ? { path } : {}) } });
     }
   }
 
   /** `text` lets a broadcast serialise one frame once for many sessions. */
-  sendEvent(frame: EventFrame, text?: string): void {
+  sendEvent(frame: EventFrame | AppEventFrame, text?: string): void {
     if (this.state === "authenticated") this.socket.send(text ?? JSON.stringify(frame));
   }
 

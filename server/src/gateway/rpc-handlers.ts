@@ -1,6 +1,7 @@
 // Authenticated requests (DESIGN §3.3), for dashboard sessions and the admin socket alike: one role check,
 // one params parse from shared/protocol/rpc.ts, one handler per method.
 import {
+  DEFAULT_ROLE,
   isMethodName,
   METHODS,
   PairgateError,
@@ -17,8 +18,9 @@ import type { SessionHub } from "./session-hub.js";
 import { toAuditEntry, toDeviceView } from "./views.js";
 
 export type RpcCaller =
-  | { kind: "device"; deviceId: string; role: Role; name: string; seenFrom: SeenFrom; origin: string }
-  | { kind: "cli" };
+  | { kind: "device"; deviceId: string; role: Role; name: string; seenFrom: SeenFrom; origin: string; fingerprint?: string; signal?: AbortSignal }
+  /** The local operator: the CLI, or an app's server code; `actor` names it in the audit log (default "cli"). */
+  | { kind: "cli"; actor?: string };
 
 export interface RpcDeps {
   service: PairingService;
@@ -47,8 +49,7 @@ export function createRpcDispatcher(deps: RpcDeps) {
     }),
     "devices.list": async (p, caller) => hub.listDevices(currentId(caller), p),
     "devices.approve": async (p, caller, actor) => {
-      const role = p.role ?? (caller.kind === "cli" ? "admin" : "viewer"); // DESIGN §4: CLI admin, dashboard viewer
-      const device = await service.approve({ ...p, role }, actor);
+      const device = await service.approve({ ...p, role: p.role ?? DEFAULT_ROLE }, actor);
       return toDeviceView(device, hub.onlineCount(device.id), currentId(caller));
     },
     "devices.reject": async (p, _c, actor) => {
@@ -86,8 +87,7 @@ export function createRpcDispatcher(deps: RpcDeps) {
     if (caller.kind === "device" && caller.role !== "admin" && spec.role === "admin") throw new PairgateError("forbidden");
     const parsed = spec.params.safeParse(rawParams ?? {});
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new PairgateError("invalid_params", issue ? `${issue.path.join(".") || "params"}: ${issue.message}` : "Invalid parameters.");
+      throw invalidParams(parsed.error.issues);
     }
     const params = parsed.data as Record<string, unknown>;
     if (caller.kind === "device" && caller.role !== "admin") {
@@ -95,9 +95,18 @@ export function createRpcDispatcher(deps: RpcDeps) {
       if (spec.role !== "any" && !ownDevice) throw new PairgateError("forbidden");
     }
     const actor: Actor =
-      caller.kind === "cli" ? { name: "cli", via: "cli" } : { name: caller.name, via: "dashboard", deviceId: caller.deviceId };
+      caller.kind === "cli" ? { name: caller.actor ?? "cli", via: "cli" } : { name: caller.name, via: "dashboard", deviceId: caller.deviceId };
     return (handlers[method] as Handler<MethodName>)(params as never, caller, actor);
   };
 }
 
 export type RpcDispatch = ReturnType<typeof createRpcDispatcher>;
+
+/** invalid_params naming the first failing value: its path in the message and as `path` on the error. */
+export function invalidParams(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): PairgateError {
+  const issue = issues[0];
+  const path = (issue?.path ?? []).map((k) => (typeof k === "number" ? k : String(k)));
+  const err = new PairgateError("invalid_params", issue ? `${path.join(".") || "params"}: ${issue.message}` : "Invalid parameters.");
+  err.path = path;
+  return err;
+}

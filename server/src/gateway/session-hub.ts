@@ -7,8 +7,10 @@ import {
   PairgateError,
   type DevicesListParams,
   type DevicesListResult,
+  type AppEventFrame,
   type EventFrame,
   type PendingView,
+  type Role,
 } from "../../../shared/index.js";
 import type { PairingEvent } from "../pairing/events.js";
 import { suggestedReplacement } from "../pairing/replacement.js";
@@ -109,6 +111,15 @@ export class SessionHub {
     return this.byDevice.size;
   }
 
+  /** Devices with at least one open socket here, and requests with a waiting socket here (for a resync). */
+  openDeviceIds(): string[] {
+    return [...this.byDevice.keys()];
+  }
+
+  waitingRequestIds(): string[] {
+    return [...this.byRequest.keys()];
+  }
+
   isRequestOnline(requestId: string): boolean {
     return (this.byRequest.get(requestId)?.size ?? 0) > 0;
   }
@@ -167,6 +178,20 @@ export class SessionHub {
     this.scheduleBroadcast(0);
   }
 
+  /** An app event to paired sockets: all, those with at least `role`, or one device's. Returns sockets reached. */
+  publish(frame: AppEventFrame, to: { role: Role } | { deviceId: string } | undefined): number {
+    let reached = 0;
+    for (const [deviceId, conns] of this.byDevice) {
+      if (to && "deviceId" in to && to.deviceId !== deviceId) continue;
+      for (const conn of conns) {
+        if (to && "role" in to && to.role === "admin" && conn.role !== "admin") continue;
+        conn.sendEvent(frame);
+        reached++;
+      }
+    }
+    return reached;
+  }
+
   private toAdmins(frame: EventFrame): void {
     for (const conn of this.admins) conn.sendEvent(frame);
   }
@@ -187,15 +212,19 @@ export class SessionHub {
       total: await this.store.countDevices(filter),
       nextCursor: page.length > limit && last ? encodeDeviceCursor(last) : null,
       seq,
-      pending: await this.pendingViews(),
+      pending: await this.pendingViews(currentDeviceId),
       invites: await this.inviteViews(),
     };
   }
 
-  /** Live requests, each with the active device it may replace (same name and user agent). */
-  private async pendingViews(): Promise<PendingView[]> {
+  /**
+   * Live requests, each with the device it may replace (same name and user agent, not in use). An admin's own device
+   * is online, so `currentDeviceId` matters only for a caller not connected by a socket here.
+   */
+  private async pendingViews(currentDeviceId?: string): Promise<PendingView[]> {
     const pending = await this.store.listLivePending(this.now());
-    return Promise.all(pending.map(async (p) => toPendingView(p, this.isRequestOnline(p.id), await suggestedReplacement(this.store, p))));
+    const inUse = (id: string) => id === currentDeviceId || this.onlineCount(id) > 0;
+    return Promise.all(pending.map(async (p) => toPendingView(p, this.isRequestOnline(p.id), await suggestedReplacement(this.store, p, inUse))));
   }
 
   private async inviteViews() {

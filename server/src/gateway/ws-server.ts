@@ -17,6 +17,13 @@ export interface WsServerDeps {
   now: () => number;
   createConnection: (socket: WebSocketAdapter, info: ConnectionInfo, hooks: ConnectionHooks) => Connection;
   onRefused: (r: Omit<Refusal, "atMs">) => void;
+  /** The one upgrade path served (default /ws). */
+  path?: string;
+  /**
+   * Upgrades on other paths: the standalone gateway owns the whole server and refuses them with 404; an app that
+   * embeds pairgate may serve its own WebSockets (or a dev server's) on the same server, so they are left alone.
+   */
+  otherPaths?: "refuse" | "ignore";
 }
 
 export interface ConnectionHooks {
@@ -44,7 +51,10 @@ export function attachWsServer(server: Server, deps: WsServerDeps) {
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
 
-  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const path = deps.path ?? WS_PATH;
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const isOurs = (req.url ?? "").split("?")[0] === path;
+    if (!isOurs && deps.otherPaths === "ignore") return;
     socket.on("error", () => socket.destroy()); // a reset during the upgrade is the peer's problem, not ours
     const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
     const address = clientAddress(req.socket.remoteAddress ?? "", req.headers["x-forwarded-for"], deps.trust.trustedProxies);
@@ -57,7 +67,7 @@ export function attachWsServer(server: Server, deps: WsServerDeps) {
     // Host first: an unknown Host gets 403 on every route, upgrade or not (DNS rebinding, DESIGN §5).
     const hostRefusal = checkHost(req.headers.host, deps.trust.allowedHosts);
     if (hostRefusal) return refuse(403, "host_not_allowed", hostRefusal);
-    if ((req.url ?? "").split("?")[0] !== WS_PATH) return refuse(404, "not_found", "no WebSocket endpoint here; use /ws");
+    if (!isOurs) return refuse(404, "not_found", `no WebSocket endpoint here; use ${path}`);
     if (closing) return refuse(503, "shutting_down", "the gateway is shutting down", 1000);
     const originRefusal = checkOrigin(origin, req.headers.host, deps.trust.allowedOrigins);
     if (originRefusal) return refuse(403, "origin_not_allowed", originRefusal);
@@ -102,7 +112,8 @@ export function attachWsServer(server: Server, deps: WsServerDeps) {
         socket.uncork();
       }
     });
-  });
+  };
+  server.on("upgrade", onUpgrade);
 
   // Dead peers (laptop lid closed, network gone) would otherwise count as online until TCP gives up.
   const heartbeat = setInterval(() => {
@@ -133,6 +144,7 @@ export function attachWsServer(server: Server, deps: WsServerDeps) {
       while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       for (const ws of sockets.keys()) ws.terminate();
       wss.close();
+      server.off("upgrade", onUpgrade);
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Duplex } from "node:stream";
 import { guardConnections, type ConnectionGuardOptions } from "./connection-guard.js";
 import { SECURITY_HEADERS } from "./headers.js";
 import { writeRawResponse } from "./raw-response.js";
-import type { StaticFile } from "./static-files.js";
+import { chooseRepresentation, matchesIfNoneMatch, type StaticFile } from "./static-files.js";
 import { checkHost } from "./trust.js";
 import { renderWhoamiHtml, WHOAMI_PATH, type WhoamiFacts } from "./whoami.js";
 
@@ -75,10 +75,7 @@ function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void
   }
   if (path === "/ws") return send(res, 426, "text/plain; charset=utf-8", "pairgate: /ws needs a WebSocket upgrade\n");
   const file = deps.files.get(path);
-  if (file) {
-    res.setHeader("Cache-Control", file.cacheControl);
-    return send(res, 200, file.type, req.method === "HEAD" ? "" : file.body, file.body.length);
-  }
+  if (file) return sendFile(req, res, file);
   if (path === "/" || path === "/index.html") return send(res, 503, "text/html; charset=utf-8", NOT_BUILT);
   return send(res, 404, "text/plain; charset=utf-8", "not found\n");
 }
@@ -86,4 +83,18 @@ function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, length?: number): void {
   res.writeHead(status, { ...SECURITY_HEADERS, "Content-Type": type, "Content-Length": length ?? Buffer.byteLength(body) });
   res.end(body);
+}
+
+function sendFile(req: IncomingMessage, res: ServerResponse, file: StaticFile): void {
+  const { coding, rep } = chooseRepresentation(file, req.headers["accept-encoding"]);
+  res.setHeader("Cache-Control", file.cacheControl);
+  res.setHeader("ETag", rep.etag);
+  // Caches and proxies must key on Accept-Encoding whenever the answer depends on it.
+  if (Object.keys(file.encoded).length > 0) res.setHeader("Vary", "Accept-Encoding");
+  if (matchesIfNoneMatch(req.headers["if-none-match"], rep.etag)) {
+    res.writeHead(304, SECURITY_HEADERS);
+    return void res.end();
+  }
+  if (coding) res.setHeader("Content-Encoding", coding);
+  send(res, 200, file.type, req.method === "HEAD" ? "" : rep.body, rep.body.length);
 }

@@ -12,14 +12,17 @@ import {
   PAIRING_TTL_MS,
   PairgateError,
   PROTOCOL_VERSION,
+  nameProblem,
+  sanitizeClientName,
   type ApprovedVia,
   type HelloFrame,
   type Role,
   type SeenFrom,
 } from "../../../shared/index.js";
 import type { AuditInput, DeviceRecord, DeviceStore, PendingRecord } from "../store/device-store.js";
-import { PairingEvents } from "./events.js";
+import { PairingEvents, type PairingEvent } from "./events.js";
 import { limitKey } from "../net/limit-key.js";
+import { StoreError } from "../store/store-error.js";
 import { createInvite, hashInviteToken, type NewInvite } from "./invites.js";
 import { suggestedReplacement } from "./replacement.js";
 import type { SignatureVerifier } from "./verify-signature.js";
@@ -31,6 +34,8 @@ export interface PairingDeps {
   randomBytes: (n: number) => Uint8Array;
   /** Uniform integer in [0, max); node's crypto.randomInt in production. */
   randomInt: (max: number) => number;
+  /** Whether a device has an open session; a device in use is never replaced (pairing/replacement.ts). */
+  isOnline?: (deviceId: string) => boolean;
   limits: { pendingPerAddress: number; pendingTotal: number };
   /** New pairing requests per address per minute; answers ms to wait, 0 when allowed. */
   requestRate: { hit(address: string, nowMs: number): number };
@@ -106,10 +111,17 @@ export class PairingService {
     const invite = await this.deps.store.findInviteByHash(hashInviteToken(token));
     if (!invite) throw new PairgateError("invite_invalid");
     const ownRequest = await this.deps.store.findLivePendingByDevice(b.deviceId, b.now);
-    const device = newDevice(b, { role: invite.role, approvedBy: `invite ${invite.label || invite.id}`, approvedVia: "invite" });
+    // The label says whom the invite was for ("Kim's phone"), so it names the device better than the browser can.
+    const device = newDevice(b, {
+      role: invite.role,
+      approvedBy: `invite ${invite.label || invite.id}`,
+      approvedVia: "invite",
+      ...(invite.label ? { name: invite.label } : {}),
+    });
+    const named = { name: device.name, fingerprint: device.fingerprint, inviteId: invite.id, label: invite.label, role: invite.role };
     const audit: AuditInput[] = [
-      { atMs: b.now, action: "invite_used", actor: device.name, deviceId: device.id, detail: { inviteId: invite.id, role: invite.role } },
-      { atMs: b.now, action: "approved", actor: `invite ${invite.id}`, deviceId: device.id, detail: { via: "invite", role: invite.role } },
+      { atMs: b.now, action: "invite_used", actor: device.name, deviceId: device.id, detail: named },
+      { atMs: b.now, action: "approved", actor: `invite ${invite.id}`, deviceId: device.id, detail: { via: "invite", ...named } },
     ];
     if (!(await this.deps.store.redeemInvite(invite.id, b.now, device, audit))) throw new PairgateError("invite_invalid");
     this.events.emit({ type: "device.added", device });
@@ -136,33 +148,28 @@ export class PairingService {
       live = live.filter((p) => p.id !== evicted.id);
     }
     const liveCodes = new Set(live.map((p) => p.code));
-    let code = generateCode(this.deps.randomInt);
-    while (liveCodes.has(code)) code = generateCode(this.deps.randomInt);
-    const request: PendingRecord = {
-      id: `req_${encodeB64u(this.deps.randomBytes(12))}`,
-      deviceId: b.deviceId,
-      publicKey: b.publicKey,
-      code,
-      fingerprint: fingerprintFromPublicKey(b.publicKey),
-      name: b.hello.client.name || "Unnamed browser",
-      userAgent: b.hello.client.userAgent,
-      keyStorage: b.hello.keyStorage,
-      createdAtMs: b.now,
-      expiresAtMs: b.now + PAIRING_TTL_MS,
-      address: b.seenFrom.address,
-      networkClass: b.seenFrom.networkClass,
-      status: "pending",
-    };
-    await store.createPending(request, {
-      atMs: b.now,
-      action: "request_created",
-      actor: request.name,
-      deviceId: request.deviceId,
-      requestId: request.id,
-      detail: { fingerprint: request.fingerprint, address: request.address, networkClass: request.networkClass },
-    });
-    this.events.emit({ type: "pairing.requested", request });
-    return request;
+    for (let attempt = 1; ; attempt++) {
+      let code = generateCode(this.deps.randomInt);
+      while (liveCodes.has(code)) code = generateCode(this.deps.randomInt);
+      const request = newRequest(b, code, `req_${encodeB64u(this.deps.randomBytes(12))}`);
+      try {
+        await store.createPending(request, {
+          atMs: b.now,
+          action: "request_created",
+          actor: request.name,
+          deviceId: request.deviceId,
+          requestId: request.id,
+          detail: { name: request.name, fingerprint: request.fingerprint, address: request.address, networkClass: request.networkClass },
+        });
+      } catch (err) {
+        // Live codes are unique in the database: another gateway on it (or an unswept expired request) has this
+        // one. 20^8 codes make a second clash all but impossible; the bound only keeps a broken store from looping.
+        if (err instanceof StoreError && err.code === "code_taken" && attempt < CODE_ATTEMPTS) continue;
+        throw err;
+      }
+      this.events.emit({ type: "pairing.requested", request });
+      return request;
+    }
   }
 
   /**
@@ -193,7 +200,8 @@ export class PairingService {
     }
     let replaced: DeviceRecord | null = null;
     if (params.replacesDeviceId) {
-      replaced = await suggestedReplacement(this.deps.store, request);
+      const inUse = (id: string) => id === actor.deviceId || (this.deps.isOnline?.(id) ?? false);
+      replaced = await suggestedReplacement(this.deps.store, request, inUse);
       if (replaced?.id !== params.replacesDeviceId) {
         throw new PairgateError(
           "invalid_params",
@@ -209,7 +217,7 @@ export class PairingService {
         role: params.role,
         approvedBy: actor.name,
         approvedVia: actor.via,
-        name: params.name ?? replaced?.name ?? request.name,
+        name: params.name?.trim() || replaced?.name || request.name,
         userAgent: request.userAgent,
         keyStorage: request.keyStorage,
         createdAtMs: request.createdAtMs,
@@ -222,10 +230,24 @@ export class PairingService {
         actor: actor.name,
         deviceId: device.id,
         requestId: request.id,
-        detail: { ...auditedActor(actor), role: device.role, fingerprint: device.fingerprint, ...(replaced ? { replaces: replaced.id } : {}) },
+        detail: {
+          ...auditedActor(actor),
+          role: device.role,
+          name: device.name,
+          fingerprint: device.fingerprint,
+          ...(replaced ? { replaces: replaced.id, replacesName: replaced.name, replacesFingerprint: replaced.fingerprint } : {}),
+        },
       },
     ];
-    if (replaced) audit.push({ atMs: now, action: "revoked", actor: actor.name, deviceId: replaced.id, detail: { ...auditedActor(actor), reason: "replaced", by: device.id } });
+    if (replaced) {
+      audit.push({
+        atMs: now,
+        action: "revoked",
+        actor: actor.name,
+        deviceId: replaced.id,
+        detail: { ...auditedActor(actor), reason: "replaced", name: replaced.name, fingerprint: replaced.fingerprint, by: device.id, byName: device.name, byFingerprint: device.fingerprint },
+      });
+    }
     const won = await this.deps.store.approvePending(request.id, now, device, audit, replaced ? { deviceId: replaced.id, by: actor.name } : undefined);
     if (!won) throw new PairgateError("not_found", "That request was already handled or has expired.");
     if (replaced) this.announceRevoked(replaced, actor.name, now);
@@ -243,7 +265,8 @@ export class PairingService {
     } else throw new PairgateError("invalid_params", "Give a requestId or a code.");
     if (!request || request.status !== "pending") throw new PairgateError("not_found", "No pending request matches.");
     const ok = await this.deps.store.resolvePending(request.id, "rejected", {
-      atMs: now, action: "rejected", actor: actor.name, deviceId: request.deviceId, requestId: request.id, detail: { ...auditedActor(actor) },
+      atMs: now, action: "rejected", actor: actor.name, deviceId: request.deviceId, requestId: request.id,
+      detail: { ...auditedActor(actor), name: request.name, fingerprint: request.fingerprint },
     });
     if (!ok) throw new PairgateError("not_found", "That request was already handled.");
     this.events.emit({ type: "pairing.resolved", request, outcome: "rejected" });
@@ -257,6 +280,7 @@ export class PairingService {
     for (const request of await this.deps.store.listDuePending(now)) {
       const ok = await this.deps.store.resolvePending(request.id, "expired", {
         atMs: now, action: "expired", actor: "gateway", deviceId: request.deviceId, requestId: request.id,
+        detail: { name: request.name, fingerprint: request.fingerprint },
       });
       if (!ok) continue;
       count++;
@@ -270,11 +294,17 @@ export class PairingService {
     const device = await this.deps.store.getDevice(deviceId);
     if (!device || device.revokedAtMs !== null) throw new PairgateError("not_found", "No active device has that id.");
     const ok = await this.deps.store.revokeDevice(deviceId, now, actor.name, {
-      atMs: now, action: "revoked", actor: actor.name, deviceId, detail: { ...auditedActor(actor), name: device.name },
+      atMs: now, action: "revoked", actor: actor.name, deviceId, detail: { ...auditedActor(actor), name: device.name, fingerprint: device.fingerprint },
     });
     if (!ok) throw new PairgateError("not_found", "That device was already revoked.");
     this.announceRevoked(device, actor.name, now);
     return { ...device, revokedAtMs: now, revokedBy: actor.name };
+  }
+
+  /** A change another gateway on the same database committed, read back as an event (gateway/replica-sync.ts). */
+  announceRemote(event: PairingEvent): void {
+    if (event.type === "device.revoked") this.deps.verifier.forget(event.device.id);
+    this.events.emit(event);
   }
 
   private announceRevoked(device: DeviceRecord, byName: string, atMs: number): void {
@@ -287,9 +317,10 @@ export class PairingService {
     const device = await this.deps.store.getDevice(deviceId);
     if (!device || device.revokedAtMs !== null) throw new PairgateError("not_found", "No active device has that id.");
     const trimmed = name.trim();
-    if (!trimmed) throw new PairgateError("invalid_params", "A name can't be empty.");
+    const problem = nameProblem(trimmed);
+    if (problem) throw new PairgateError("invalid_params", problem);
     await this.deps.store.renameDevice(deviceId, trimmed, {
-      atMs: now, action: "renamed", actor: actor.name, deviceId, detail: { ...auditedActor(actor), from: device.name, to: trimmed },
+      atMs: now, action: "renamed", actor: actor.name, deviceId, detail: { ...auditedActor(actor), from: device.name, to: trimmed, fingerprint: device.fingerprint },
     });
     const updated = { ...device, name: trimmed };
     this.events.emit({ type: "device.updated", device: updated });
@@ -302,7 +333,7 @@ export class PairingService {
       atMs: created.record.createdAtMs,
       action: "invite_created",
       actor: actor.name,
-      detail: { ...auditedActor(actor), inviteId: created.record.id, role: params.role, expiresAtMs: created.record.expiresAtMs },
+      detail: { ...auditedActor(actor), inviteId: created.record.id, label: created.record.label, role: params.role, expiresAtMs: created.record.expiresAtMs },
     });
     this.events.emit({ type: "invites.changed" });
     return created;
@@ -310,8 +341,9 @@ export class PairingService {
 
   async revokeInvite(inviteId: string, actor: Actor): Promise<void> {
     const now = this.deps.now();
+    const label = (await this.deps.store.listInvites()).find((i) => i.id === inviteId)?.label ?? "";
     const ok = await this.deps.store.revokeInvite(inviteId, now, {
-      atMs: now, action: "invite_revoked", actor: actor.name, detail: { ...auditedActor(actor), inviteId },
+      atMs: now, action: "invite_revoked", actor: actor.name, detail: { ...auditedActor(actor), inviteId, label },
     });
     if (!ok) throw new PairgateError("not_found", "No unused invite has that id.");
     this.events.emit({ type: "invites.changed" });
@@ -324,6 +356,26 @@ export class PairingService {
  */
 function auditedActor(actor: Actor): { via: Actor["via"]; actorDeviceId?: string } {
   return { via: actor.via, ...(actor.deviceId ? { actorDeviceId: actor.deviceId } : {}) };
+}
+
+const CODE_ATTEMPTS = 5;
+
+function newRequest(b: NewKey & { hello: HelloFrame }, code: string, id: string): PendingRecord {
+  return {
+    id,
+    deviceId: b.deviceId,
+    publicKey: b.publicKey,
+    code,
+    fingerprint: fingerprintFromPublicKey(b.publicKey),
+    name: sanitizeClientName(b.hello.client.name),
+    userAgent: b.hello.client.userAgent,
+    keyStorage: b.hello.keyStorage,
+    createdAtMs: b.now,
+    expiresAtMs: b.now + PAIRING_TTL_MS,
+    address: b.seenFrom.address,
+    networkClass: b.seenFrom.networkClass,
+    status: "pending",
+  };
 }
 
 interface NewKey {
@@ -342,7 +394,7 @@ function newDevice(
     id: b.deviceId,
     publicKey: b.publicKey,
     fingerprint: fingerprintFromPublicKey(b.publicKey),
-    name: opts.name ?? (b.hello?.client.name || "Unnamed browser"),
+    name: opts.name ?? sanitizeClientName(b.hello?.client.name ?? ""),
     role: opts.role,
     keyStorage: opts.keyStorage ?? b.hello?.keyStorage ?? "software",
     userAgent: opts.userAgent ?? b.hello?.client.userAgent ?? "",

@@ -81,7 +81,50 @@ export interface DeviceFilter {
   query?: string;
 }
 
+/**
+ * A change another gateway committed to a shared database, as ids only: the receiver reads the rows itself.
+ * `pairing.resolved` covers approved, rejected and expired (the row's status tells which).
+ */
+export interface StoreChange {
+  type: "pairing.requested" | "pairing.resolved" | "device.added" | "device.revoked" | "device.updated" | "invites.changed";
+  id: string;
+}
+
+export interface ChangeListener {
+  onChange(change: StoreChange): void;
+  /** The feed was down and is back: changes in between may be lost, so re-check every open socket. */
+  onResync(): void;
+}
+
+/** How the feed of other gateways' changes is doing, for `pairgate doctor`. */
+export interface ChangeFeedHealth {
+  listening: boolean;
+  /** When the LISTEN connection last answered a ping (or connected), ms since the epoch. */
+  lastPingAtMs: number | null;
+  reconnects: number;
+  lastError: string | null;
+}
+
+/** What `pairgate doctor` shows about the store. Never holds a password. */
+export interface StoreInfo {
+  kind: "sqlite" | "postgres" | "memory";
+  /** The file, or the URL without its password. */
+  location: string;
+  schemaVersion: number | null;
+}
+
 export interface DeviceStore {
+  /** Where the data lives and its schema version. */
+  info(): StoreInfo;
+  /**
+   * Changes committed by other gateways sharing this database, for stores that can be shared (Postgres).
+   * Absent for a store only this process uses.
+   */
+  readonly changes?: {
+    subscribe(listener: ChangeListener): () => void;
+    health(): ChangeFeedHealth;
+  };
+
   /** Returns the stored gateway id, creating it with `create()` on first use. */
   loadGatewayId(create: () => string): Promise<string>;
 
@@ -93,8 +136,11 @@ export interface DeviceStore {
    */
   listDevicesPage(opts: DeviceFilter & { after?: DeviceOrderKey; limit: number }): Promise<DeviceRecord[]>;
   countDevices(opts?: DeviceFilter): Promise<number>;
-  /** The earliest approved active device other than `exceptId` with this exact name and user agent (see replacement.ts). */
-  findDeviceTwin(name: string, userAgent: string, exceptId: string): Promise<DeviceRecord | null>;
+  /**
+   * Active devices other than `exceptId` with this exact name and user agent, earliest approved first (see
+   * replacement.ts). Indexed by name, so it reads only the few twins, never every device.
+   */
+  findDeviceTwins(name: string, userAgent: string, exceptId: string): Promise<DeviceRecord[]>;
   countActiveAdmins(): Promise<number>;
   /** Bulk insert used by benchmarks and seeding; not part of the pairing flow. */
   insertDevices(devices: DeviceRecord[]): Promise<void>;

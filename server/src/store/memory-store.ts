@@ -1,6 +1,7 @@
 // In-memory store for unit tests only; it passes the same contract suite as SqliteStore.
 import { compareDevices, deviceMatches, type DeviceOrderKey } from "../../../shared/index.js";
-import type { AuditInput, AuditRecord, DeviceFilter, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord } from "./device-store.js";
+import type { AuditInput, AuditRecord, DeviceFilter, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, StoreInfo } from "./device-store.js";
+import { codeTaken } from "./store-error.js";
 
 export class MemoryStore implements DeviceStore {
   private gatewayId: string | null = null;
@@ -15,6 +16,10 @@ export class MemoryStore implements DeviceStore {
 
   private live(nowMs: number): PendingRecord[] {
     return [...this.pending.values()].filter((p) => p.status === "pending" && p.expiresAtMs > nowMs);
+  }
+
+  info(): StoreInfo {
+    return { kind: "memory", location: "memory", schemaVersion: null };
   }
 
   async loadGatewayId(create: () => string): Promise<string> {
@@ -51,11 +56,11 @@ export class MemoryStore implements DeviceStore {
     return this.filtered(opts).length;
   }
 
-  async findDeviceTwin(name: string, userAgent: string, exceptId: string): Promise<DeviceRecord | null> {
-    const twin = [...this.devices.values()]
+  async findDeviceTwins(name: string, userAgent: string, exceptId: string): Promise<DeviceRecord[]> {
+    return [...this.devices.values()]
       .filter((d) => d.revokedAtMs === null && d.name === name && d.userAgent === userAgent && d.id !== exceptId)
-      .sort((a, b) => a.approvedAtMs - b.approvedAtMs || (a.id < b.id ? -1 : 1))[0];
-    return twin ? { ...twin } : null;
+      .sort((a, b) => a.approvedAtMs - b.approvedAtMs || (a.id < b.id ? -1 : 1))
+      .map((d) => ({ ...d }));
   }
 
   async countActiveAdmins(): Promise<number> {
@@ -121,6 +126,9 @@ export class MemoryStore implements DeviceStore {
 
   async createPending(record: PendingRecord, audit: AuditInput): Promise<void> {
     if (this.pending.has(record.id)) throw new Error("UNIQUE constraint failed: pending.id");
+    if ([...this.pending.values()].some((p) => p.status === "pending" && p.code === record.code)) {
+      throw codeTaken();
+    }
     this.pending.set(record.id, { ...record });
     this.audit([audit]);
   }

@@ -2,11 +2,12 @@
 // before its promise resolves and a kill -9 loses nothing acknowledged (DESIGN §7).
 import { chmodSync, closeSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
-import { searchTerms, type ApprovedVia, type DeviceOrderKey, type KeyStorage, type NetworkClass, type Role } from "../../../shared/index.js";
-import type { AuditInput, AuditRecord, DeviceFilter, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, PendingStatus } from "./device-store.js";
-import { SCHEMA_V1, SCHEMA_VERSION } from "./schema.sql.js";
-
-type Row = Record<string, unknown>;
+import { searchTerms, type DeviceOrderKey } from "../../../shared/index.js";
+import type { AuditInput, AuditRecord, DeviceFilter, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, PendingStatus, StoreInfo } from "./device-store.js";
+import { pendingMigrations } from "./migrations.js";
+import { escapeLike, toAudit, toDevice, toInvite, toPending, type Row } from "./rows.js";
+import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
+import { codeTaken } from "./store-error.js";
 
 /** The database file fails SQLite's quick_check or can't be read as a database: the gateway must not start on it. */
 export class DamagedDatabaseError extends Error {
@@ -37,7 +38,7 @@ export class SqliteStore implements DeviceStore {
   /** Device list and count statements, one per combination of filters, prepared on first use. */
   private readonly deviceQueries = new Map<string, Database.Statement>();
 
-  constructor(file: string) {
+  constructor(private readonly file: string) {
     makePrivate(file);
     try {
       this.db = new Database(file);
@@ -54,13 +55,30 @@ export class SqliteStore implements DeviceStore {
       if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") throw new DamagedDatabaseError(file, (err as Error).message);
       throw err;
     }
-    const version = this.db.pragma("user_version", { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new Error(`database schema version ${version} is newer than this pairgate (${SCHEMA_VERSION}); upgrade pairgate`);
+    try {
+      this.migrate(file);
+    } catch (err) {
+      this.db.close();
+      throw err;
     }
-    this.db.exec(SCHEMA_V1);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.stmt = this.prepare();
+  }
+
+  /** Runs the pending migrations in one IMMEDIATE transaction: a second process opening the file waits, then sees them done. */
+  private migrate(file: string): void {
+    this.db
+      .transaction(() => {
+        const current = this.db.pragma("user_version", { simple: true }) as number;
+        for (const m of pendingMigrations(current, SQLITE_MIGRATIONS, `the database ${file}`)) {
+          this.db.exec(m.sql);
+          this.db.pragma(`user_version = ${m.version}`);
+        }
+      })
+      .immediate();
+  }
+
+  info(): StoreInfo {
+    return { kind: "sqlite", location: this.file, schemaVersion: this.db.pragma("user_version", { simple: true }) as number };
   }
 
   private prepare() {
@@ -71,7 +89,7 @@ export class SqliteStore implements DeviceStore {
       getDevice: db.prepare("SELECT * FROM devices WHERE id = ?"),
       listActive: db.prepare("SELECT * FROM devices WHERE revoked_at_ms IS NULL ORDER BY approved_at_ms"),
       listAll: db.prepare("SELECT * FROM devices ORDER BY approved_at_ms"),
-      deviceTwin: db.prepare("SELECT * FROM devices WHERE name = ? AND user_agent = ? AND id != ? AND revoked_at_ms IS NULL ORDER BY approved_at_ms, id LIMIT 1"),
+      deviceTwins: db.prepare("SELECT * FROM devices WHERE name = ? AND user_agent = ? AND id != ? AND revoked_at_ms IS NULL ORDER BY approved_at_ms, id"),
       countAdmins: db.prepare("SELECT count(*) AS n FROM devices WHERE revoked_at_ms IS NULL AND role = 'admin'"),
       insertDevice: db.prepare(`INSERT INTO devices (id, public_key, fingerprint, name, role, key_storage, user_agent,
         created_at_ms, approved_at_ms, approved_by, approved_via, last_seen_at_ms, last_seen_address, last_seen_class,
@@ -181,9 +199,8 @@ export class SqliteStore implements DeviceStore {
     return Number((stmt.get(params) as Row).n);
   }
 
-  async findDeviceTwin(name: string, userAgent: string, exceptId: string): Promise<DeviceRecord | null> {
-    const row = this.stmt.deviceTwin.get(name, userAgent, exceptId) as Row | undefined;
-    return row ? toDevice(row) : null;
+  async findDeviceTwins(name: string, userAgent: string, exceptId: string): Promise<DeviceRecord[]> {
+    return (this.stmt.deviceTwins.all(name, userAgent, exceptId) as Row[]).map(toDevice);
   }
 
   async countActiveAdmins(): Promise<number> {
@@ -242,10 +259,15 @@ export class SqliteStore implements DeviceStore {
   }
 
   async createPending(record: PendingRecord, audit: AuditInput): Promise<void> {
-    this.db.transaction(() => {
-      this.stmt.insertPending.run({ ...record, publicKey: Buffer.from(record.publicKey) });
-      this.audit([audit]);
-    })();
+    try {
+      this.db.transaction(() => {
+        this.stmt.insertPending.run({ ...record, publicKey: Buffer.from(record.publicKey) });
+        this.audit([audit]);
+      })();
+    } catch (err) {
+      if (/UNIQUE constraint failed: pending\.code/.test((err as Error).message)) throw codeTaken();
+      throw err;
+    }
   }
 
   async approvePending(
@@ -312,15 +334,7 @@ export class SqliteStore implements DeviceStore {
 
   async listAudit(opts: { limit: number; beforeId?: number }): Promise<AuditRecord[]> {
     const rows = this.stmt.listAudit.all(opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit) as Row[];
-    return rows.map((r) => ({
-      id: Number(r.id),
-      atMs: Number(r.at_ms),
-      action: r.action as AuditRecord["action"],
-      actor: String(r.actor),
-      ...(r.device_id != null ? { deviceId: String(r.device_id) } : {}),
-      ...(r.request_id != null ? { requestId: String(r.request_id) } : {}),
-      detail: JSON.parse(String(r.detail)) as AuditRecord["detail"],
-    }));
+    return rows.map(toAudit);
   }
 
   async close(): Promise<void> {
@@ -328,65 +342,6 @@ export class SqliteStore implements DeviceStore {
   }
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-const num = (v: unknown): number | null => (v == null ? null : Number(v));
-const str = (v: unknown): string | null => (v == null ? null : String(v));
-
-function toDevice(r: Row): DeviceRecord {
-  return {
-    id: String(r.id),
-    publicKey: new Uint8Array(r.public_key as Buffer),
-    fingerprint: String(r.fingerprint),
-    name: String(r.name),
-    role: r.role as Role,
-    keyStorage: r.key_storage as KeyStorage,
-    userAgent: String(r.user_agent),
-    createdAtMs: Number(r.created_at_ms),
-    approvedAtMs: Number(r.approved_at_ms),
-    approvedBy: String(r.approved_by),
-    approvedVia: r.approved_via as ApprovedVia,
-    lastSeenAtMs: num(r.last_seen_at_ms),
-    lastSeenAddress: str(r.last_seen_address),
-    lastSeenClass: str(r.last_seen_class) as NetworkClass | null,
-    revokedAtMs: num(r.revoked_at_ms),
-    revokedBy: str(r.revoked_by),
-  };
-}
-
 function fromDevice(d: DeviceRecord): Row {
   return { ...d, publicKey: Buffer.from(d.publicKey) };
-}
-
-function toPending(r: Row): PendingRecord {
-  return {
-    id: String(r.id),
-    deviceId: String(r.device_id),
-    publicKey: new Uint8Array(r.public_key as Buffer),
-    code: String(r.code),
-    fingerprint: String(r.fingerprint),
-    name: String(r.name),
-    userAgent: String(r.user_agent),
-    keyStorage: r.key_storage as KeyStorage,
-    createdAtMs: Number(r.created_at_ms),
-    expiresAtMs: Number(r.expires_at_ms),
-    address: String(r.address),
-    networkClass: r.network_class as NetworkClass,
-    status: r.status as PendingStatus,
-  };
-}
-
-function toInvite(r: Row): InviteRecord {
-  return {
-    id: String(r.id),
-    tokenHash: String(r.token_hash),
-    role: r.role as Role,
-    label: String(r.label),
-    createdAtMs: Number(r.created_at_ms),
-    createdBy: String(r.created_by),
-    expiresAtMs: Number(r.expires_at_ms),
-    usedAtMs: num(r.used_at_ms),
-    usedByDeviceId: str(r.used_by_device_id),
-    revokedAtMs: num(r.revoked_at_ms),
-  };
 }

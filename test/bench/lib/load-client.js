@@ -58,27 +58,38 @@ function pairedCycle(url, key, localAddress) {
   });
 }
 
-/** The baseline cycle: connect → one message in → one message out → the server closes. */
-function bareCycle(url, _key, localAddress) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const ws = new WebSocket(url, SUBPROTOCOL, localAddress ? { ...WS_OPTS, localAddress } : WS_OPTS);
-    let replied = false;
-    ws.on("message", (data) => {
-      if (replied) return;
-      replied = true;
-      ws.send(JSON.stringify({ type: "reply", echo: JSON.parse(String(data)).nonce }));
+/**
+ * A baseline cycle: connect → one message in → `reply(message, key)` out → the server closes with 1000.
+ * bare: echo the nonce. bareVerify: the client signs the nonce with its own key, the server verifies it.
+ */
+function baselineCycle(reply) {
+  return (url, key, localAddress) =>
+    new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      const ws = new WebSocket(url, SUBPROTOCOL, localAddress ? { ...WS_OPTS, localAddress } : WS_OPTS);
+      let replied = false;
+      ws.on("message", (data) => {
+        if (replied) return;
+        replied = true;
+        ws.send(reply(JSON.parse(String(data)).nonce, key));
+      });
+      ws.on("error", (err) => reject(err));
+      ws.on("close", (code) => {
+        if (!replied || code !== 1000) return reject(new Error(`baseline cycle closed ${code}`));
+        const cycleMs = performance.now() - t0;
+        resolve({ handshakeMs: cycleMs, cycleMs });
+      });
     });
-    ws.on("error", (err) => reject(err));
-    ws.on("close", (code) => {
-      if (!replied || code !== 1000) return reject(new Error(`bare cycle closed ${code}`));
-      const cycleMs = performance.now() - t0;
-      resolve({ handshakeMs: cycleMs, cycleMs });
-    });
-  });
 }
 
-const CYCLES = { paired: pairedCycle, bare: bareCycle };
+const bareCycle = baselineCycle((nonce) => JSON.stringify({ type: "reply", echo: nonce }));
+const bareVerifyCycle = baselineCycle((nonce, key) =>
+  JSON.stringify({ publicKey: key.publicKeyB64u, signature: sign(null, Buffer.from(nonce, "base64url"), key.privateKey).toString("base64url") }),
+);
+
+const CYCLES = { paired: pairedCycle, bare: bareCycle, bareVerify: bareVerifyCycle };
+/** Kinds that sign with the device keys: the warm-up runs each of their keys once, so key caches are warm. */
+const KEYED = new Set(["paired", "bareVerify"]);
 
 function targetKeys(t) {
   return keys.slice(t.keyStart ?? 0, (t.keyStart ?? 0) + (t.keyCount ?? 1));
@@ -156,7 +167,7 @@ async function concurrent({ targets, concurrency, sliceMs, slices, warmupMs, war
   const cursors = targets.map(() => 0);
   const warm = [];
   for (let t = 0; t < targets.length; t++) {
-    const minCycles = warmEveryKey && targets[t].kind === "paired" ? targetKeys(targets[t]).length : 0;
+    const minCycles = warmEveryKey && KEYED.has(targets[t].kind) ? targetKeys(targets[t]).length : 0;
     const acc = { completed: 0, errors: 0, firstError: null, elapsedMs: 0, handshakeMs: [] };
     const t0 = performance.now();
     if (warmupMs > 0 || minCycles > 0) cursors[t] = await drive(targets[t], concurrency, warmupMs, acc, cursors[t], minCycles);

@@ -168,9 +168,12 @@ export async function startGateway({ stateDir = tempDir(), args = [], nodeArgs =
   };
 }
 
-/** The baseline: a bare `ws` server that sends one message, receives one and closes (DESIGN §9). */
-export async function startBareWs({ nodeArgs = [] } = {}) {
-  const child = track(spawn(process.execPath, [...nodeArgs, BARE_WS], { stdio: ["ignore", "pipe", "pipe"] }));
+/**
+ * The baseline: a bare `ws` server that sends one message, receives one and closes (DESIGN §9); with `verify`, it
+ * also parses the reply and verifies its Ed25519 signature of the nonce with a cached KeyObject.
+ */
+export async function startBareWs({ nodeArgs = [], verify = false } = {}) {
+  const child = track(spawn(process.execPath, [...nodeArgs, BARE_WS, ...(verify ? ["--verify"] : [])], { stdio: ["ignore", "pipe", "pipe"] }));
   const m = await waitForLine(child, /bare-ws listening on (\d+)/, 10_000, "bare-ws server");
   child.stdout.resume();
   child.stderr.resume();

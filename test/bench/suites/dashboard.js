@@ -1,10 +1,12 @@
 // dashboard: the initial JS + CSS gzip size of the Vite build, and navigation → pairing code on screen in headless
-// Chromium (a fresh profile per run), against a real `pairgate start` serving dist/web.
-import { existsSync, readFileSync } from "node:fs";
+// Chromium against a real `pairgate start` serving dist/web, two ways: cold (a new Chromium process with an empty
+// profile per run: a first visit) and warm (a fresh context per run inside one running browser). Each run also
+// counts the bytes that crossed the wire before the code showed (Resource Timing transferSize: headers + body as sent).
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { REPO_ROOT, startGateway } from "../lib/processes.js";
-import { figure, latency } from "../lib/stats.js";
+import { figure, latency, median } from "../lib/stats.js";
 
 const WEB = join(REPO_ROOT, "dist/web");
 const CODE_RE = "^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$";
@@ -29,16 +31,92 @@ function findChromium() {
   return candidates.find((p) => existsSync(p)) ?? null;
 }
 
+const LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const PHASES = ["htmlResponseEnd", "firstAssetRequested", "lastJsCssLoaded", "firstContentfulPaint", "domContentLoaded"];
+
+/** One navigation in a fresh context: when the code showed (page clock), the wall time, and what came before it. */
+async function measureOnce(browser, url, fetched) {
+  const context = await browser.newContext(); // a fresh, empty profile
+  try {
+    const page = await context.newPage();
+    page.on("requestfinished", (req) => {
+      const path = new URL(req.url()).pathname;
+      if (/\.(js|css)$/.test(path)) fetched.set(path, (fetched.get(path) ?? 0) + 1);
+    });
+    const t0 = performance.now();
+    await page.goto(url, { waitUntil: "commit" });
+    // performance.now() in the page counts from navigation start; polled every animation frame (= on screen).
+    const handle = await page.waitForFunction(
+      (re) => {
+        const el = document.querySelector('[data-testid="pairing-code"]');
+        return el && new RegExp(re).test((el.textContent ?? "").trim()) ? performance.now() : false;
+      },
+      CODE_RE,
+      { polling: "raf", timeout: 15_000 },
+    );
+    const wall = performance.now() - t0;
+    const inPage = await handle.jsonValue();
+    // Where the time went and what was sent before the code, from the page's own timeline (no instrumentation).
+    const facts = await page.evaluate((codeAt) => {
+      const nav = performance.getEntriesByType("navigation")[0];
+      const all = performance.getEntriesByType("resource");
+      const assets = all.filter((e) => /\.(js|css)$/.test(new URL(e.name).pathname));
+      const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+      const before = all.filter((e) => e.responseEnd <= codeAt);
+      return {
+        transferredBeforeCode: (nav?.transferSize ?? 0) + before.reduce((a, e) => a + e.transferSize, 0),
+        decodedBeforeCode: (nav?.decodedBodySize ?? 0) + before.reduce((a, e) => a + e.decodedBodySize, 0),
+        phases: {
+          htmlResponseEnd: nav?.responseEnd ?? null,
+          firstAssetRequested: assets.length ? Math.min(...assets.map((e) => e.startTime)) : null,
+          lastJsCssLoaded: assets.length ? Math.max(...assets.map((e) => e.responseEnd)) : null,
+          firstContentfulPaint: fcp?.startTime ?? null,
+          domContentLoaded: nav?.domContentLoadedEventEnd ?? null,
+        },
+      };
+    }, inPage);
+    return { inPage, wall, ...facts };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Runs `count` measurements, each through `withBrowser`, and summarises them. */
+async function series(count, url, withBrowser) {
+  const runs = [];
+  const fetched = new Map();
+  let failures = 0;
+  let firstError = null;
+  for (let i = 0; i < count; i++) {
+    try {
+      runs.push(await withBrowser((browser) => measureOnce(browser, url, fetched)));
+    } catch (err) {
+      failures++;
+      firstError ??= String(err.message ?? err).split("\n")[0];
+    }
+  }
+  const bytes = runs.map((r) => r.transferredBeforeCode);
+  return {
+    navToCode: { ...latency(runs.map((r) => r.inPage), [50, 90]), clock: "page performance.now() (navigation start → rAF with the code in the DOM)" },
+    navToCodeWall: { ...latency(runs.map((r) => r.wall), [50, 90]), clock: "bench process: page.goto() call → code seen" },
+    transferredBeforeCode: figure(median(bytes) / KB, "kB", bytes.length, {
+      max: bytes.length ? Math.max(...bytes) / KB : null,
+      decodedKB: median(runs.map((r) => r.decodedBeforeCode)) / KB,
+      what: "transferSize of the page and every resource finished before the code showed (headers + encoded bodies)",
+    }),
+    phasesMedianMs: Object.fromEntries(PHASES.map((k) => [k, latency(runs.map((r) => r.phases[k]).filter((x) => typeof x === "number"), [50]).median])),
+    failures,
+    ...(firstError ? { firstError } : {}),
+    fetched,
+  };
+
 /** Headless Chromium for the dashboard suites, or null when none is installed. */
 export async function launchBenchChromium() {
   const chromiumPath = findChromium();
   if (!chromiumPath) return null;
   const { chromium } = await import("playwright-core");
-  return chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: LAUNCH_ARGS });
+}
 }
 
 export async function runDashboard({ cfg, built, log }) {
@@ -54,83 +132,48 @@ export async function runDashboard({ cfg, built, log }) {
   };
   log(`dashboard: initial JS+CSS ${(total / KB).toFixed(1)} kB gzip`);
 
-  const browser = await launchBenchChromium();
-  if (!browser) return { dashboard: { ...out, navToCode: { error: "no Chromium (set PAIRGATE_CHROMIUM or apt-get install chromium)" } } };
+  const chromiumPath = findChromium();
+  if (!chromiumPath) return { dashboard: { ...out, navToCode: { error: "no Chromium (set PAIRGATE_CHROMIUM or apt-get install chromium)" } } };
+  const { chromium } = await import("playwright-core");
+  const launch = () => chromium.launch({ executablePath: chromiumPath, headless: true, args: LAUNCH_ARGS });
   const gw = await startGateway();
-  const inPage = [];
-  const wall = [];
-  const phases = [];
-  const fetched = new Map();
-  let failures = 0;
-  let firstError = null;
+  let cold;
+  let warm;
   try {
-    for (let i = 0; i < cfg.dashboardRuns; i++) {
-      const context = await browser.newContext(); // a fresh, empty profile each time
-      const page = await context.newPage();
-      page.on("requestfinished", (req) => {
-        const path = new URL(req.url()).pathname;
-        if (/\.(js|css)$/.test(path)) fetched.set(path, (fetched.get(path) ?? 0) + 1);
-      });
+    // Cold: a new browser process per run. playwright gives each launch its own new, empty profile directory.
+    cold = await series(cfg.dashboardColdRuns, gw.httpUrl, async (fn) => {
+      const browser = await launch();
       try {
-        const t0 = performance.now();
-        await page.goto(gw.httpUrl, { waitUntil: "commit" });
-        // performance.now() in the page counts from navigation start; polled every animation frame (= on screen).
-        const handle = await page.waitForFunction(
-          (re) => {
-            const el = document.querySelector('[data-testid="pairing-code"]');
-            return el && new RegExp(re).test((el.textContent ?? "").trim()) ? performance.now() : false;
-          },
-          CODE_RE,
-          { polling: "raf", timeout: 15_000 },
-        );
-        wall.push(performance.now() - t0);
-        inPage.push(await handle.jsonValue());
-        // Where the time went, from the page's own timeline (no instrumentation of the app).
-        phases.push(
-          await page.evaluate(() => {
-            const nav = performance.getEntriesByType("navigation")[0];
-            const assets = performance.getEntriesByType("resource").filter((e) => /\.(js|css)$/.test(new URL(e.name).pathname));
-            const fcp = performance.getEntriesByName("first-contentful-paint")[0];
-            return {
-              htmlResponseEnd: nav?.responseEnd ?? null,
-              firstAssetRequested: assets.length ? Math.min(...assets.map((e) => e.startTime)) : null,
-              lastJsCssLoaded: assets.length ? Math.max(...assets.map((e) => e.responseEnd)) : null,
-              firstContentfulPaint: fcp?.startTime ?? null,
-              domContentLoaded: nav?.domContentLoadedEventEnd ?? null,
-            };
-          }),
-        );
-      } catch (err) {
-        failures++;
-        firstError ??= String(err.message ?? err).split("\n")[0];
+        return await fn(browser);
       } finally {
-        await context.close();
+        await browser.close();
       }
+    });
+    const browser = await launch();
+    try {
+      warm = await series(cfg.dashboardRuns, gw.httpUrl, (fn) => fn(browser));
+    } finally {
+      await browser.close();
     }
   } finally {
-    await browser.close();
     await gw.stop();
   }
-  const loaded = [...fetched.keys()].map((p) => {
+  // What a first visit fetched before the code, per file, with each file's gzip -9 and brotli (as served) size.
+  const loaded = [...cold.fetched.keys()].map((p) => {
     const file = join(WEB, p.replace(/^\//, ""));
-    return existsSync(file) ? { file: p, gzipBytes: gzipBytes(file) } : { file: p };
+    if (!existsSync(file)) return { file: p };
+    return { file: p, gzipBytes: gzipBytes(file), ...(existsSync(`${file}.br`) ? { brBytes: statSync(`${file}.br`).size } : {}) };
   });
   const loadedTotal = loaded.reduce((a, f) => a + (f.gzipBytes ?? 0), 0);
-  log(`dashboard: nav → code ${inPage.map((x) => Math.round(x)).join(", ")} ms`);
+  log(`dashboard: cold nav → code ${cold.navToCode.median} ms, ${cold.transferredBeforeCode.value} kB; warm ${warm.navToCode.median} ms`);
+  const { fetched: _c, ...coldOut } = cold;
+  const { fetched: _w, ...warmOut } = warm;
   return {
     dashboard: {
       ...out,
       loadedBeforeCodeGzip: figure(loadedTotal / KB, "kB", loaded.length, { bytes: loadedTotal, files: loaded }),
-      navToCode: { ...latency(inPage, [50, 90]), clock: "page performance.now() (navigation start → rAF with the code in the DOM)" },
-      navToCodeWall: { ...latency(wall, [50, 90]), clock: "bench process: page.goto() call → code seen" },
-      phasesMedianMs: Object.fromEntries(
-        ["htmlResponseEnd", "firstAssetRequested", "lastJsCssLoaded", "firstContentfulPaint", "domContentLoaded"].map((k) => [
-          k,
-          latency(phases.map((p) => p[k]).filter((x) => typeof x === "number"), [50]).median,
-        ]),
-      ),
-      failures,
-      ...(firstError ? { firstError } : {}),
+      cold: { what: "a new headless Chromium process with an empty profile per run (a first visit)", ...coldOut },
+      warm: { what: "fresh contexts (empty profiles) inside one running headless Chromium", ...warmOut },
     },
   };
 }

@@ -1,8 +1,8 @@
-// handshake.sequential, handshake.concurrent and handshake.scale, with the bare-ws baseline measured in the same
+// handshake.sequential, handshake.concurrent and handshake.scale, with the bare-ws baselines (plain, and + verify) measured in the same
 // run by the same load generator (DESIGN §9). Concurrent targets run in interleaved slices to share the noise.
 import { join } from "node:path";
 import { startBareWs, startGateway, tempDir } from "../lib/processes.js";
-import { figure, latency, ratio } from "../lib/stats.js";
+import { figure, interleavedSlices, latency, rateOf, ratio } from "../lib/stats.js";
 
 /**
  * ctx: { kit, keys: {file, publicKeys}, load, cfg, log }.
@@ -14,6 +14,9 @@ export async function runHandshake(ctx) {
   try {
     const bare = await startBareWs();
     started.push(bare);
+    const bareVerify = await startBareWs({ verify: true });
+    started.push(bareVerify);
+    const verifyTarget = { kind: "bareVerify", url: bareVerify.url, keyStart: 0, keyCount: cfg.concurrentDevices };
 
     const seeding = [];
     const seeded = async (count) => {
@@ -29,8 +32,9 @@ export async function runHandshake(ctx) {
     const scale = [];
     for (const n of cfg.scaleDevices) scale.push({ devices: n, gw: await seeded(n) });
 
-    log(`handshake.sequential: ${cfg.sequentialCount} × bare-ws, then ${cfg.sequentialCount} × paired`);
+    log(`handshake.sequential: ${cfg.sequentialCount} × bare-ws, bare-ws + verify, then paired`);
     const seqBare = await load.run("sequential", { target: { kind: "bare", url: bare.url }, count: cfg.sequentialCount });
+    const seqVerify = await load.run("sequential", { target: verifyTarget, count: cfg.sequentialCount });
     const seqPaired = await load.run("sequential", {
       target: { kind: "paired", url: paired.url, keyStart: 0, keyCount: cfg.concurrentDevices },
       count: cfg.sequentialCount,
@@ -38,19 +42,12 @@ export async function runHandshake(ctx) {
 
     const targets = [
       { kind: "bare", url: bare.url, pid: bare.pid },
+      { ...verifyTarget, pid: bareVerify.pid },
       { kind: "paired", url: paired.url, pid: paired.pid, keyStart: 0, keyCount: cfg.concurrentDevices },
       ...scale.map((s) => ({ kind: "paired", url: s.gw.url, pid: s.gw.pid, keyStart: 0, keyCount: s.devices })),
     ];
     log(`handshake.concurrent + scale: ${cfg.concurrency} clients, ${targets.length} targets × ${cfg.slices} slices of ${cfg.sliceMs} ms (interleaved)`);
-    const accs = await load.run("concurrent", {
-      targets,
-      concurrency: cfg.concurrency,
-      sliceMs: cfg.sliceMs,
-      slices: cfg.slices,
-      warmupMs: cfg.warmupMs,
-      warmEveryKey: true,
-    });
-    const rateOf = (a) => (a.elapsedMs > 0 ? (a.completed * 1000) / a.elapsedMs : null);
+    const accs = await load.run("concurrent", { targets, ...interleavedSlices(cfg) });
     // CPU time the server process spent per completed cycle: far less sensitive to other load on a shared machine.
     const cpuPer = (a) => (a.cycles ? (a.serverCpuMs * 1000) / a.cycles : null);
     const concurrentFigure = (a) => ({
@@ -61,11 +58,13 @@ export async function runHandshake(ctx) {
       ...(a.firstError ? { firstError: a.firstError } : {}),
       warmupMs: a.warmup.ms,
     });
-    const [cBare, cPaired, ...cScale] = accs;
+    const [cBare, cVerify, cPaired, ...cScale] = accs;
     const bareRate = rateOf(cBare);
+    const verifyRate = rateOf(cVerify);
     const pairedRate = rateOf(cPaired);
     const scaleRates = cScale.map(rateOf);
     const seqBareLat = latency(seqBare.cycleMs);
+    const seqVerifyLat = latency(seqVerify.cycleMs);
     const seqPairedCycle = latency(seqPaired.cycleMs);
 
     return {
@@ -73,6 +72,11 @@ export async function runHandshake(ctx) {
         what: "bare ws server: send one message, receive one, close; same load generator and concurrency",
         sequential: { cycle: seqBareLat, errors: seqBare.errors },
         concurrent: concurrentFigure(cBare),
+      },
+      "baseline.bareWsVerify": {
+        what: "bare ws server + the credential check alone: send a 32-byte nonce, receive JSON { publicKey, signature } (the client signs the nonce with its own Ed25519 key), parse it, verify with a KeyObject cached per key, close",
+        sequential: { cycle: seqVerifyLat, errors: seqVerify.errors, ...(seqVerify.firstError ? { firstError: seqVerify.firstError } : {}) },
+        concurrent: concurrentFigure(cVerify),
       },
       "handshake.sequential": {
         what: "one client: connect → challenge → hello → welcome → close, back to back",
@@ -82,12 +86,15 @@ export async function runHandshake(ctx) {
         ...(seqPaired.firstError ? { firstError: seqPaired.firstError } : {}),
         devicesInStore: cfg.concurrentDevices,
         medianCycleVsBare: ratio(seqPairedCycle.median, seqBareLat.median),
+        medianCycleVsBareVerify: ratio(seqPairedCycle.median, seqVerifyLat.median),
       },
       "handshake.concurrent": {
         what: `${cfg.concurrency} concurrent clients, ${cfg.concurrentDevices} paired devices, ${(cfg.slices * cfg.sliceMs) / 1000} s in ${cfg.slices} interleaved slices`,
         ...concurrentFigure(cPaired),
         rateVsBare: ratio(pairedRate, bareRate),
         serverCpuVsBare: ratio(cpuPer(cPaired), cpuPer(cBare)),
+        rateVsBareVerify: ratio(pairedRate, verifyRate),
+        serverCpuVsBareVerify: ratio(cpuPer(cPaired), cpuPer(cVerify)),
       },
       "handshake.scale": {
         what: "the concurrent rate with N paired devices in the store; clients cycle through all N keys, after a warm-up in which the gateway has seen every key once",

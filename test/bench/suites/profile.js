@@ -1,12 +1,13 @@
 // --profile: the gateway under paired-handshake load with `node --cpu-prof`, summarised by self time per
 // function and per area (crypto, ws, zod, sqlite, gateway code, GC). The raw .cpuprofile stays in bench/results/
 // for Chrome DevTools or speedscope.
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT, startBareWs, startGateway, tempDir } from "../lib/processes.js";
 
 export async function runProfile({ cfg, kit, keys, load, log }) {
   const outDir = join(REPO_ROOT, "bench/results");
+  mkdirSync(outDir, { recursive: true }); // absent on a fresh clone when --out points elsewhere
   const devices = cfg.scaleDevices[1]; // 1,000 in the full run: a realistic store, warmed so every key is cached
   const stateDir = tempDir();
   await kit.seedDevices(join(stateDir, "pairgate.db"), keys.publicKeys.slice(0, devices));
@@ -14,13 +15,15 @@ export async function runProfile({ cfg, kit, keys, load, log }) {
   const prof = (name) => ["--cpu-prof", `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}.cpuprofile`, "--cpu-prof-interval=250"];
   const gw = await startGateway({ stateDir, nodeArgs: prof("gateway") });
   const bare = await startBareWs({ nodeArgs: prof("bare-ws") });
+  const bareVerify = await startBareWs({ nodeArgs: prof("bare-ws-verify"), verify: true });
   const durationMs = cfg.slices * cfg.sliceMs;
   let accs;
   try {
-    log(`profile: ${cfg.concurrency} clients, ${devices} devices, bare-ws and gateway interleaved, ${durationMs} ms each`);
+    log(`profile: ${cfg.concurrency} clients, ${devices} devices, bare-ws, bare-ws + verify and gateway interleaved, ${durationMs} ms each`);
     accs = await load.run("concurrent", {
       targets: [
         { kind: "bare", url: bare.url, pid: bare.pid },
+        { kind: "bareVerify", url: bareVerify.url, pid: bareVerify.pid, keyStart: 0, keyCount: devices },
         { kind: "paired", url: gw.url, pid: gw.pid, keyStart: 0, keyCount: devices },
       ],
       concurrency: cfg.concurrency,
@@ -30,10 +33,10 @@ export async function runProfile({ cfg, kit, keys, load, log }) {
       warmEveryKey: true,
     });
   } finally {
-    await Promise.all([gw.stop(), bare.stop()]);
+    await Promise.all([gw.stop(), bare.stop(), bareVerify.stop()]);
   }
   const out = {};
-  for (const [i, name] of ["bare-ws", "gateway"].entries()) {
+  for (const [i, name] of ["bare-ws", "bare-ws-verify", "gateway"].entries()) {
     const file = join(profDir, `${name}.cpuprofile`);
     const text = readFileSync(file, "utf8");
     writeFileSync(join(outDir, `${name}.cpuprofile`), text);
@@ -42,7 +45,7 @@ export async function runProfile({ cfg, kit, keys, load, log }) {
     out[name] = { file: `bench/results/${name}.cpuprofile`, cycles, serverCpuUsPerCycle: Math.round((accs[i].serverCpuMs * 1000) / accs[i].cycles), ...summarize(JSON.parse(text), cycles) };
   }
   rmSync(profDir, { recursive: true, force: true });
-  return { profile: { what: "node --cpu-prof (250 µs interval) of the gateway and the bare-ws baseline under the same load; self time by area and function", ...out } };
+  return { profile: { what: "node --cpu-prof (250 µs interval) of the gateway and the bare-ws baselines (plain, + verify) under the same load; self time by area and function", ...out } };
 }
 
 const AREAS = [

@@ -13,13 +13,13 @@ export interface PairedInBrowser {
   hasWebCrypto: boolean;
 }
 
-export async function pairInBrowser(page: Page, url: string, approve: (code: string) => SpawnSyncReturns<string>): Promise<PairedInBrowser> {
+export async function pairInBrowser(page: Page, url: string, approve: (code: string) => SpawnSyncReturns<string> | Promise<SpawnSyncReturns<string>>): Promise<PairedInBrowser> {
   const response = await page.goto(url);
   expect(response?.status(), `GET ${url}`).toBe(200);
   const code = await readPairingCode(page, 30_000);
   const seenFrom = (await textOf(page, "seen-from")).trim();
   const context = await page.evaluate(() => ({ isSecureContext: window.isSecureContext, hasWebCrypto: Boolean(globalThis.crypto?.subtle) }));
-  const r = approve(code);
+  const r = await approve(code);
   expect(r.status, `pairgate devices approve ${code}: ${r.stdout}${r.stderr}`).toBe(0);
   await waitForState(page, "paired", 30_000);
   return { code, seenFrom, ...context };

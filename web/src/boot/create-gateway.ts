@@ -1,10 +1,9 @@
 // Wires the gateway client to the browser: WebSocket, IndexedDB, WebCrypto, timers. The key read, the
 // pre-flight checks and the socket all start here at once, before React renders anything.
+import { createBrowserClient } from "../client/create-client.js";
 import { createIdbKeyStore } from "../device-key/key-store.js";
-import { loadDeviceKey, replaceDeviceKey, type DeviceKeyEnv } from "../device-key/device-key.js";
-import { deriveClientName } from "../gateway/client-name.js";
-import { GatewayClient } from "../gateway/gateway-client.js";
-import { gatewaySocketUrl, openBrowserSocket } from "../gateway/socket.js";
+import type { GatewayClient } from "../gateway/gateway-client.js";
+import * as protocol from "../gateway/protocol.js";
 import { requestPersistentStorage, runPreflight, type PreflightResult } from "../preflight.js";
 import type { StartupFragment } from "./fragment.js";
 
@@ -16,24 +15,15 @@ export interface BrowserGateway {
 export function createBrowserGateway(fragment: StartupFragment): BrowserGateway {
   const store = createIdbKeyStore();
   const storage = typeof navigator.storage === "object" ? navigator.storage : undefined;
-  // crypto.subtle is undefined outside secure contexts (plain http on a LAN address): software key then.
-  const keyEnv: DeviceKeyEnv = { store, subtle: globalThis.crypto?.subtle, now: () => Date.now() };
-  const client = new GatewayClient({
-    url: gatewaySocketUrl(window.location),
-    origin: window.location.origin,
-    openSocket: openBrowserSocket,
-    loadProtocol: () => import("../gateway/protocol.js"),
-    loadKey: () => loadDeviceKey(keyEnv),
-    replaceKey: () => replaceDeviceKey(keyEnv),
-    client: { name: deriveClientName(navigator.userAgent), userAgent: navigator.userAgent },
-    invite: fragment.invite,
-    now: () => Date.now(),
-    random: () => Math.random(),
-    setTimer: (callback, ms) => window.setTimeout(callback, ms),
-    clearTimer: (handle) => window.clearTimeout(handle as number),
+  // The same client pairgate/client gives embedding apps (no private wiring for the dashboard).
+  const client = createBrowserClient({
+    keyStore: store,
+    // In the boot chunk: the pairing screen can't show a code before the first frame is parsed, so a lazy chunk
+    // here would only add a request (and, on a slow link, a round trip) between the challenge and the hello.
+    loadProtocol: () => Promise.resolve(protocol),
+    ...(fragment.invite !== undefined ? { invite: fragment.invite } : {}),
     onPaired: () => void requestPersistentStorage(storage),
   });
-  client.start();
   // After the key is read: its IndexedDB transactions come first, and the pairing screen fills notes in later.
   const preflight = client
     .keyReady()

@@ -12,10 +12,13 @@ export type CallErrorCode = ErrorCode | ClientCallErrorCode;
 
 export class GatewayCallError extends Error {
   readonly code: CallErrorCode;
-  constructor(code: CallErrorCode, message: string) {
+  /** With invalid_params: where in the params the gateway found the first failing value. */
+  readonly path: Array<string | number> | undefined;
+  constructor(code: CallErrorCode, message: string, path?: Array<string | number>) {
     super(message);
     this.name = "GatewayCallError";
     this.code = code;
+    this.path = path;
   }
 }
 

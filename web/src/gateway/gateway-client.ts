@@ -5,6 +5,7 @@ import { encodeB64u } from "../../../shared/encoding/b64u.js";
 import { buildSignedBytes } from "../../../shared/pairing/signed-payload.js";
 import { closeCodeFor, ERRORS, type ErrorCode } from "../../../shared/protocol/errors.js";
 import type { ChallengeFrame, ErrorFrame, EventData, EventFrame, EventName, HelloFrame, ReqFrame } from "../../../shared/protocol/frames.js";
+import { isAppEventFrame } from "../../../shared/protocol/reserved.js";
 import type { MethodName, MethodParams, MethodResult } from "../../../shared/protocol/rpc.js";
 import { NONCE_TTL_MS, PROTOCOL_VERSION } from "../../../shared/protocol/version.js";
 import type { DeviceKeyResult } from "../device-key/device-key.js";
@@ -96,12 +97,15 @@ export class GatewayClient {
 
   // ---- lifecycle and user actions ----
 
-  /** Starts the key read and the socket at once: neither waits for the other (DESIGN §9, code on screen fast). */
+  /**
+   * Starts the socket and the key read at once: neither waits for the other. The socket goes first: its round trip
+   * is the longer wait, and a fresh profile's first IndexedDB open can hold the main thread for a while.
+   */
   start(): void {
     if (this.#isStarted) return;
     this.#isStarted = true;
-    this.#useKey(this.#deps.loadKey());
     this.#connect();
+    this.#useKey(this.#deps.loadKey());
   }
 
   /** Settles once the current key read (or creation) has finished, whatever its outcome. */
@@ -146,18 +150,24 @@ export class GatewayClient {
 
   // ---- RPC and events ----
 
-  call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
+  call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>>;
+  /** An embedding app's own method; pairgate/client types it from the server's method map. */
+  call(method: string, params: unknown): Promise<unknown>;
+  call(method: string, params: unknown): Promise<unknown> {
     const socket = this.#conn?.phase === "paired" ? this.#conn.socket : null;
     if (!socket) return Promise.reject(new GatewayCallError("not_connected", CLIENT_CALL_ERRORS.not_connected));
     const { id, result } = this.#calls.add(method);
     const frame: ReqFrame = { type: "req", id, method, params };
     socket.send(JSON.stringify(frame));
-    // Safe: PendingCalls resolves only with data that METHODS[method].result accepted.
-    return result as Promise<MethodResult<M>>;
+    // Built-in methods: PendingCalls resolves only with data that METHODS[method].result accepted.
+    return result;
   }
 
-  on<E extends EventName>(event: E, handler: (data: EventData<E>) => void): () => void {
-    return this.#events.on(event, handler);
+  on<E extends EventName>(event: E, handler: (data: EventData<E>) => void): () => void;
+  /** An event the embedding app publishes; its data is the app's own. */
+  on(event: string, handler: (data: unknown) => void): () => void;
+  on(event: string, handler: (data: never) => void): () => void {
+    return this.#events.on(event, handler as (data: unknown) => void);
   }
 
   // ---- connection ----
@@ -253,7 +263,8 @@ export class GatewayClient {
         this.#calls.settle(protocol, frame);
         return;
       case "event":
-        this.#handleEvent(frame);
+        if (isAppEventFrame(frame)) this.#events.emit(frame);
+        else this.#handleEvent(frame);
         return;
       default:
         assertNever(frame);

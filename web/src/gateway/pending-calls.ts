@@ -1,7 +1,6 @@
 // RPC calls waiting for their `res`: each has a timeout, and every answer is validated with the
 // method's result schema from shared/ before the caller sees it.
 import type { ResFrame } from "../../../shared/protocol/frames.js";
-import type { MethodName } from "../../../shared/protocol/rpc.js";
 import { CLIENT_CALL_ERRORS, GatewayCallError } from "./call-error.js";
 import type { Protocol } from "./protocol.js";
 
@@ -11,7 +10,7 @@ interface Timers {
 }
 
 interface PendingCall {
-  method: MethodName;
+  method: string;
   resolve(value: unknown): void;
   reject(error: GatewayCallError): void;
   timer: unknown;
@@ -29,7 +28,7 @@ export class PendingCalls {
   }
 
   /** Registers a call and returns its request id and the promise its answer settles. */
-  add(method: MethodName): { id: string; result: Promise<unknown> } {
+  add(method: string): { id: string; result: Promise<unknown> } {
     const id = `c${++this.#nextId}`;
     const result = new Promise<unknown>((resolve, reject) => {
       const timer = this.#timers.setTimer(() => {
@@ -47,10 +46,12 @@ export class PendingCalls {
     this.#calls.delete(frame.id);
     this.#timers.clearTimer(call.timer);
     if (!frame.ok) {
-      call.reject(new GatewayCallError(frame.error.code, frame.error.message));
+      call.reject(new GatewayCallError(frame.error.code, frame.error.message, frame.error.path));
       return;
     }
-    const parsed = protocol.METHODS[call.method].result.safeParse(frame.result);
+    // An app method's result is the app's own: its server-side handler types it, and pairgate has no schema for it.
+    if (!Object.hasOwn(protocol.METHODS, call.method)) return call.resolve(frame.result);
+    const parsed = protocol.METHODS[call.method as keyof Protocol["METHODS"]].result.safeParse(frame.result);
     if (parsed.success) call.resolve(parsed.data);
     else call.reject(new GatewayCallError("bad_result", `${CLIENT_CALL_ERRORS.bad_result} (${call.method})`));
   }

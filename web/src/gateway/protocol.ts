@@ -1,6 +1,6 @@
-// The zod-backed half of the shared protocol: the frame parser and the RPC result schemas. The client
-// loads it with import() at the same moment it opens the socket, so zod is not in the entry chunk, and
-// frames that arrive first wait for it in order.
+// The zod-backed half of the shared protocol: the frame parser and the RPC result schemas. The client gets it
+// through a loader (GatewayClient's `loadProtocol`), and frames that arrive before it resolves wait in order.
+// The browser build imports it statically (boot/create-gateway.ts): the first frame needs it.
 export { parseServerFrame } from "../../../shared/protocol/parse.js";
 export { METHODS } from "../../../shared/protocol/rpc.js";
 

@@ -37,6 +37,6 @@ export const openBrowserSocket: OpenSocket = (url, handlers) => {
   };
 };
 
-export function gatewaySocketUrl(location: Pick<Location, "protocol" | "host">): string {
-  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}${WS_PATH}`;
+export function gatewaySocketUrl(location: Pick<Location, "protocol" | "host">, path: string = WS_PATH): string {
+  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}${path}`;
 }

@@ -1,0 +1,90 @@
+// Postgres schema migrations, run at start inside one transaction that holds an advisory lock, so two replicas
+// starting at once don't race: the second waits, then finds nothing left to do. `pairgate_schema` records each
+// version applied. Same numbers as the SQLite list for the same change; never edit one that has shipped.
+import type { Migration } from "./migrations.js";
+
+const V1 = `
+CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE devices (
+  id text PRIMARY KEY,
+  public_key bytea NOT NULL,
+  fingerprint text NOT NULL,
+  name text NOT NULL,
+  role text NOT NULL,
+  key_storage text NOT NULL,
+  user_agent text NOT NULL,
+  created_at_ms bigint NOT NULL,
+  approved_at_ms bigint NOT NULL,
+  approved_by text NOT NULL,
+  approved_via text NOT NULL,
+  last_seen_at_ms bigint,
+  last_seen_address text,
+  last_seen_class text,
+  revoked_at_ms bigint,
+  revoked_by text
+);
+CREATE INDEX devices_approved_at ON devices (approved_at_ms);
+CREATE TABLE pending (
+  id text PRIMARY KEY,
+  device_id text NOT NULL,
+  public_key bytea NOT NULL,
+  code text NOT NULL,
+  fingerprint text NOT NULL,
+  name text NOT NULL,
+  user_agent text NOT NULL,
+  key_storage text NOT NULL,
+  created_at_ms bigint NOT NULL,
+  expires_at_ms bigint NOT NULL,
+  address text NOT NULL,
+  network_class text NOT NULL,
+  status text NOT NULL
+);
+CREATE INDEX pending_live_device ON pending (device_id) WHERE status = 'pending';
+CREATE INDEX pending_live_code ON pending (code) WHERE status = 'pending';
+CREATE TABLE invites (
+  id text PRIMARY KEY,
+  token_hash text NOT NULL UNIQUE,
+  role text NOT NULL,
+  label text NOT NULL,
+  created_at_ms bigint NOT NULL,
+  created_by text NOT NULL,
+  expires_at_ms bigint NOT NULL,
+  used_at_ms bigint,
+  used_by_device_id text,
+  revoked_at_ms bigint
+);
+CREATE TABLE audit (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at_ms bigint NOT NULL,
+  action text NOT NULL,
+  actor text NOT NULL,
+  device_id text,
+  request_id text,
+  detail jsonb NOT NULL
+);
+`;
+
+/** Live codes unique across every replica (see sqlite-migrations.ts, version 2). */
+const V2 = `
+UPDATE pending p SET status = 'expired'
+  WHERE status = 'pending'
+    AND EXISTS (SELECT 1 FROM pending o WHERE o.status = 'pending' AND o.code = p.code
+      AND (o.expires_at_ms > p.expires_at_ms OR (o.expires_at_ms = p.expires_at_ms AND o.id > p.id)));
+DROP INDEX pending_live_code;
+CREATE UNIQUE INDEX pending_live_code ON pending (code) WHERE status = 'pending';
+`;
+
+/**
+ * The admin list's order and keyset paging (see sqlite-migrations.ts, version 3). Ids compare in the "C" collation,
+ * byte order, as JavaScript compares them in compareDevices; the database's own collation may ignore '-' and '_'.
+ */
+const V3 = `
+CREATE INDEX devices_list_order ON devices (approved_at_ms, id COLLATE "C");
+CREATE INDEX devices_name ON devices (name);
+`;
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "initial schema", sql: V1 },
+  { version: 2, name: "unique live pairing codes", sql: V2 },
+  { version: 3, name: "device list order and name indexes", sql: V3 },
+];

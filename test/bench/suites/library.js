@@ -1,0 +1,127 @@
+// library: what an app pays for embedding pairgate. Bundle sizes of pairgate/client and pairgate/react as an app's
+// Vite build gives them (minified, gzip -9, dependencies included, React excluded), and an app method's round trip
+// on an authenticated loopback socket, next to the built-in gateway.status on the same socket in the same run.
+import { spawn } from "node:child_process";
+import { generateKeyPairSync, sign } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+import WebSocket from "ws";
+import { REPO_ROOT, tempDir, track } from "../lib/processes.js";
+import { figure, latency, ratio } from "../lib/stats.js";
+
+const LIB = join(REPO_ROOT, "dist/lib");
+const KB = 1000;
+
+/** Builds `source` as an app would (Vite, minified, React external) and sums gzip -9 of the JS it emits. */
+async function bundleSize(name, source) {
+  const { build } = await import("vite");
+  const dir = tempDir(`pg-bench-${name}-`);
+  writeFileSync(join(dir, "entry.js"), source);
+  await build({
+    configFile: false,
+    logLevel: "warn",
+    root: dir,
+    build: {
+      outDir: join(dir, "out"),
+      target: "es2022",
+      minify: true,
+      lib: { entry: join(dir, "entry.js"), formats: ["es"], fileName: () => "entry.js" },
+      rollupOptions: { external: [/^react(-dom)?(\/|$)/], output: { chunkFileNames: "[name].js" } },
+    },
+    define: { "process.env.NODE_ENV": '"production"' },
+  });
+  const files = readdirSync(join(dir, "out"), { recursive: true }).filter((f) => String(f).endsWith(".js"));
+  const sizes = Object.fromEntries(files.map((f) => [String(f), gzipSync(readFileSync(join(dir, "out", String(f))), { level: 9 }).length]));
+  // Lazy chunks: the protocol (zod schemas) loads as the socket opens; the software signer only on plain-http origins.
+  const sum = (keep) => Object.entries(sizes).filter(([f]) => keep(f)).reduce((a, [, b]) => a + b, 0) / KB;
+  const isLazy = (f) => f.startsWith("protocol-") || f.startsWith("software-ed25519-");
+  return {
+    initialGzip: figure(sum((f) => !isLazy(f)), "kB", 1),
+    withProtocolGzip: figure(sum((f) => !f.startsWith("software-ed25519-")), "kB", 1),
+    allChunksGzip: figure(sum(() => true), "kB", 1),
+    chunks: sizes,
+  };
+}
+
+async function roundTrip(count, log) {
+  const child = track(spawn(process.execPath, [join(REPO_ROOT, "test/bench/lib/app-method-server.js"), REPO_ROOT], { stdio: ["pipe", "pipe", "inherit"] }));
+  const lines = [];
+  const waiters = [];
+  child.stdout.setEncoding("utf8").on("data", (d) => {
+    lines.push(...d.split("\n").filter(Boolean));
+    for (const w of waiters.splice(0)) w();
+  });
+  const line = async (prefix) => {
+    for (;;) {
+      const i = lines.findIndex((l) => l.startsWith(prefix));
+      if (i >= 0) return lines.splice(i, 1)[0];
+      await new Promise((r) => waiters.push(r));
+    }
+  };
+  try {
+    const port = Number((await line("port ")).split(" ")[1]);
+    const proto = await import(pathToFileURL(join(LIB, "protocol.js")).href);
+    const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+    const publicKeyB64u = publicKey.export({ format: "jwk" }).x;
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/pg`, proto.SUBPROTOCOL);
+    const frames = [];
+    let wake = null;
+    ws.on("message", (d) => {
+      frames.push(JSON.parse(String(d)));
+      wake?.();
+    });
+    const next = async (type) => {
+      for (;;) {
+        const i = frames.findIndex((f) => f.type === type);
+        if (i >= 0) return frames.splice(i, 1)[0];
+        await new Promise((r) => (wake = r));
+      }
+    };
+    const challenge = await next("challenge");
+    const signedAtMs = Date.now();
+    const bytes = proto.buildSignedBytes({ gatewayId: challenge.gatewayId, nonce: challenge.nonce, origin: "", publicKeyB64u, signedAtMs });
+    ws.send(JSON.stringify({ type: "hello", protocol: proto.PROTOCOL_VERSION, publicKey: publicKeyB64u, signedAtMs, signature: proto.encodeB64u(sign(null, bytes, privateKey)), keyStorage: "webcrypto", client: { name: "bench", userAgent: "bench" } }));
+    const pairing = await next("pairing");
+    child.stdin.write(`approve ${pairing.request.code}\n`);
+    await next("welcome");
+    const measure = async (method, params) => {
+      const samples = [];
+      for (let i = 0; i < count + 50; i++) {
+        const t0 = performance.now();
+        ws.send(JSON.stringify({ type: "req", id: String(i), method, params }));
+        const res = await next("res");
+        if (!res.ok) throw new Error(`${method}: ${res.error.code}`);
+        if (i >= 50) samples.push(performance.now() - t0); // the first 50 warm up the JIT on both sides
+      }
+      return latency(samples);
+    };
+    const app = await measure("bench.echo", { n: 1 });
+    const builtin = await measure("gateway.status", {});
+    ws.close();
+    child.stdin.write("quit\n");
+    log(`app method round trip median ${app.median} ms (gateway.status ${builtin.median} ms)`);
+    return { app, builtin, medianVsBuiltin: ratio(app.median, builtin.median) };
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+}
+
+export async function runLibrary({ cfg, log }) {
+  mkdirSync(LIB, { recursive: true });
+  const client = await bundleSize("client", `import { createPairgateClient } from ${JSON.stringify(join(LIB, "client.js"))};\nexport const c = createPairgateClient();\n`);
+  const react = await bundleSize(
+    "react",
+    `export * from ${JSON.stringify(join(LIB, "react.js"))};\n`,
+  );
+  log(`pairgate/client ${client.withProtocolGzip.value} kB gzip with its protocol chunk; pairgate/react ${react.withProtocolGzip.value} kB`);
+  return {
+    library: {
+      what: "app bundles built by Vite (minified, gzip -9, dependencies included, React external); method round trips on one paired loopback socket against a separate server process",
+      clientBundle: client,
+      reactBundle: react,
+      methodRoundTrip: await roundTrip(cfg.sequentialCount, log),
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// replicas.*: two `pairgate start` replicas on one throwaway Postgres cluster (docs/scaling.md). Approve on A's
+// admin socket → welcome on a socket waiting on B; revoke on A → B's socket closed; and paired handshakes on a
+// Postgres store with the largest device count, against the bare-ws baseline in the same interleaved run.
+import { startPostgresCluster } from "../../helpers/postgres-cluster.js";
+import { startBareWs, startGateway } from "../lib/processes.js";
+import { figure, latency, ratio } from "../lib/stats.js";
+
+export async function runReplicas({ cfg, kit, keys, load, log }) {
+  const cluster = await startPostgresCluster();
+  const started = [];
+  try {
+    const devices = Math.max(...cfg.scaleDevices);
+    const [revokeStart, revokeCount] = keys.ranges.revoke;
+    const t0 = performance.now();
+    await kit.seedDevices(cluster.url, [...keys.publicKeys.slice(0, devices), ...keys.publicKeys.slice(revokeStart, revokeStart + revokeCount)]);
+    const seedMs = performance.now() - t0;
+    const args = ["--database", cluster.url];
+    const a = await startGateway({ args });
+    started.push(a);
+    const b = await startGateway({ args });
+    started.push(b);
+    const bare = await startBareWs();
+    started.push(bare);
+
+    const [approveStart, approveCount] = keys.ranges.approve;
+    log(`replicas.approve: ${approveCount} requests waiting on B, approved one at a time on A's admin socket`);
+    const ap = await load.run("approve", { url: b.url, adminSocket: a.adminSocket, keyStart: approveStart, count: approveCount });
+    log(`replicas.revoke: ${revokeCount} devices connected to B, revoked one at a time on A's admin socket`);
+    const rv = await load.run("revoke", { url: b.url, adminSocket: a.adminSocket, keyStart: revokeStart, count: revokeCount, socketsPerDevice: 1 });
+
+    log(`replicas.handshake: ${cfg.concurrency} clients, bare-ws vs replica B with ${devices} devices in Postgres, ${cfg.slices} interleaved slices`);
+    const [cBare, cPg] = await load.run("concurrent", {
+      targets: [
+        { kind: "bare", url: bare.url, pid: bare.pid },
+        { kind: "paired", url: b.url, pid: b.pid, keyStart: 0, keyCount: devices },
+      ],
+      concurrency: cfg.concurrency,
+      sliceMs: cfg.sliceMs,
+      slices: cfg.slices,
+      warmupMs: cfg.warmupMs,
+      warmEveryKey: true,
+    });
+    const rateOf = (x) => (x.elapsedMs > 0 ? (x.completed * 1000) / x.elapsedMs : null);
+    return {
+      "replicas.approve": {
+        what: "devices.approve on replica A's admin socket → welcome on a socket waiting on replica B (NOTIFY → LISTEN → read → welcome)",
+        approveToWelcome: latency(ap.approveToWelcomeMs, [50, 90, 99]),
+        approveToAck: latency(ap.approveAckMs, [50, 99]),
+        // The cross-replica share: the same approval's welcome on B minus its acknowledgement on A (may be < 0).
+        ackToWelcome: latency(ap.approveToWelcomeMs.map((w, i) => w - ap.approveAckMs[i]), [50, 90, 99]),
+        errors: ap.errors,
+        ...(ap.firstError ? { firstError: ap.firstError } : {}),
+      },
+      "replicas.revoke": {
+        what: "devices.revoke on replica A's admin socket → the device's socket on replica B closed",
+        revokeToClosed: latency(rv.revokeToClosedMs, [50, 90, 99]),
+        closeCodes: rv.closeCodes,
+        errors: rv.errors,
+        ...(rv.firstError ? { firstError: rv.firstError } : {}),
+      },
+      "replicas.handshake": {
+        what: `paired handshakes on replica B, Postgres store with ${devices} devices, ${cfg.concurrency} concurrent clients cycling through every key; bare-ws in the same interleaved slices`,
+        baseline: "bare-ws (no bare-ws + verify baseline exists in this bench yet)",
+        seeding: { devices: devices + revokeCount, ms: Math.round(seedMs) },
+        rate: figure(rateOf(cPg), "handshakes/s", cPg.completed, { windowMs: Math.round(cPg.elapsedMs) }),
+        bareRate: figure(rateOf(cBare), "handshakes/s", cBare.completed, { windowMs: Math.round(cBare.elapsedMs) }),
+        latency: latency(cPg.handshakeMs),
+        errors: cPg.errors,
+        ...(cPg.firstError ? { firstError: cPg.firstError } : {}),
+        rateVsBare: ratio(rateOf(cPg), rateOf(cBare)),
+      },
+    };
+  } finally {
+    await Promise.all(started.map((p) => p.stop()));
+    await cluster.stop();
+  }
+}

@@ -1,0 +1,159 @@
+// Issue 16: the dashboard's files go out pre-compressed (brotli or gzip, made at build time, chosen by
+// Accept-Encoding, with Vary), index.html carries an ETag so a revisit costs a 304, and every answer keeps the CSP.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { afterEach, describe, expect, it } from "vitest";
+import { precompressDir } from "../../scripts/vite-precompress.js";
+import { REPO_ROOT, startGateway, tempStateDir } from "../helpers/gateway-harness.js";
+import { rawRequest, type RawResponse } from "./support/raw-http.js";
+import type { Harness } from "./support/sessions.js";
+
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.stop();
+  h = null;
+});
+
+const ENTRY = "/assets/index-abc123.js";
+const entrySource = `export const words = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => `word-${i % 37}`))};\n`;
+const indexHtml = `<!doctype html><title>pairgate</title><script type="module" src="./assets/index-abc123.js"></script>${"<!-- padding -->".repeat(60)}`;
+
+/** A dashboard root as the build leaves it: files plus the .br/.gz copies the build plugin writes. */
+function builtDashboard(): string {
+  const root = tempStateDir("pg-web-");
+  mkdirSync(join(root, "assets"));
+  writeFileSync(join(root, "index.html"), indexHtml);
+  writeFileSync(join(root, "assets", "index-abc123.js"), entrySource);
+  writeFileSync(join(root, "assets", "tiny-abc123.js"), "export {};"); // too small to be worth a copy
+  precompressDir(root);
+  return root;
+}
+
+function get(path: string, headers: string[] = []): Promise<RawResponse> {
+  return rawRequest(h!.port, [`GET ${path} HTTP/1.1`, `Host: 127.0.0.1:${h!.port}`, ...headers, "Connection: close"]);
+}
+
+const bytes = (res: RawResponse) => Buffer.from(res.body, "latin1");
+
+function expectCsp(res: RawResponse) {
+  expect(res.headers["content-security-policy"]).toContain("script-src 'self'");
+  expect(res.headers["content-security-policy"]).not.toContain("unsafe-inline");
+  expect(res.headers["x-content-type-options"]).toBe("nosniff");
+}
+
+describe("pre-compressed dashboard files", () => {
+  it("writes brotli and gzip copies at build time only where they pay", () => {
+    const root = builtDashboard();
+    expect(existsSync(join(root, "assets/index-abc123.js.br"))).toBe(true);
+    expect(existsSync(join(root, "assets/index-abc123.js.gz"))).toBe(true);
+    expect(existsSync(join(root, "assets/tiny-abc123.js.br"))).toBe(false);
+    expect(brotliDecompressSync(readFileSync(join(root, "assets/index-abc123.js.br"))).toString()).toBe(entrySource);
+  });
+
+  it("sends brotli, gzip or the file itself by Accept-Encoding, always with Vary and the CSP", async () => {
+    h = await startGateway({ webRoot: builtDashboard() });
+    const cases: [string | null, string | undefined][] = [
+      ["gzip, deflate, br, zstd", "br"],
+      ["gzip", "gzip"],
+      ["br;q=0.5, gzip;q=1", "gzip"],
+      ["br;q=0, gzip;q=0", undefined],
+      ["*", "br"],
+      ["*, br;q=0", "gzip"],
+      ["identity", undefined],
+      [null, undefined],
+    ];
+    for (const [accept, coding] of cases) {
+      const res = await get(ENTRY, accept === null ? [] : [`Accept-Encoding: ${accept}`]);
+      expect([accept, res.status, res.headers["content-encoding"]]).toEqual([accept, 200, coding]);
+      expect(res.headers["vary"]).toBe("Accept-Encoding");
+      expect(res.headers["content-type"]).toBe("text/javascript; charset=utf-8");
+      expect(res.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+      expect(Number(res.headers["content-length"])).toBe(bytes(res).length);
+      const decoded = coding === "br" ? brotliDecompressSync(bytes(res)) : coding === "gzip" ? gunzipSync(bytes(res)) : bytes(res);
+      expect(decoded.toString()).toBe(entrySource);
+      if (coding) expect(bytes(res).length).toBeLessThan(entrySource.length / 3);
+      expectCsp(res);
+    }
+  });
+
+  it("serves a file without copies as it is, and never the copies under their own names", async () => {
+    h = await startGateway({ webRoot: builtDashboard() });
+    const tiny = await get("/assets/tiny-abc123.js", ["Accept-Encoding: br, gzip"]);
+    expect([tiny.status, tiny.headers["content-encoding"], tiny.headers["vary"], tiny.body]).toEqual([200, undefined, undefined, "export {};"]);
+    for (const path of [`${ENTRY}.br`, `${ENTRY}.gz`]) expect([path, (await get(path)).status]).toEqual([path, 404]);
+  });
+
+  it("answers a HEAD with the chosen coding's length and no body", async () => {
+    const root = builtDashboard();
+    h = await startGateway({ webRoot: root });
+    const res = await rawRequest(h.port, [`HEAD ${ENTRY} HTTP/1.1`, `Host: 127.0.0.1:${h.port}`, "Accept-Encoding: br", "Connection: close"]);
+    expect([res.status, res.headers["content-encoding"], res.body]).toEqual([200, "br", ""]);
+    expect(Number(res.headers["content-length"])).toBe(readFileSync(join(root, "assets/index-abc123.js.br")).length);
+  });
+});
+
+describe("index.html validator", () => {
+  it("answers a matching If-None-Match with 304 and the same headers, and a stale one with the page", async () => {
+    h = await startGateway({ webRoot: builtDashboard() });
+    for (const accept of ["br", "identity"]) {
+      const first = await get("/", [`Accept-Encoding: ${accept}`]);
+      const etag = first.headers["etag"]!;
+      expect(etag).toMatch(/^"[A-Za-z0-9_-]{22}(-br)?"$/);
+      expect(first.headers["cache-control"]).toBe("no-cache");
+      const again = await get("/", [`Accept-Encoding: ${accept}`, `If-None-Match: W/"other", ${etag}`]);
+      expect([accept, again.status, again.body, again.headers["etag"]]).toEqual([accept, 304, "", etag]);
+      expect(again.headers["cache-control"]).toBe("no-cache");
+      expect(again.headers["vary"]).toBe("Accept-Encoding");
+      expectCsp(again);
+      const stale = await get("/", [`Accept-Encoding: ${accept}`, `If-None-Match: "not-this-one"`]);
+      expect(stale.status).toBe(200);
+    }
+    // Each coding has its own tag: a gzip client's tag doesn't validate the brotli bytes.
+    const br = (await get("/index.html", ["Accept-Encoding: br"])).headers["etag"]!;
+    const gz = (await get("/index.html", ["Accept-Encoding: gzip"])).headers["etag"]!;
+    expect(br).not.toBe(gz);
+    expect((await get("/index.html", ["Accept-Encoding: br", `If-None-Match: ${gz}`])).status).toBe(200);
+  });
+
+  it("gives index.html a new tag when the dashboard changes", async () => {
+    const root = builtDashboard();
+    h = await startGateway({ webRoot: root });
+    const before = (await get("/")).headers["etag"];
+    await h.stop();
+    writeFileSync(join(root, "index.html"), indexHtml.replace("abc123", "def456"));
+    h = await startGateway({ webRoot: root });
+    expect((await get("/")).headers["etag"]).not.toBe(before);
+  });
+});
+
+describe("the real dashboard build", () => {
+  it("ships brotli and gzip copies of every script and stylesheet index.html loads, served as brotli", async () => {
+    const web = join(REPO_ROOT, "dist/web");
+    const html = readFileSync(join(web, "index.html"), "utf8");
+    const refs = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    h = await startGateway({ webRoot: web });
+    for (const ref of refs) {
+      expect([ref, existsSync(join(web, `${ref}.br`)), existsSync(join(web, `${ref}.gz`))]).toEqual([ref, true, true]);
+      const res = await get(`/${ref}`, ["Accept-Encoding: gzip, deflate, br"]);
+      expect([ref, res.status, res.headers["content-encoding"], res.headers["vary"]]).toEqual([ref, 200, "br", "Accept-Encoding"]);
+      expectCsp(res);
+    }
+  });
+
+  it("loads the boot (socket, key read, frame parser) as its own first script, not behind the app or a lazy chunk", () => {
+    const web = join(REPO_ROOT, "dist/web");
+    const html = readFileSync(join(web, "index.html"), "utf8");
+    const scripts = [...html.matchAll(/<script type="module"[^>]*\ssrc="\.\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts).toEqual([expect.stringMatching(/^assets\/boot-[\w-]+\.js$/), expect.stringMatching(/^assets\/index-[\w-]+\.js$/)]);
+    const boot = readFileSync(join(web, scripts[0]!), "utf8");
+    // The boot's own graph: static imports only, none of them the app's entry (React and the screens).
+    const imports = [...boot.matchAll(/from\s*"\.\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(imports.every((f) => !f.startsWith("index-"))).toBe(true);
+    // The frame parser is in it (zod's schema for the first frame), so the challenge is read without another request.
+    expect(boot).toMatch(/[`"']challenge[`"']/);
+    expect(boot).toContain("parseServerFrame");
+    expect(boot).not.toMatch(/import\(\s*["'][^"']*protocol/);
+  });
+});
