@@ -1,6 +1,6 @@
 // A new invite, shown once: the link as text and as a QR code. Dismissing it drops the token from memory.
 import type { InviteCreated as InviteCreatedView } from "../../../shared/protocol/rpc.js";
-import { formatDateTime } from "../lib/format.js";
+import { formatTime } from "../../../shared/format/time.js";
 import { Button } from "../ui/button.js";
 import { CopyButton } from "../ui/copy-button.js";
 import { QrImage } from "./qr-image.js";
@@ -11,7 +11,7 @@ export function InviteCreated({ invite, onDone }: { invite: InviteCreatedView; o
       <div className="invite-created-text">
         <p className="notice-title">Invite link, shown only this once</p>
         <p className="muted small">
-          Send it over a channel you trust. The first browser to open it is paired; it expires {formatDateTime(invite.expiresAtMs)}.
+          Send it over a channel you trust. The first browser to open it is paired; it expires {formatTime(invite.expiresAtMs)}.
         </p>
         <div className="command-block">
           <code data-testid="invite-link">{invite.url}</code>
