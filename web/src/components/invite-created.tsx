@@ -14,7 +14,9 @@ export function InviteCreated({ invite, onDone }: { invite: InviteCreatedView; o
           Send it over a channel you trust. The first browser to open it is paired; it expires {formatTime(invite.expiresAtMs)}.
         </p>
         <div className="command-block">
-          <code data-testid="invite-link">{invite.url}</code>
+          <code className="invite-link" data-testid="invite-link" title={invite.url}>
+            {invite.url}
+          </code>
           <CopyButton text={invite.url} label="Copy link" testId="copy-invite-link" />
         </div>
         <Button size="sm" onClick={onDone} data-testid="invite-done">
