@@ -1,6 +1,6 @@
 // Devices (admins): approve by code, waiting requests, paired devices, invites and the audit log.
 // Loaded lazily; everything on it updates live from devices.changed.
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import type { DeviceView } from "../../../shared/protocol/views.js";
 import { ApproveForm } from "../components/approve-form.js";
 import { AuditLog } from "../components/audit-log.js";
@@ -8,6 +8,7 @@ import { DeviceList } from "../components/device-list.js";
 import { InvitePanel } from "../components/invite-panel.js";
 import { PendingList } from "../components/pending-list.js";
 import { RevokeDialog } from "../components/revoke-dialog.js";
+import { RevokedNotice, type RevokedDevice } from "../components/revoked-notice.js";
 import { useDevices } from "../hooks/use-devices.js";
 import { Card } from "../ui/card.js";
 import { Notice } from "../ui/notice.js";
@@ -23,6 +24,8 @@ export function DevicesPage({ sessionEpoch, approveCode, onApproveCodeUsed }: De
   const { status, data, error } = useDevices(sessionEpoch);
   const [replaceRequestId, setReplaceRequestId] = useState<string | null>(null);
   const [revokeTarget, setRevokeTarget] = useState<DeviceView | null>(null);
+  const [revoked, setRevoked] = useState<RevokedDevice | null>(null);
+  const clearRevoked = useCallback(() => setRevoked(null), []);
   const pending = data?.pending ?? [];
   const devices = (data?.devices ?? []).filter((device) => device.revokedAtMs === undefined);
   const replaces = pending.find((request) => request.id === replaceRequestId)?.replaces ?? null;
@@ -52,6 +55,7 @@ export function DevicesPage({ sessionEpoch, approveCode, onApproveCodeUsed }: De
       </Card>
 
       <Card title={`Paired devices${status === "ready" ? ` (${devices.length})` : ""}`} testId="devices-section">
+        {revoked ? <RevokedNotice key={revoked.fingerprint} revoked={revoked} onClear={clearRevoked} /> : null}
         {status === "loading" ? <Skeleton shape="line" /> : <DeviceList devices={devices} onRevoke={setRevokeTarget} />}
       </Card>
 
@@ -63,7 +67,16 @@ export function DevicesPage({ sessionEpoch, approveCode, onApproveCodeUsed }: De
         <AuditLog sessionEpoch={sessionEpoch} />
       </Card>
 
-      {revokeTarget ? <RevokeDialog device={revokeTarget} onClose={() => setRevokeTarget(null)} /> : null}
+      {revokeTarget ? (
+        <RevokeDialog
+          device={revokeTarget}
+          onClose={() => setRevokeTarget(null)}
+          onRevoked={(device, closedConnections) => {
+            setRevokeTarget(null);
+            setRevoked({ name: device.name, fingerprint: device.fingerprint, closedConnections });
+          }}
+        />
+      ) : null}
     </main>
   );
 }
