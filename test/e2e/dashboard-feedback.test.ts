@@ -8,6 +8,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { axeViolations } from "../helpers/axe.js";
 import { approveWithCli, readPairingCode, textOf, waitForState } from "../helpers/browser.js";
+import { launchBrowser } from "../helpers/chromium.js";
 import { REPO_ROOT } from "../helpers/gateway-harness.js";
 import { LIVE, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT, startCliGateway, useBrowserSuite } from "./support.js";
 
@@ -208,5 +209,61 @@ describe("feedback after each action", () => {
     await admin.page.getByTestId("invite-created").scrollIntoViewIfNeeded();
     await expectAccessible(admin.page, "Devices page with an invite link, phone");
     await screenshot(admin.page, "devices-invite-phone");
+  });
+});
+
+describe("the gateway's own pages", () => {
+  it("shows /whoami as a styled page of the dashboard with a way back to the same waiting code", async () => {
+    const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
+    const page = await (await newProbedContext(suite.browser(), cleanup, "whoami")).newPage();
+    await page.goto(`http://127.0.0.1:${gateway.port}/`);
+    const code = await readPairingCode(page);
+    await page.getByTestId("whoami-link").click();
+    await page.getByTestId("whoami-facts").waitFor({ state: "visible" });
+    expect(await page.title()).toBe("What the gateway sees · pairgate");
+    expect(await page.getByTestId("whoami-facts").textContent()).toContain("127.0.0.1");
+    expect(await page.getByTestId("whoami-diagnosis-list").textContent()).toContain("This browser can open /ws");
+    expect(await page.locator("script").count()).toBe(0);
+    // Styled: the inline stylesheet was allowed by the CSP (an unstyled page keeps the UA's white and serif).
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(245, 246, 248)");
+    await expectAccessible(page, "/whoami, desktop");
+    await screenshot(page, "whoami-desktop");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, "whoami-phone");
+
+    await page.getByTestId("back-to-dashboard").click();
+    expect(await readPairingCode(page)).toBe(code);
+  });
+
+  it("answers a browser on a Host that is not allowed with a styled 403 page under the same CSP rules", async () => {
+    const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
+    const browser = await launchBrowser(["--host-resolver-rules=MAP rebind.example 127.0.0.1"]);
+    cleanup.add("rebind browser", () => browser.close());
+    const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    const blockedCsp: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) blockedCsp.push(message.text());
+    });
+    const response = await page.goto(`http://rebind.example:${gateway.port}/`);
+    expect(response?.status()).toBe(403);
+    const headers = response!.headers();
+    expect(headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["referrer-policy"]).toBe("no-referrer");
+    const csp = headers["content-security-policy"] ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/style-src 'self' 'sha256-[A-Za-z0-9+/]{43}='/);
+    expect(csp).not.toContain("unsafe-inline");
+    expect(await page.locator("script").count()).toBe(0);
+
+    expect(await page.locator("h1").textContent()).toBe("This address is not allowed");
+    expect(await textOf(page, "refusal-reason")).toBe("pairgate: Host rebind.example is not allowed (add --allowed-host rebind.example)");
+    expect(await page.locator("code.command").textContent()).toBe("pairgate start --allowed-host rebind.example");
+    expect(await page.getByTestId("try-again").getAttribute("href")).toBe("/");
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(245, 246, 248)");
+    expect(blockedCsp).toEqual([]);
+    await expectAccessible(page, "403 host not allowed, phone");
+    await screenshot(page, "host-refused-phone");
   });
 });

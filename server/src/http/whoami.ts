@@ -67,7 +67,7 @@ export function renderWhoamiHtml(f: WhoamiFacts): string {
     "What the gateway sees",
     `<p class="lead">What the gateway makes of this browser's own request. Addresses are shown so that an unexpected source stands out; they never grant trust.</p>
 <dl class="facts" data-testid="whoami-facts">
-${row("Your address", `${text(f.address)} <span class="muted">(${escapeHtml(NETWORK_CLASS_LABELS[f.networkClass])})</span>`)}
+${row("Your address", `${text(f.address)} <span class="muted">· ${escapeHtml(NETWORK_CLASS_LABELS[f.networkClass])}</span>`)}
 ${row("TCP peer", text(f.peer))}
 ${row("X-Forwarded-For", f.forwardedFor === null ? '<span class="muted">none</span>' : text(f.forwardedFor))}
 ${row("Read X-Forwarded-For", f.viaTrustedProxy ? '<span class="yes">yes</span>, the peer is a trusted proxy' : "no")}
