@@ -3,7 +3,7 @@
 // no network and no sleeps. Every frame the gateway sends is parsed with the shared schema before it is checked.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { decodeB64u, encodeB64u, ERRORS, type ErrorCode, type ErrorFrame, type HelloFrame } from "../../shared/index.js";
+import { decodeB64u, encodeB64u, ERRORS, PROTOCOL_VERSION, type ErrorCode, type ErrorFrame, type HelloFrame } from "../../shared/index.js";
 import { Connection, type ConnectionDeps } from "../../server/src/gateway/connection.js";
 import { createRpcDispatcher } from "../../server/src/gateway/rpc-handlers.js";
 import { SessionHub } from "../../server/src/gateway/session-hub.js";
@@ -116,7 +116,7 @@ describe("challenge", () => {
     const g = createGateway();
     const a = g.open();
     const b = g.open();
-    expect(a.challenge).toMatchObject({ type: "challenge", protocol: 2, gatewayId: g.gatewayId, expiresAtMs: T0 + 30 * SECOND });
+    expect(a.challenge).toMatchObject({ type: "challenge", protocol: PROTOCOL_VERSION, gatewayId: g.gatewayId, expiresAtMs: T0 + 30 * SECOND });
     expect(decodeB64u(a.challenge.nonce)).toHaveLength(32);
     expect(b.challenge.nonce).not.toBe(a.challenge.nonce);
     expect(a.socket.frames).toHaveLength(1);
@@ -232,7 +232,7 @@ describe("handshake refusals", () => {
   it("closes with protocol_mismatch 4409 for a hello with another protocol version", async () => {
     const g = createGateway();
     const c = g.open();
-    await c.hello(makeTestKey(), { protocol: 99 });
+    await c.hello(makeTestKey(), { protocol: PROTOCOL_VERSION + 1 });
     expectRejected(c.socket, "protocol_mismatch");
   });
 
@@ -546,7 +546,7 @@ const HANDSHAKE_MS = 10 * SECOND;
 function makeHelloShape(): HelloFrame {
   return {
     type: "hello",
-    protocol: 2,
+    protocol: PROTOCOL_VERSION,
     publicKey: encodeB64u(new Uint8Array(32)),
     signedAtMs: T0,
     signature: encodeB64u(new Uint8Array(64)),

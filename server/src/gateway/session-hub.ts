@@ -4,6 +4,7 @@ import type { AppEventFrame, DevicesListResult, EventFrame, Role } from "../../.
 import type { PairingEvent } from "../pairing/events.js";
 import type { DeviceRecord, DeviceStore, LastSeen } from "../store/device-store.js";
 import type { Connection } from "./connection.js";
+import { CountsBroadcast } from "./counts-broadcast.js";
 import type { Timers } from "./socket.js";
 import { suggestedReplacement } from "../pairing/replacement.js";
 import { toDeviceView, toInviteView, toPendingView } from "./views.js";
@@ -21,13 +22,16 @@ export class SessionHub {
   private readonly lastSeen = new Map<string, LastSeen>();
   private broadcastDueAtMs: number | null = null;
   private cancelBroadcast: () => void = () => {};
+  private readonly counts: CountsBroadcast;
 
   constructor(
     private readonly store: DeviceStore,
     private readonly now: () => number,
     private readonly timers: Timers,
     private readonly onError: (err: unknown) => void,
-  ) {}
+  ) {
+    this.counts = new CountsBroadcast({ store, now, timers, onError, sessions: () => this.sessions(), onlineDevices: () => this.onlineDevices() });
+  }
 
   // ---- connection lifecycle ----
 
@@ -56,6 +60,7 @@ export class SessionHub {
     if (device.role === "admin") this.admins.add(conn);
     this.touch(conn, device.id);
     this.scheduleListBroadcast(PRESENCE_BROADCAST_MS);
+    this.counts.presenceChanged();
     return this.onlineCount(device.id);
   }
 
@@ -69,6 +74,7 @@ export class SessionHub {
       this.admins.delete(conn);
       this.touch(conn, conn.device.id);
       this.scheduleListBroadcast(PRESENCE_BROADCAST_MS);
+      this.counts.presenceChanged();
     }
   }
 
@@ -101,6 +107,10 @@ export class SessionHub {
     return [...this.byRequest.keys()];
   }
 
+  private *sessions(): Iterable<Connection> {
+    for (const conns of this.byDevice.values()) yield* conns;
+  }
+
   isRequestOnline(requestId: string): boolean {
     return (this.byRequest.get(requestId)?.size ?? 0) > 0;
   }
@@ -108,6 +118,7 @@ export class SessionHub {
   // ---- pairing events → frames ----
 
   handle(event: PairingEvent): void {
+    this.counts.storeChanged(); // every pairing event may change the number of devices or pending requests
     switch (event.type) {
       case "pairing.requested":
         this.toAdmins({ type: "event", event: "pairing.requested", data: { request: toPendingView(event.request, this.isRequestOnline(event.request.id), null) } });

@@ -58,7 +58,7 @@ const deepInHello = fc.tuple(schemaValidHello, fc.integer({ min: 50, max: 10_000
 
 /** Strings right at and over the 64 KiB frame limit, inside an otherwise valid-looking frame. */
 const huge = fc.tuple(fc.constantFrom(MAX_FRAME_BYTES - 200, MAX_FRAME_BYTES - 1, MAX_FRAME_BYTES, MAX_FRAME_BYTES + 1, 200_000), fc.constantFrom("name", "signature", "invite", "type")).map(
-  ([n, field]) => JSON.stringify({ type: "hello", protocol: 2, [field]: "x".repeat(n) }),
+  ([n, field]) => JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, [field]: "x".repeat(n) }),
 );
 
 const invalidUtf8Sequences = [[0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf8, 0x88, 0x80, 0x80, 0x80], [0x80], [0xf4, 0x90, 0x80, 0x80]];

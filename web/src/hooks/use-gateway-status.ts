@@ -1,5 +1,5 @@
-// gateway.status for the home page: loaded once per session, refreshed when devices change (admins get
-// that event). Uptime ticks locally from the fetch time instead of asking again.
+// gateway.status for the home page: loaded once per session; the counts then follow the gateway.counts event,
+// which every paired session gets (viewers included). Uptime ticks locally from the fetch time.
 import { useEffect, useState } from "react";
 import type { GatewayStatus } from "../../../shared/protocol/rpc.js";
 import { toCallError, type GatewayCallError } from "../gateway/call-error.js";
@@ -21,7 +21,9 @@ export function useGatewayStatus(sessionEpoch: number): StatusState {
         (error: unknown) => isCurrent && setState({ status: "error", data: null, error: toCallError(error) }),
       );
     void load();
-    const off = client.on("devices.changed", () => void load());
+    const off = client.on("gateway.counts", ({ counts }) => {
+      if (isCurrent) setState((previous) => (previous.status === "ready" ? { ...previous, data: { ...previous.data, counts } } : previous));
+    });
     return () => {
       isCurrent = false;
       off();
