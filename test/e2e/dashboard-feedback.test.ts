@@ -1,7 +1,8 @@
 // What a newcomer sees after each action, in real Chromium at desktop and phone width: the approve form (viewer by
 // default and again after each approval, a name field, a result that clears), the admin command on the waiting
-// screen, the QR hidden on a phone, confirmations for rename and revoke, the viewer sent to #/devices, the
-// private-window warning and a readable audit log. axe-core finds no violation on any of these screens.
+// screen, the QR hidden on a phone, confirmations for rename and revoke, live counts and the Devices refusal on a
+// viewer's home, the private-window warning, a readable audit log, and the gateway's own /whoami and 403 pages.
+// axe-core finds no violation on any of these screens.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -144,7 +145,7 @@ describe("the waiting screen", () => {
 });
 
 describe("feedback after each action", () => {
-  it("confirms a rename and a revoke, says why an empty name was not saved, and tells a viewer that Devices needs admin", async () => {
+  it("confirms a rename and a revoke, says why an empty name was not saved, keeps a viewer's counts live and tells it Devices needs admin", async () => {
     const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
     const base = `http://127.0.0.1:${gateway.port}/`;
     const admin = await pairAdminWithFirstStartInvite(suite.browser(), gateway, cleanup);
@@ -180,6 +181,13 @@ describe("feedback after each action", () => {
     expect((await textOf(viewer, "device-name")).trim()).toBe("Den phone");
     const row = admin.page.locator("[data-testid=device-row]").filter({ hasText: "Den phone" });
     await row.waitFor({ state: "visible", ...LIVE });
+
+    // The viewer's gateway counts are live: a new browser asking to pair shows up without a reload.
+    await expect.poll(async () => (await textOf(viewer, "gateway-counts")).trim(), LIVE).toBe("2 paired devices, 2 online, 0 pending requests");
+    const newcomer = await (await newProbedContext(suite.browser(), cleanup, "newcomer")).newPage();
+    await newcomer.goto(base);
+    await readPairingCode(newcomer);
+    await expect.poll(async () => (await textOf(viewer, "gateway-counts")).trim(), LIVE).toBe("2 paired devices, 2 online, 1 pending request");
 
     // Revoke: the row goes, and a confirmation says what happened to the device and its open tab.
     await row.getByTestId("revoke-button").click();
