@@ -21,6 +21,9 @@ const PHONE = { userAgent: PHONE_USER_AGENT, viewport: { width: 390, height: 844
 
 const SCREENSHOTS = join(REPO_ROOT, "test-results/screens");
 
+/** The two longest journeys drive three browsers and run axe several times; a shared 2-core machine needs room. */
+const LONG_JOURNEY = { timeout: 150_000 } as const;
+
 /** Full-page PNGs for a person to look at (test-results/ is not committed). */
 async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -52,7 +55,7 @@ async function expectReadableAudit(page: Page): Promise<string[]> {
 }
 
 describe("the approve form", () => {
-  it("starts at viewer, names the browser, goes back to viewer after each approval and clears its result", async () => {
+  it("starts at viewer, names the browser, goes back to viewer after each approval and clears its result", LONG_JOURNEY, async () => {
     const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
     const base = `http://127.0.0.1:${gateway.port}/`;
     const admin = await pairAdminWithFirstStartInvite(suite.browser(), gateway, cleanup);
@@ -145,7 +148,7 @@ describe("the waiting screen", () => {
 });
 
 describe("feedback after each action", () => {
-  it("confirms a rename and a revoke, says why an empty name was not saved, keeps a viewer's counts live and tells it Devices needs admin", async () => {
+  it("confirms a rename and a revoke, says why an empty name was not saved, keeps a viewer's counts live and tells it Devices needs admin", LONG_JOURNEY, async () => {
     const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
     const base = `http://127.0.0.1:${gateway.port}/`;
     const admin = await pairAdminWithFirstStartInvite(suite.browser(), gateway, cleanup);
