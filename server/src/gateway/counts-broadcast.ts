@@ -65,6 +65,8 @@ export class CountsBroadcast {
   }
 
   private async send(): Promise<void> {
+    // Nobody to tell (also the case while the gateway stops, when the store may already be closed).
+    if (this.deps.onlineDevices() === 0) return;
     const counts = await this.current();
     const last = this.lastSent;
     if (last && last.devices === counts.devices && last.pending === counts.pending && last.online === counts.online) return;
