@@ -220,6 +220,7 @@ describe("feedback after each action", () => {
     await admin.page.getByTestId("invite-created").scrollIntoViewIfNeeded();
     await expectAccessible(admin.page, "Devices page with an invite link, phone");
     await screenshot(admin.page, "devices-invite-phone");
+    await admin.page.getByTestId("invite-created").screenshot({ path: join(SCREENSHOTS, "invite-created-phone.png") });
   });
 });
 
