@@ -41,9 +41,7 @@ export function PairedHomePage({ state, sessionEpoch, hasApproveLink, isDevicesR
         </Notice>
       ) : null}
       {privateWindowNote ? (
-        <Notice testId="private-window-notice">
-          {privateWindowNote.text}
-        </Notice>
+        <Notice testId="private-window-notice">{privateWindowNote.text}</Notice>
       ) : null}
       <div className="grid-2">
         <ThisDeviceCard device={device} role={role} />

@@ -64,7 +64,8 @@ export function PairingPage({ state, isLive, keyStorage, notice, hasApproveLink 
           <h2 className="section-title">Approve it on the gateway</h2>
           <CommandBlock command={approveCommand} testId="approve-command" copyTestId="copy-approve-command" />
           <p className="hint" data-testid="admin-role-hint">
-            That makes this browser a viewer. To let it manage devices too, approve it as an admin: <code data-testid="approve-admin-command">{adminCommand(approveCommand)}</code>
+            That makes this browser a viewer. To let it manage devices too, approve it as an admin:{" "}
+            <code data-testid="approve-admin-command">{adminCommand(approveCommand)}</code>
           </p>
           <p className="hint" data-testid="admin-hint">
             Or from an admin browser: <strong>Devices</strong> → type the code <strong>{formatCode(rawCode)}</strong> → Approve. Check that the
