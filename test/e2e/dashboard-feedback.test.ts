@@ -21,7 +21,7 @@ const PHONE = { userAgent: PHONE_USER_AGENT, viewport: { width: 390, height: 844
 
 const SCREENSHOTS = join(REPO_ROOT, "test-results/screens");
 
-/** The two longest journeys drive three browsers and run axe several times; a shared 2-core machine needs room. */
+/** The longer journeys drive two or three browsers and run axe several times; a shared 2-core machine needs room. */
 const LONG_JOURNEY = { timeout: 150_000 } as const;
 
 /** Full-page PNGs for a person to look at (test-results/ is not committed). */
@@ -115,7 +115,7 @@ describe("the approve form", () => {
 });
 
 describe("the waiting screen", () => {
-  it("shows the admin command, the QR and its caption on a desktop but not on a phone, and the private-window warning", async () => {
+  it("shows the admin command, the QR and its caption on a desktop but not on a phone, and the private-window warning", LONG_JOURNEY, async () => {
     const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
     const base = `http://127.0.0.1:${gateway.port}/`;
     const desktop = await (await newProbedContext(suite.browser(), cleanup, "desktop")).newPage();
