@@ -122,7 +122,7 @@ describe("the waiting screen", () => {
     await desktop.goto(base);
     const code = await readPairingCode(desktop);
     const command = (await textOf(desktop, "approve-command")).trim();
-    expect(command).toMatch(new RegExp(`devices approve ${code}$`));
+    expect(command).toContain(`devices approve ${code}`);
     expect((await textOf(desktop, "approve-admin-command")).trim()).toBe(`${command} --role admin`);
     expect(await desktop.getByTestId("pairing-qr-caption").isVisible()).toBe(true);
     await desktop.locator("img[data-testid=pairing-qr]").waitFor({ state: "visible" });
