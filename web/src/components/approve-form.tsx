@@ -67,7 +67,7 @@ export function ApproveForm({ initialCode, replaces, onApproved }: ApproveFormPr
     <form className="approve-form" onSubmit={onSubmit} aria-label="Approve a browser by its code">
       <div className="approve-fields">
         <Field
-          label="Code shown on the new browser"
+          label="Code on the new browser"
           className="approve-code-field"
           error={formatError}
           hint={initialCode ? "Filled in from an approve link. Compare it with the code on the other browser before approving." : undefined}
