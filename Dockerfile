@@ -15,6 +15,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY tsconfig.base.json tsconfig.json vite.config.ts ./
+COPY scripts ./scripts
 COPY shared ./shared
 COPY server ./server
 COPY web ./web

@@ -14,7 +14,7 @@ const NETNS_TESTS = [
 export default defineConfig({
   test: {
     globalSetup: ["test/global-setup.ts"],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     // e2e and crash tests start real gateways and Chromium: two cores, so keep files from piling up.
     maxWorkers: 2,

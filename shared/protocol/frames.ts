@@ -5,7 +5,7 @@ import { b64uLength } from "../encoding/b64u.js";
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from "../pairing/device-id.js";
 import { ERROR_CODES } from "./errors.js";
 import { isReservedName } from "./reserved.js";
-import { DevicePresence, DeviceView, InviteView, KeyStorage, PendingView, Role, SeenFrom } from "./views.js";
+import { DevicePresence, DeviceView, GatewayCounts, InviteView, KeyStorage, PendingView, Role, SeenFrom } from "./views.js";
 
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 const b64u = (bytes: number) => z.string().check(z.length(b64uLength(bytes)), z.regex(/^[A-Za-z0-9_-]+$/));
@@ -110,7 +110,7 @@ export const DevicesChanged = z.object({
 });
 export type DevicesChanged = z.infer<typeof DevicesChanged>;
 
-/** Events: `device.*` go to the device's own sessions, the rest to admin sessions. */
+/** Events: `device.*` go to the device's own sessions, `gateway.counts` to every paired session, the rest to admin sessions. */
 export const EVENTS = {
   "devices.changed": DevicesChanged,
   "pairing.requested": z.object({ request: PendingView }),
@@ -121,6 +121,8 @@ export const EVENTS = {
   }),
   "device.revoked": z.object({ deviceId: text(1, 64), byName: text(0, 128), atMs: ms }),
   "device.updated": z.object({ device: DeviceView }),
+  /** The counts of gateway.status, when they change (at most about once a second), so a viewer's home stays live. */
+  "gateway.counts": z.object({ counts: GatewayCounts }),
 } as const;
 export type EventName = keyof typeof EVENTS;
 export type EventData<E extends EventName> = z.infer<(typeof EVENTS)[E]>;
@@ -134,6 +136,7 @@ export const EventFrame = z.discriminatedUnion("event", [
   eventFrame("pairing.resolved"),
   eventFrame("device.revoked"),
   eventFrame("device.updated"),
+  eventFrame("gateway.counts"),
 ]);
 export type EventFrame = z.infer<typeof EventFrame>;
 

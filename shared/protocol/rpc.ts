@@ -3,7 +3,7 @@
 import { z } from "zod/mini";
 import { DEVICE_QUERY_MAX, DEVICES_PAGE_MAX } from "./device-search.js";
 import { Label, Name } from "./names.js";
-import { AuditEntry, DeviceView, InviteView, PendingView, Role, SeenFrom } from "./views.js";
+import { AuditEntry, DeviceView, GatewayCounts, InviteView, PendingView, Role, SeenFrom } from "./views.js";
 
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 const id = text(1, 64);
@@ -45,7 +45,7 @@ export const GatewayStatus = z.object({
   version: text(0, 32),
   gatewayId: text(0, 32),
   uptimeMs: z.int(),
-  counts: z.object({ devices: z.int(), pending: z.int(), online: z.int() }),
+  counts: GatewayCounts,
   seenFrom: SeenFrom,
 });
 export type GatewayStatus = z.infer<typeof GatewayStatus>;

@@ -21,6 +21,10 @@ export type ApprovedVia = z.infer<typeof ApprovedVia>;
 export const SeenFrom = z.object({ address: text(64), networkClass: z.enum(NETWORK_CLASSES) });
 export type SeenFrom = z.infer<typeof SeenFrom>;
 
+/** Paired (active) devices, live pending requests, and devices with at least one open session. */
+export const GatewayCounts = z.object({ devices: z.int(), pending: z.int(), online: z.int() });
+export type GatewayCounts = z.infer<typeof GatewayCounts>;
+
 export const DeviceView = z.object({
   id: text(64),
   fingerprint: text(9),

@@ -102,5 +102,5 @@ describe("examples/notes in Chromium", () => {
     expect(await viewer.page.getByTestId("note").count()).toBe(0);
     // The admin tab is untouched.
     expect(await callFromPage(admin.page, "notes.list", {})).toMatchObject({ ok: true });
-  });
+  }, 150_000); // two browsers, two CLI approvals and a revoke: 30 s alone, over 60 s on a shared 2-core machine
 });

@@ -33,10 +33,10 @@ function roundRobinSite(port: number, upstreams: number[]): string {
   ].join("\n");
 }
 
-/** The replica holding the browser's one socket: `state` "unauthenticated" while it waits, "open" once paired. */
-async function replicaHolding(kind: "unauthenticated" | "open"): Promise<{ holder: Replica; other: Replica }> {
-  return waitUntil(`the replica with the tab's ${kind} socket`, async () => {
-    const counts = await Promise.all(replicas.map(async (r) => (await r.doctor()).sockets[kind]));
+/** The replica holding the browser's one open socket (waiting or paired), and the other one. */
+async function replicaHolding(): Promise<{ holder: Replica; other: Replica }> {
+  return waitUntil("the replica with the tab's socket", async () => {
+    const counts = await Promise.all(replicas.map(async (r) => (await r.doctor()).sockets.open));
     const i = counts.findIndex((n) => n === 1);
     return i >= 0 && counts.reduce((x, y) => x + y, 0) === 1 ? { holder: replicas[i]!, other: replicas[1 - i]! } : null;
   });
@@ -67,12 +67,12 @@ describe("a browser across replicas behind nginx round-robin", () => {
       throw new Error(`${err.message}; the page shows state ${await page.locator("main[data-state]").first().getAttribute("data-state")}`);
     });
 
-    const waitingOn = await replicaHolding("unauthenticated");
+    const waitingOn = await replicaHolding();
     const approved = await waitingOn.other.cli(["devices", "approve", code, "--name", "Across replicas", "--json"]);
     expect(approved.status, approved.stderr).toBe(0);
     await waitForState(page, "paired", LIVE.timeout);
 
-    const pairedOn = await replicaHolding("open");
+    const pairedOn = await replicaHolding();
     const deviceId = approved.json<{ device: { id: string } }>().device.id;
     const revoked = await pairedOn.other.cli(["devices", "revoke", deviceId]);
     expect(revoked.status, revoked.stderr).toBe(0);

@@ -161,7 +161,7 @@ describe("npm pack → fresh project", () => {
     // The repo's own tsc; resolution is the consumer's: node_modules/pairgate/package.json "exports".
     run(join(REPO_ROOT, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"], app);
     expect(readdirSync(join(app, "out")).sort()).toEqual(["browser.js", "server.js"]);
-  });
+  }, 180_000); // tsc over the consumer with React's and Node's types: 20 s alone, over 60 s under load
 
   it("runs it: pairs a real socket, role-guarded app methods answer with coded errors, a published event arrives", () => {
     const result = JSON.parse(run("node", ["run.mjs"], app, 60_000).trim()) as Record<string, { ok?: boolean; result?: unknown; error?: unknown; data?: unknown }> & { published: number };

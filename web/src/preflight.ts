@@ -27,6 +27,9 @@ export interface PreflightNote {
 
 // Chromium incognito and Safari private windows cap quota near 100 MiB; normal profiles get a share of the disk.
 const PRIVATE_QUOTA_BYTES = 120 * 1024 * 1024;
+const PRIVATE_WINDOW_TEXT = "This looks like a private window: this browser will forget its pairing when closed.";
+const MAYBE_PRIVATE_WINDOW_TEXT =
+  "This browser has not promised to keep this site's data. If this is a private window, it will forget its pairing when closed: use a normal window to stay paired.";
 
 export async function runPreflight(env: PreflightEnv): Promise<PreflightResult> {
   const startedAtMs = env.now();
@@ -64,7 +67,11 @@ export function describePreflight(result: PreflightResult, keyStorage: KeyStorag
     );
   }
   if (result.quotaBytes !== null && result.quotaBytes < PRIVATE_QUOTA_BYTES) {
-    notes.push({ id: "private", tone: "warn", text: "This looks like a private window: this browser will forget its pairing when closed." });
+    notes.push({ id: "private", tone: "warn", text: PRIVATE_WINDOW_TEXT });
+  } else if (result.isPersisted === false) {
+    // 2026-12: Chromium gives a private window the same quota as a normal one and both answer persisted() with
+    // false until persist() is granted, so a page can't tell them apart. Say what happens in case it is one.
+    notes.push({ id: "private", tone: "warn", text: MAYBE_PRIVATE_WINDOW_TEXT });
   }
   if (result.isPersisted === true) {
     notes.push({ id: "persistence", tone: "ok", text: "Storage is persistent: the browser won't evict this key." });

@@ -54,7 +54,14 @@ function ScreenForState({ snapshot, route, approveCode, actions }: ScreenProps) 
       if (route === "devices" && shown.role === "admin") {
         return <DevicesPage sessionEpoch={snapshot.sessionEpoch} approveCode={approveCode} onApproveCodeUsed={actions.onApproveCodeUsed} />;
       }
-      return <PairedHomePage state={shown} sessionEpoch={snapshot.sessionEpoch} hasApproveLink={approveCode !== undefined} />;
+      return (
+        <PairedHomePage
+          state={shown}
+          sessionEpoch={snapshot.sessionEpoch}
+          hasApproveLink={approveCode !== undefined}
+          isDevicesRouteRefused={route === "devices"}
+        />
+      );
     case "unreachable":
       return <UnreachablePage attempt={shown.attempt} retryAtMs={shown.retryAtMs} reason={shown.reason} closeCode={lastCloseCode} onRetryNow={actions.retryNow} />;
     case "rejected":

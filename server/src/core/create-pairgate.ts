@@ -125,7 +125,9 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     randomInt: (max) => randomInt(max),
     limits,
     requestRate: new WindowCounter(limits.newRequestsPerMinute, 60_000),
-    hasWaitingTab: (requestId) => hub.isRequestOnline(requestId), // hub is created just below; called only later
+    // hub is created just below; called only later. On a shared store (several replicas) a tab may wait on another
+    // replica, which this one can't see: there no request counts as unwatched, and the pending limits refuse as before.
+    hasWaitingTab: (requestId) => store.changes !== undefined || hub.isRequestOnline(requestId),
     isOnline: (deviceId) => hub.onlineCount(deviceId) > 0, // likewise
   });
   const onInternalError = (err: unknown) => log.error("internal error", { error: err instanceof Error ? err.stack ?? err.message : String(err) });

@@ -16,6 +16,7 @@ import type { PairingEvent } from "../pairing/events.js";
 import { suggestedReplacement } from "../pairing/replacement.js";
 import type { DeviceRecord, DeviceStore, LastSeen } from "../store/device-store.js";
 import type { Connection } from "./connection.js";
+import { CountsBroadcast } from "./counts-broadcast.js";
 import { chunkDiff, DevicesDiff } from "./devices-diff.js";
 import type { Timers } from "./socket.js";
 import { toDeviceView, toInviteView, toPendingView } from "./views.js";
@@ -38,13 +39,16 @@ export class SessionHub {
   private broadcasting: Promise<void> = Promise.resolve();
   private broadcastDueAtMs: number | null = null;
   private cancelBroadcast: () => void = () => {};
+  private readonly counts: CountsBroadcast;
 
   constructor(
     private readonly store: DeviceStore,
     private readonly now: () => number,
     private readonly timers: Timers,
     private readonly onError: (err: unknown) => void,
-  ) {}
+  ) {
+    this.counts = new CountsBroadcast({ store, now, timers, onError, sessions: () => this.sessions(), onlineDevices: () => this.onlineDevices() });
+  }
 
   // ---- connection lifecycle ----
 
@@ -73,6 +77,7 @@ export class SessionHub {
     if (device.role === "admin") this.admins.add(conn);
     this.touch(conn, device.id);
     this.scheduleBroadcast(PRESENCE_BROADCAST_MS);
+    this.counts.presenceChanged();
     return this.onlineCount(device.id);
   }
 
@@ -86,6 +91,7 @@ export class SessionHub {
       this.admins.delete(conn);
       this.touch(conn, conn.device.id);
       this.scheduleBroadcast(PRESENCE_BROADCAST_MS);
+      this.counts.presenceChanged();
     }
   }
 
@@ -120,6 +126,10 @@ export class SessionHub {
     return [...this.byRequest.keys()];
   }
 
+  private *sessions(): Iterable<Connection> {
+    for (const conns of this.byDevice.values()) yield* conns;
+  }
+
   isRequestOnline(requestId: string): boolean {
     return (this.byRequest.get(requestId)?.size ?? 0) > 0;
   }
@@ -127,6 +137,7 @@ export class SessionHub {
   // ---- pairing events → frames ----
 
   handle(event: PairingEvent): void {
+    this.counts.storeChanged(); // every pairing event may change the number of devices or pending requests
     switch (event.type) {
       case "pairing.requested":
         this.toAdmins({ type: "event", event: "pairing.requested", data: { request: toPendingView(event.request, this.isRequestOnline(event.request.id), null) } });

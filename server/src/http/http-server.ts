@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from "node:stream";
 import { guardConnections, type ConnectionGuardOptions } from "./connection-guard.js";
 import { SECURITY_HEADERS } from "./headers.js";
+import { renderHostRefusedHtml } from "./host-refused-page.js";
+import { PAGE_CSP } from "./page-shell.js";
 import { writeRawResponse } from "./raw-response.js";
 import { chooseRepresentation, matchesIfNoneMatch, type StaticFile } from "./static-files.js";
 import { checkHost } from "./trust.js";
@@ -56,6 +58,7 @@ function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void
   const hostRefusal = checkHost(req.headers.host, deps.allowedHosts);
   if (hostRefusal) {
     deps.onRefused(req, hostRefusal);
+    if (wantsHtml(req)) return send(res, 403, "text/html; charset=utf-8", renderHostRefusedHtml(req.headers.host, hostRefusal), undefined, PAGE_CSP);
     return send(res, 403, "text/plain; charset=utf-8", `pairgate: ${hostRefusal}\n`);
   }
   const path = (req.url ?? "/").split("?")[0]!;
@@ -70,7 +73,7 @@ function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void
   if (path === WHOAMI_PATH && deps.whoami) {
     const facts = deps.whoami(req);
     res.setHeader("Cache-Control", "no-store");
-    if (/\btext\/html\b/.test(req.headers.accept ?? "")) return send(res, 200, "text/html; charset=utf-8", renderWhoamiHtml(facts));
+    if (wantsHtml(req)) return send(res, 200, "text/html; charset=utf-8", renderWhoamiHtml(facts), undefined, PAGE_CSP);
     return send(res, 200, "application/json", JSON.stringify(facts) + "\n");
   }
   if (path === "/ws") return send(res, 426, "text/plain; charset=utf-8", "pairgate: /ws needs a WebSocket upgrade\n");
@@ -80,8 +83,14 @@ function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void
   return send(res, 404, "text/plain; charset=utf-8", "not found\n");
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer, length?: number): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, "Content-Type": type, "Content-Length": length ?? Buffer.byteLength(body) });
+/** A browser following a link (Accept: text/html) gets a page; scripts and curl get the plain answer. */
+function wantsHtml(req: IncomingMessage): boolean {
+  return /\btext\/html\b/.test(req.headers.accept ?? "");
+}
+
+/** `csp` replaces the default only for the gateway's own pages, whose inline stylesheet is allowed by hash. */
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, length?: number, csp?: string): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, ...(csp ? { "Content-Security-Policy": csp } : {}), "Content-Type": type, "Content-Length": length ?? Buffer.byteLength(body) });
   res.end(body);
 }
 

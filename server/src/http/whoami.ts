@@ -4,8 +4,9 @@
 // can't read why its WebSocket upgrade got a 403, but it can read this.
 // No secrets and no gateway configuration: only facts about the caller's own request and a yes/no per check.
 import type { IncomingMessage } from "node:http";
-import { classifyAddress } from "../../../shared/index.js";
+import { classifyAddress, NETWORK_CLASS_LABELS } from "../../../shared/index.js";
 import { explainRefusal, untrustedProxyLine } from "../config/diagnosis.js";
+import { escapeHtml, renderPage } from "./page-shell.js";
 import { checkHost, checkOrigin, describeClient, type ClientFacts, type TrustConfig } from "./trust.js";
 
 export const WHOAMI_PATH = "/whoami";
@@ -54,30 +55,30 @@ function hostnameForClass(origin: string): string {
   return origin.replace(/^[a-z]+:\/\//i, "").replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
 }
 
-/** The same facts as a small page for people who follow the link; no script, so the CSP needs nothing extra. */
+/**
+ * The same facts as a page of the dashboard for people who follow the link: no script, every value escaped,
+ * and a link back to the dashboard (a waiting pairing request keeps its code while this page is open).
+ */
 export function renderWhoamiHtml(f: WhoamiFacts): string {
-  const row = (k: string, v: string) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v)}</td></tr>`;
-  const yesNo = (b: boolean | null) => (b === null ? "(no origin given)" : b ? "yes" : "no");
-  return `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>What the gateway sees</title>
-<h1>What the gateway sees</h1>
-<table>
-${row("Your address", `${f.address} (${f.networkClass})`)}
-${row("TCP peer", f.peer)}
-${row("X-Forwarded-For", f.forwardedFor ?? "(none)")}
-${row("Read X-Forwarded-For", f.viaTrustedProxy ? "yes, the peer is a trusted proxy" : "no")}
-${row("Host", f.host ?? "(none)")}
-${row("Host allowed", yesNo(f.hostAllowed))}
-${row("Page origin", f.origin ?? "(none)")}
-${row("Origin allowed on /ws", yesNo(f.originAllowed))}
-</table>
+  const row = (k: string, v: string) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`;
+  const text = (v: string) => `<code>${escapeHtml(v)}</code>`;
+  const yesNo = (b: boolean | null, none: string) => (b === null ? `<span class="muted">${escapeHtml(none)}</span>` : b ? `<span class="yes">yes</span>` : `<span class="no">no</span>`);
+  return renderPage(
+    "What the gateway sees",
+    `<p class="lead">What the gateway makes of this browser's own request. Addresses are shown so that an unexpected source stands out; they never grant trust.</p>
+<dl class="facts" data-testid="whoami-facts">
+${row("Your address", `${text(f.address)} <span class="muted">· ${escapeHtml(NETWORK_CLASS_LABELS[f.networkClass])}</span>`)}
+${row("TCP peer", text(f.peer))}
+${row("X-Forwarded-For", f.forwardedFor === null ? '<span class="muted">none</span>' : text(f.forwardedFor))}
+${row("Read X-Forwarded-For", f.viaTrustedProxy ? '<span class="yes">yes</span>, the peer is a trusted proxy' : "no")}
+${row("Host", f.host === null ? '<span class="muted">none</span>' : text(f.host))}
+${row("Host allowed", yesNo(f.hostAllowed, ""))}
+${row("Page origin", f.origin === null ? '<span class="muted">none given</span>' : text(f.origin))}
+${row("Origin allowed on /ws", yesNo(f.originAllowed, "no origin given"))}
+</dl>
 <h2>Diagnosis</h2>
-<ul>${f.diagnosis.map((d) => `<li>${esc(d)}</li>`).join("")}</ul>
-<p>The gateway's own view of every browser: <code>pairgate doctor</code>.</p>
-</html>
-`;
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+<ul class="diagnosis" data-testid="whoami-diagnosis-list">${f.diagnosis.map((d) => `<li>${escapeHtml(d)}</li>`).join("")}</ul>
+<p class="muted">The gateway's view of every browser: <code>pairgate doctor</code> on the gateway's machine.</p>
+<p class="actions"><a class="btn" href="/" data-testid="back-to-dashboard">Back to the dashboard</a></p>`,
+  );
 }

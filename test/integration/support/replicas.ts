@@ -25,7 +25,7 @@ export async function startReplica(name: string, databaseUrl: string, extraArgs:
   const replica: Replica = {
     name,
     stateDir,
-    gateway: await spawnGateway(args, { stateDir }),
+    gateway: await spawnGateway(args, { stateDir, timeoutMs: 60_000 }),
     get url() {
       return `ws://127.0.0.1:${replica.gateway.port}/ws`;
     },
@@ -36,7 +36,7 @@ export async function startReplica(name: string, databaseUrl: string, extraArgs:
     },
     cli: (a) => runCliAsync(a, stateDir),
     async restart() {
-      replica.gateway = await spawnGateway(args, { stateDir });
+      replica.gateway = await spawnGateway(args, { stateDir, timeoutMs: 60_000 });
     },
   };
   return replica;

@@ -42,7 +42,13 @@ describe("pre-flight notes", () => {
   it("warns that a private window forgets its pairing when its quota gives it away", () => {
     const notes = describePreflight({ ...base, quotaBytes: 100 * 2 ** 20 }, "webcrypto");
     expect(notes.find((note) => note.id === "private")?.text).toContain("private window: this browser will forget its pairing when closed");
-    expect(describePreflight(base, "webcrypto").some((note) => note.id === "private")).toBe(false);
+    expect(describePreflight({ ...base, isPersisted: true }, "webcrypto").some((note) => note.id === "private")).toBe(false);
+  });
+
+  it("warns a browser whose storage is not persisted (persisted: false) that a private window forgets its pairing", () => {
+    const notes = describePreflight(base, "webcrypto");
+    expect(notes.find((note) => note.id === "private")).toMatchObject({ tone: "warn", text: expect.stringContaining("If this is a private window, it will forget its pairing when closed") });
+    expect(describePreflight({ ...base, isPersisted: null }, "webcrypto").some((note) => note.id === "private")).toBe(false);
   });
 
   it("reports a failed IndexedDB round trip as a warning", () => {

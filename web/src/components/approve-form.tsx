@@ -1,8 +1,10 @@
 // Approve by code: the admin types (or an #approve= link pre-fills) the code shown on the other browser.
-// Nothing is approved until Approve is pressed, and the role is an explicit choice.
+// Nothing is approved until Approve is pressed. The role starts at viewer and goes back to viewer after each
+// approval, so admin is always a choice made for that one browser.
 import { useState, type FormEvent } from "react";
 import { formatCode, normalizeCode } from "../../../shared/pairing/pairing-code.js";
 import type { PendingView, Role } from "../../../shared/protocol/views.js";
+import { useClearAfter } from "../hooks/use-clear-after.js";
 import { useApprove } from "../hooks/use-device-actions.js";
 import { ROLE_LABELS } from "../lib/labels.js";
 import { Button } from "../ui/button.js";
@@ -22,8 +24,16 @@ export function ApproveForm({ initialCode, replaces, onApproved }: ApproveFormPr
     return normalized ? formatCode(normalized) : (initialCode ?? "");
   });
   const [role, setRole] = useState<Role>("viewer");
+  const [name, setName] = useState("");
   const [formatError, setFormatError] = useState<string | null>(null);
   const approve = useApprove();
+  useClearAfter(approve.status === "done", approve.reset);
+
+  const onCodeChange = (value: string) => {
+    setCode(value.toUpperCase());
+    // A new code is a new approval: the previous "Approved …" or error no longer answers it.
+    if (approve.status === "done" || approve.status === "error") approve.reset();
+  };
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -33,9 +43,17 @@ export function ApproveForm({ initialCode, replaces, onApproved }: ApproveFormPr
       return;
     }
     setFormatError(null);
-    const device = await approve.run({ code: normalized, role, ...(replaces ? { replacesDeviceId: replaces.deviceId } : {}) });
+    const trimmedName = name.trim();
+    const device = await approve.run({
+      code: normalized,
+      role,
+      ...(trimmedName ? { name: trimmedName } : {}),
+      ...(replaces ? { replacesDeviceId: replaces.deviceId } : {}),
+    });
     if (device) {
       setCode("");
+      setName("");
+      setRole("viewer");
       onApproved();
     }
   };
@@ -49,7 +67,7 @@ export function ApproveForm({ initialCode, replaces, onApproved }: ApproveFormPr
     <form className="approve-form" onSubmit={onSubmit} aria-label="Approve a browser by its code">
       <div className="approve-fields">
         <Field
-          label="Code shown on the new browser"
+          label="Code on the new browser"
           className="approve-code-field"
           error={formatError}
           hint={initialCode ? "Filled in from an approve link. Compare it with the code on the other browser before approving." : undefined}
@@ -60,7 +78,7 @@ export function ApproveForm({ initialCode, replaces, onApproved }: ApproveFormPr
               className="input input-code"
               data-testid="approve-code-input"
               value={code}
-              onChange={(event) => setCode(event.target.value.toUpperCase())}
+              onChange={(event) => onCodeChange(event.target.value)}
               placeholder="BCDF-GHJK"
               autoComplete="off"
               autoCapitalize="characters"
@@ -68,6 +86,20 @@ export function ApproveForm({ initialCode, replaces, onApproved }: ApproveFormPr
               maxLength={16}
               aria-describedby={describedBy}
               aria-invalid={isInvalid || undefined}
+            />
+          )}
+        </Field>
+        <Field label="Name (optional)" className="approve-name-field">
+          {({ id }) => (
+            <input
+              id={id}
+              className="input"
+              data-testid="approve-name-input"
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              placeholder={replaces ? `Keeps “${replaces.name}”` : "The browser's own name"}
+              autoComplete="off"
+              maxLength={64}
             />
           )}
         </Field>

@@ -1,11 +1,13 @@
 // The audit log, newest first; refreshes on device changes, older pages on request.
 import { useAudit } from "../hooks/use-audit.js";
+import { useNow } from "../hooks/use-now.js";
 import { Button } from "../ui/button.js";
 import { Skeleton } from "../ui/skeleton.js";
 import { AuditRow } from "./audit-row.js";
 
 export function AuditLog({ sessionEpoch }: { sessionEpoch: number }) {
   const audit = useAudit(sessionEpoch);
+  const nowMs = useNow(30_000);
   if (audit.status === "loading") return <Skeleton shape="line" />;
   return (
     <div className="stack">
@@ -19,7 +21,7 @@ export function AuditLog({ sessionEpoch }: { sessionEpoch: number }) {
       ) : (
         <ol className="audit" aria-label="Audit entries, newest first">
           {audit.data.map((entry) => (
-            <AuditRow key={entry.id} entry={entry} />
+            <AuditRow key={entry.id} entry={entry} nowMs={nowMs} />
           ))}
         </ol>
       )}

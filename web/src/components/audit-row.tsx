@@ -1,27 +1,18 @@
-// One audit entry: when, what, who, and the recorded details.
+// One audit entry: when, and one sentence with names and labels (shared/format/audit.ts, the same sentence
+// `pairgate audit` prints). Ids and hashes stay out of sight; the time is the CLI's format too.
+import { describeAuditEntry } from "../../../shared/format/audit.js";
+import { formatRelativeTime, formatTime } from "../../../shared/format/time.js";
 import type { AuditEntry } from "../../../shared/protocol/views.js";
-import { formatDateTime, formatShortDateTime } from "../lib/format.js";
-import { AUDIT_ACTION_LABELS } from "../lib/labels.js";
 
-export function AuditRow({ entry }: { entry: AuditEntry }) {
-  const details = Object.entries(entry.detail)
-    .filter(([, value]) => value !== null && value !== "")
-    .map(([key, value]) => `${key}: ${key.endsWith("AtMs") && typeof value === "number" ? formatDateTime(value) : String(value)}`)
-    .join(" · ");
+export function AuditRow({ entry, nowMs }: { entry: AuditEntry; nowMs: number }) {
   return (
     <li className={`audit-row audit-${entry.action}`} data-testid="audit-row" data-action={entry.action}>
-      <time dateTime={new Date(entry.atMs).toISOString()} className="audit-time">
-        {formatShortDateTime(entry.atMs)}
+      <time dateTime={new Date(entry.atMs).toISOString()} className="audit-time" title={formatRelativeTime(entry.atMs, nowMs)}>
+        {formatTime(entry.atMs, { seconds: true })}
       </time>
-      <span className="audit-action">{AUDIT_ACTION_LABELS[entry.action]}</span>
-      <span className="audit-actor">by {entry.actor || "unknown"}</span>
-      {details || entry.deviceId ? (
-        <span className="audit-detail">
-          {entry.deviceId ? `device ${entry.deviceId.slice(0, 12)}` : ""}
-          {entry.deviceId && details ? " · " : ""}
-          {details}
-        </span>
-      ) : null}
+      <span className="audit-text" data-testid="audit-text">
+        {describeAuditEntry(entry)}
+      </span>
     </li>
   );
 }

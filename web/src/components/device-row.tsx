@@ -1,6 +1,6 @@
 // One paired device: identity, role, key storage, approval, presence; rename and revoke.
 import type { DeviceView } from "../../../shared/protocol/views.js";
-import { formatDateTime, formatRelative } from "../lib/format.js";
+import { formatRelativeTime, formatTime } from "../../../shared/format/time.js";
 import { APPROVED_VIA_LABELS, ROLE_LABELS } from "../lib/labels.js";
 import { Badge } from "../ui/badge.js";
 import { Button } from "../ui/button.js";
@@ -17,7 +17,7 @@ export interface DeviceRowProps {
 }
 
 export function DeviceRow({ device, nowMs, onRevoke, index, measureRef }: DeviceRowProps) {
-  const lastSeen = device.online > 0 ? "online now" : device.lastSeenAtMs === null ? "never seen" : `last seen ${formatRelative(device.lastSeenAtMs, nowMs)}`;
+  const lastSeen = device.online > 0 ? "online now" : device.lastSeenAtMs === null ? "never seen" : `last seen ${formatRelativeTime(device.lastSeenAtMs, nowMs)}`;
   return (
     <li ref={measureRef} data-index={index} className="row device-row" data-testid="device-row" data-device-id={device.id} data-current={device.current || undefined}>
       <div className="row-main">
@@ -53,7 +53,7 @@ export function DeviceRow({ device, nowMs, onRevoke, index, measureRef }: Device
           ) : null}
         </p>
         <p className="row-meta muted">
-          Approved by {device.approvedBy || "unknown"} via {APPROVED_VIA_LABELS[device.approvedVia]}, {formatDateTime(device.approvedAtMs)}
+          Approved by {device.approvedBy || "unknown"} via {APPROVED_VIA_LABELS[device.approvedVia]}, {formatTime(device.approvedAtMs)}
         </p>
       </div>
       <div className="row-actions">

@@ -1,7 +1,8 @@
 // The gateway as this session sees it (gateway.status): name, version, uptime, counts, our source address.
 import { useGatewayStatus } from "../hooks/use-gateway-status.js";
 import { useNow } from "../hooks/use-now.js";
-import { formatDuration, plural } from "../lib/format.js";
+import { formatDuration } from "../../../shared/format/time.js";
+import { plural } from "../lib/format.js";
 import { Card } from "../ui/card.js";
 import { Skeleton } from "../ui/skeleton.js";
 import { SeenFrom } from "./seen-from.js";

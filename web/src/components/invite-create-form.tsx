@@ -1,4 +1,4 @@
-// Create an invite: role (viewer unless chosen), lifetime and an optional label for the list.
+// Create an invite: role (viewer unless chosen for this invite), lifetime and an optional label for the list.
 import { useState, type FormEvent } from "react";
 import type { Role } from "../../../shared/protocol/views.js";
 import { Button } from "../ui/button.js";
@@ -26,6 +26,8 @@ export function InviteCreateForm({ isBusy, onCreate }: { isBusy: boolean; onCrea
     event.preventDefault();
     onCreate({ role, ttlMs, label: label.trim() });
     setLabel("");
+    // Like the approve form: each invite's role is chosen for that invite, never carried over.
+    setRole("viewer");
   };
   return (
     <form className="invite-form" onSubmit={onSubmit} aria-label="Create an invite link">

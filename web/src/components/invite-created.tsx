@@ -1,6 +1,6 @@
 // A new invite, shown once: the link as text and as a QR code. Dismissing it drops the token from memory.
 import type { InviteCreated as InviteCreatedView } from "../../../shared/protocol/rpc.js";
-import { formatDateTime } from "../lib/format.js";
+import { formatTime } from "../../../shared/format/time.js";
 import { Button } from "../ui/button.js";
 import { CopyButton } from "../ui/copy-button.js";
 import { QrImage } from "./qr-image.js";
@@ -11,10 +11,12 @@ export function InviteCreated({ invite, onDone }: { invite: InviteCreatedView; o
       <div className="invite-created-text">
         <p className="notice-title">Invite link, shown only this once</p>
         <p className="muted small">
-          Send it over a channel you trust. The first browser to open it is paired; it expires {formatDateTime(invite.expiresAtMs)}.
+          Send it over a channel you trust. The first browser to open it is paired; it expires {formatTime(invite.expiresAtMs)}.
         </p>
         <div className="command-block">
-          <code data-testid="invite-link">{invite.url}</code>
+          <code className="invite-link" data-testid="invite-link" title={invite.url}>
+            {invite.url}
+          </code>
           <CopyButton text={invite.url} label="Copy link" testId="copy-invite-link" />
         </div>
         <Button size="sm" onClick={onDone} data-testid="invite-done">

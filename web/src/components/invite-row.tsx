@@ -1,7 +1,7 @@
 // One invite in the list: label, role, status and lifetime; active ones can be revoked.
 import type { InviteView } from "../../../shared/protocol/views.js";
 import { useRevokeInvite } from "../hooks/use-invites.js";
-import { formatDateTime } from "../lib/format.js";
+import { formatTime } from "../../../shared/format/time.js";
 import { ROLE_LABELS } from "../lib/labels.js";
 import { Badge, type BadgeTone } from "../ui/badge.js";
 import { Button } from "../ui/button.js";
@@ -21,8 +21,8 @@ export function InviteRow({ invite }: { invite: InviteView }) {
           </Badge>
         </p>
         <p className="row-meta muted">
-          Created by {invite.createdBy || "unknown"} {formatDateTime(invite.createdAtMs)}
-          {invite.status === "used" && invite.usedAtMs !== null ? `, used ${formatDateTime(invite.usedAtMs)}` : `, expires ${formatDateTime(invite.expiresAtMs)}`}
+          Created by {invite.createdBy || "unknown"} {formatTime(invite.createdAtMs)}
+          {invite.status === "used" && invite.usedAtMs !== null ? `, used ${formatTime(invite.usedAtMs)}` : `, expires ${formatTime(invite.expiresAtMs)}`}
         </p>
         {revoke.error ? (
           <p className="field-error" role="alert">

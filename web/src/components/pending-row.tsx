@@ -1,7 +1,7 @@
 // One waiting browser. Its code is deliberately not here: the approver must read it off that browser.
 import type { PendingView } from "../../../shared/protocol/views.js";
 import { useReject } from "../hooks/use-device-actions.js";
-import { formatRelative } from "../lib/format.js";
+import { formatRelativeTime } from "../../../shared/format/time.js";
 import { Badge } from "../ui/badge.js";
 import { Button } from "../ui/button.js";
 import { Countdown } from "./countdown.js";
@@ -38,7 +38,7 @@ export function PendingRow({ request, nowMs, isReplaceChecked, onReplaceChange }
           from <SeenFrom seenFrom={request.seenFrom} testId="pending-seen-from" />
         </p>
         <p className="row-meta muted">
-          Requested {formatRelative(request.createdAtMs, nowMs)}, expires in <Countdown targetMs={request.expiresAtMs} overText="now" />
+          Requested {formatRelativeTime(request.createdAtMs, nowMs)}, expires in <Countdown targetMs={request.expiresAtMs} overText="now" />
         </p>
         {request.replaces ? (
           <label className="check">

@@ -5,7 +5,14 @@ import { useRevoke } from "../hooks/use-device-actions.js";
 import { Button } from "../ui/button.js";
 import { Dialog } from "../ui/dialog.js";
 
-export function RevokeDialog({ device, onClose }: { device: DeviceView; onClose(): void }) {
+export interface RevokeDialogProps {
+  device: DeviceView;
+  onClose(): void;
+  /** After the gateway confirmed: how many of its open tabs were cut off. */
+  onRevoked(device: DeviceView, closedConnections: number): void;
+}
+
+export function RevokeDialog({ device, onClose, onRevoked }: RevokeDialogProps) {
   const [isSecondStep, setIsSecondStep] = useState(false);
   const revoke = useRevoke();
 
@@ -14,7 +21,8 @@ export function RevokeDialog({ device, onClose }: { device: DeviceView; onClose(
       setIsSecondStep(true);
       return;
     }
-    if (await revoke.run(device.id)) onClose();
+    const result = await revoke.run(device.id);
+    if (result) onRevoked(device, result.closedConnections);
   };
 
   return (

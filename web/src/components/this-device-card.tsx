@@ -1,6 +1,6 @@
 // "This device" on the home page: name, fingerprint, key storage with what it means, role, approval.
 import type { DeviceView, Role } from "../../../shared/protocol/views.js";
-import { formatDateTime } from "../lib/format.js";
+import { formatTime } from "../../../shared/format/time.js";
 import { APPROVED_VIA_LABELS, KEY_STORAGE_EXPLANATIONS, ROLE_LABELS } from "../lib/labels.js";
 import { Card } from "../ui/card.js";
 import { RenameForm } from "./rename-form.js";
@@ -38,7 +38,7 @@ export function ThisDeviceCard({ device, role }: { device: DeviceView; role: Rol
         <div>
           <dt>Approved</dt>
           <dd>
-            by {device.approvedBy || "unknown"} via {APPROVED_VIA_LABELS[device.approvedVia]}, {formatDateTime(device.approvedAtMs)}
+            by {device.approvedBy || "unknown"} via {APPROVED_VIA_LABELS[device.approvedVia]}, {formatTime(device.approvedAtMs)}
           </dd>
         </div>
       </dl>

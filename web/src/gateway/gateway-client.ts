@@ -455,6 +455,7 @@ export class GatewayClient {
       }
       case "pairing.requested":
       case "pairing.resolved":
+      case "gateway.counts": // for useGatewayStatus, through the event bus below
         break;
       default:
         assertNever(frame);

@@ -1,9 +1,8 @@
-// gateway.status for the home page: loaded once per session, refreshed when devices change (admins get
-// that event). Uptime ticks locally from the fetch time instead of asking again.
+// gateway.status for the home page: loaded once per session; the counts then follow the gateway.counts event,
+// which every paired session gets (viewers included). Uptime ticks locally from the fetch time.
 import { useEffect, useState } from "react";
 import type { GatewayStatus } from "../../../shared/protocol/rpc.js";
 import { toCallError, type GatewayCallError } from "../gateway/call-error.js";
-import { changesDevices } from "../lib/devices-list.js";
 import { useAppServices } from "./app-services.js";
 
 type StatusState =
@@ -22,8 +21,9 @@ export function useGatewayStatus(sessionEpoch: number): StatusState {
         (error: unknown) => isCurrent && setState({ status: "error", data: null, error: toCallError(error) }),
       );
     void load();
-    // Presence-only diffs (sockets coming and going) don't change the counts worth a round trip.
-    const off = client.on("devices.changed", (diff) => changesDevices(diff) && void load());
+    const off = client.on("gateway.counts", ({ counts }) => {
+      if (isCurrent) setState((previous) => (previous.status === "ready" ? { ...previous, data: { ...previous.data, counts } } : previous));
+    });
     return () => {
       isCurrent = false;
       off();

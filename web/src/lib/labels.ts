@@ -1,5 +1,5 @@
 // Words people read for wire values. Wire strings stay stable; these may change freely.
-import type { ApprovedVia, AuditAction, KeyStorage, Role } from "../../../shared/protocol/views.js";
+import type { ApprovedVia, KeyStorage, Role } from "../../../shared/protocol/views.js";
 
 export const ROLE_LABELS: Record<Role, string> = { admin: "Admin", viewer: "Viewer" };
 
@@ -13,17 +13,4 @@ export const KEY_STORAGE_EXPLANATIONS: Record<KeyStorage, string> = {
   webcrypto: "Non-extractable WebCrypto key: this browser can sign with it, but no script can read it out.",
   software:
     "Software key (plain http has no WebCrypto): the secret sits in this site's IndexedDB. Use https or localhost for a non-extractable key.",
-};
-
-export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
-  request_created: "Pairing requested",
-  approved: "Approved",
-  rejected: "Rejected",
-  expired: "Request expired",
-  revoked: "Removed",
-  renamed: "Renamed",
-  invite_created: "Invite created",
-  invite_used: "Invite used",
-  invite_revoked: "Invite revoked",
-  handshake_refused: "Connection refused",
 };

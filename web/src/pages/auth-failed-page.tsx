@@ -1,7 +1,7 @@
 // Auth failed twice: usually a clock more than 2 minutes off, so say the measured skew.
 import { ErrorCode } from "../components/error-code.js";
 import { StatusScreen } from "../components/status-screen.js";
-import { formatDuration } from "../lib/format.js";
+import { formatDuration } from "../../../shared/format/time.js";
 import { Button } from "../ui/button.js";
 
 export function AuthFailedPage({ clockSkewMs, closeCode, onRetryNow }: { clockSkewMs: number | null; closeCode: number | null; onRetryNow(): void }) {

@@ -1,6 +1,6 @@
 // Devices (admins): approve by code, waiting requests, paired devices (searched on the gateway, virtualised),
 // invites and the audit log. Loaded lazily; everything on it updates live from devices.changed diffs.
-import { memo, useState } from "react";
+import { memo, useCallback, useState } from "react";
 import type { DeviceView, InviteView, PendingView } from "../../../shared/protocol/views.js";
 import { ApproveForm } from "../components/approve-form.js";
 import { AuditLog } from "../components/audit-log.js";
@@ -9,6 +9,7 @@ import { DeviceSearch } from "../components/device-search.js";
 import { InvitePanel } from "../components/invite-panel.js";
 import { PendingList } from "../components/pending-list.js";
 import { RevokeDialog } from "../components/revoke-dialog.js";
+import { RevokedNotice, type RevokedDevice } from "../components/revoked-notice.js";
 import { useDevices } from "../hooks/use-devices.js";
 import { Card } from "../ui/card.js";
 import { Notice } from "../ui/notice.js";
@@ -36,6 +37,8 @@ export function DevicesPage({ sessionEpoch, approveCode, onApproveCodeUsed }: De
   const { status, data, error, loadMore } = useDevices(sessionEpoch, query.trim());
   const [replaceRequestId, setReplaceRequestId] = useState<string | null>(null);
   const [revokeTarget, setRevokeTarget] = useState<DeviceView | null>(null);
+  const [revoked, setRevoked] = useState<RevokedDevice | null>(null);
+  const clearRevoked = useCallback(() => setRevoked(null), []);
   const pending = data?.pending ?? NO_PENDING;
   const devices = data?.rows ?? NO_DEVICES;
   const countLabel = data ? (data.query ? ` (${data.total} matching)` : ` (${data.total})`) : "";
@@ -66,6 +69,7 @@ export function DevicesPage({ sessionEpoch, approveCode, onApproveCodeUsed }: De
       </Card>
 
       <Card title={`Paired devices${countLabel}`} testId="devices-section">
+        {revoked ? <RevokedNotice key={revoked.fingerprint} revoked={revoked} onClear={clearRevoked} /> : null}
         <DeviceSearch query={query} onQueryChange={setQuery} />
         {data === null ? <Skeleton shape="line" /> : <Devices devices={devices} hasMore={data.nextCursor !== null} onNeedMore={loadMore} onRevoke={setRevokeTarget} />}
       </Card>
@@ -78,7 +82,16 @@ export function DevicesPage({ sessionEpoch, approveCode, onApproveCodeUsed }: De
         <Audit sessionEpoch={sessionEpoch} />
       </Card>
 
-      {revokeTarget ? <RevokeDialog device={revokeTarget} onClose={() => setRevokeTarget(null)} /> : null}
+      {revokeTarget ? (
+        <RevokeDialog
+          device={revokeTarget}
+          onClose={() => setRevokeTarget(null)}
+          onRevoked={(device, closedConnections) => {
+            setRevokeTarget(null);
+            setRevoked({ name: device.name, fingerprint: device.fingerprint, closedConnections });
+          }}
+        />
+      ) : null}
     </main>
   );
 }

@@ -2,6 +2,7 @@
 import { GatewayStatusCard } from "../components/gateway-status-card.js";
 import { ThisDeviceCard } from "../components/this-device-card.js";
 import type { PairedState } from "../gateway/gateway-state.js";
+import { usePreflight } from "../hooks/use-preflight.js";
 import { ROLE_LABELS } from "../lib/labels.js";
 import { Notice } from "../ui/notice.js";
 
@@ -9,10 +10,13 @@ export interface PairedHomePageProps {
   state: PairedState;
   sessionEpoch: number;
   hasApproveLink: boolean;
+  /** The address asked for #/devices, which this (viewer) browser may not open. */
+  isDevicesRouteRefused: boolean;
 }
 
-export function PairedHomePage({ state, sessionEpoch, hasApproveLink }: PairedHomePageProps) {
+export function PairedHomePage({ state, sessionEpoch, hasApproveLink, isDevicesRouteRefused }: PairedHomePageProps) {
   const { device, role, gateway } = state;
+  const privateWindowNote = usePreflight(device.keyStorage).data.find((note) => note.id === "private");
   return (
     <main data-state="paired" data-page="home" className="screen screen-home">
       <header className="page-head">
@@ -29,6 +33,15 @@ export function PairedHomePage({ state, sessionEpoch, hasApproveLink }: PairedHo
         <Notice tone="warn" testId="approve-link-notice">
           That approve link needs an admin browser. This one is a viewer, so it can't approve other browsers.
         </Notice>
+      ) : null}
+      {isDevicesRouteRefused && role !== "admin" ? (
+        <Notice tone="warn" testId="devices-needs-admin">
+          The Devices page needs an admin browser. This one is paired as a viewer: it sees the gateway and itself. An admin can manage devices
+          from their own browser or the gateway's CLI.
+        </Notice>
+      ) : null}
+      {privateWindowNote ? (
+        <Notice testId="private-window-notice">{privateWindowNote.text}</Notice>
       ) : null}
       <div className="grid-2">
         <ThisDeviceCard device={device} role={role} />

@@ -63,6 +63,10 @@ export function PairingPage({ state, isLive, keyStorage, notice, hasApproveLink 
 
           <h2 className="section-title">Approve it on the gateway</h2>
           <CommandBlock command={approveCommand} testId="approve-command" copyTestId="copy-approve-command" />
+          <p className="hint" data-testid="admin-role-hint">
+            That makes this browser a viewer. To let it manage devices too, approve it as an admin:{" "}
+            <code data-testid="approve-admin-command">{adminCommand(approveCommand)}</code>
+          </p>
           <p className="hint" data-testid="admin-hint">
             Or from an admin browser: <strong>Devices</strong> → type the code <strong>{formatCode(rawCode)}</strong> → Approve. Check that the
             fingerprint there reads <strong>{request.fingerprint}</strong>.
@@ -70,9 +74,9 @@ export function PairingPage({ state, isLive, keyStorage, notice, hasApproveLink 
         </div>
 
         <aside className="pairing-side" aria-label="Other ways to approve, and what the gateway sees">
-          <figure className="qr-figure">
+          <figure className="qr-figure pairing-qr-figure" data-testid="pairing-qr-figure">
             <QrImage text={approveLink} alt={`QR code of the approve link for code ${formatCode(rawCode)}`} testId="pairing-qr" />
-            <figcaption>Scan with a phone that is paired as admin: it opens Devices with this code filled in.</figcaption>
+            <figcaption data-testid="pairing-qr-caption">Scan with a phone that is paired as admin: it opens Devices with this code filled in.</figcaption>
           </figure>
           <div className="side-block">
             <h2 className="side-title">What the gateway sees</h2>
@@ -96,4 +100,9 @@ export function PairingPage({ state, isLive, keyStorage, notice, hasApproveLink 
       </section>
     </main>
   );
+}
+
+/** The on-screen command with an explicit admin role: approvals default to viewer (docs/security.md). */
+function adminCommand(approveCommand: string): string {
+  return /\s--role\b/.test(approveCommand) ? approveCommand : `${approveCommand} --role admin`;
 }

@@ -1,7 +1,7 @@
 // Revoked: who removed this browser and when. A revoked key never pairs again, so "Pair again" makes a new one.
 import { ErrorCode } from "../components/error-code.js";
 import { StatusScreen } from "../components/status-screen.js";
-import { formatDateTime } from "../lib/format.js";
+import { formatTime } from "../../../shared/format/time.js";
 import { Button } from "../ui/button.js";
 
 export interface RevokedPageProps {
@@ -25,7 +25,7 @@ export function RevokedPage({ byName, atMs, closeCode, onPairAgain }: RevokedPag
       detail={<ErrorCode code="device_revoked" closeCode={closeCode} />}
     >
       <p className="revoked-by" data-testid="revoked-by">
-        Removed by {byName} at {formatDateTime(atMs)}
+        Removed by {byName} at {formatTime(atMs)}
       </p>
       <p>Its key no longer works anywhere. Pair again to delete the old key, make a new one and get a new code for an admin to approve.</p>
     </StatusScreen>
