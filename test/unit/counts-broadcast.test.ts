@@ -11,9 +11,9 @@ function setup() {
   const store = new MemoryStore();
   let storeReads = 0;
   const counted = Object.assign(Object.create(store) as MemoryStore, {
-    listDevices: (...args: Parameters<MemoryStore["listDevices"]>) => {
+    countDevices: (...args: Parameters<MemoryStore["countDevices"]>) => {
       storeReads++;
-      return store.listDevices(...args);
+      return store.countDevices(...args);
     },
   });
   const sent: EventFrame[] = [];
