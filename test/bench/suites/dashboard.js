@@ -109,6 +109,7 @@ async function series(count, url, withBrowser) {
     ...(firstError ? { firstError } : {}),
     fetched,
   };
+}
 
 /** Headless Chromium for the dashboard suites, or null when none is installed. */
 export async function launchBenchChromium() {
@@ -116,7 +117,6 @@ export async function launchBenchChromium() {
   if (!chromiumPath) return null;
   const { chromium } = await import("playwright-core");
   return chromium.launch({ executablePath: chromiumPath, headless: true, args: LAUNCH_ARGS });
-}
 }
 
 export async function runDashboard({ cfg, built, log }) {
