@@ -48,7 +48,8 @@ describe("the pairing screen", () => {
   });
 
   it("takes the README screenshot of the pairing screen", async () => {
-    const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
+    // The command as a reader who installed pairgate sees it, not this checkout's path or temp state dir.
+    const gateway = await startCliGateway(cleanup, ["--name", "homelab", "--cli-hint", "pairgate"]);
     const page = await (await newProbedContext(suite.browser(), cleanup, "pairing")).newPage();
     await page.goto(`http://127.0.0.1:${gateway.port}/`);
     await readPairingCode(page);
