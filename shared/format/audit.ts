@@ -29,7 +29,8 @@ function inviteLabel(d: Detail): string {
   const label = str(d, "label") ?? str(d, "inviteLabel");
   if (label !== undefined) return `invite ${quoteName(label)}`;
   const id = str(d, "inviteId");
-  return id ? `invite ${printable(id)}` : "an invite";
+  // No article here: every caller says "the …" ("paired with the invite", "Created the admin invite").
+  return id ? `invite ${printable(id)}` : "invite";
 }
 
 function networkLabel(value: string | undefined): string {

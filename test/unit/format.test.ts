@@ -106,6 +106,9 @@ describe("describeAuditEntry", () => {
       "Approved device dev_01234567 (ABCD-EFGH) as admin via the CLI",
     );
     expect(describeAuditEntry(entry("invite_revoked", { via: "cli", inviteId: "inv_9" }))).toBe("Revoked the invite inv_9 via the CLI");
+    // Entries with neither label nor invite id still read as English ("the invite", never "the an invite").
+    expect(describeAuditEntry(entry("approved", { via: "invite", role: "viewer", name: "Tablet" }))).toBe('Approved "Tablet" as viewer with the invite');
+    expect(describeAuditEntry(entry("invite_revoked", { via: "cli" }))).toBe("Revoked the invite via the CLI");
   });
 
   it("escapes names that carry terminal escapes", () => {

@@ -32,9 +32,18 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
     if (RANK[lvl] < RANK[level]) return;
     const entry: Record<string, unknown> = { t: new Date().toISOString(), level: lvl, msg };
     if (fields) for (const [k, v] of Object.entries(fields)) if (v !== undefined && !(k in entry)) entry[k] = SECRET_FIELD.test(k) ? "[redacted]" : v;
-    write((asText ? textLine(entry) : JSON.stringify(entry)) + "\n");
+    write((asText ? textLine(entry) : jsonLine(entry)) + "\n");
   };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+/**
+ * JSON.stringify escapes C0 controls but leaves C1 controls (U+009B is a one-byte CSI) and bidi overrides raw, and
+ * people `tail` log files in a terminal. Escaping them keeps the line valid JSON with the same value.
+ */
+const UNSAFE_IN_TERMINAL = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function jsonLine(entry: Record<string, unknown>): string {
+  return JSON.stringify(entry).replace(UNSAFE_IN_TERMINAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** `15:39:07 info  pairing requested  fingerprint=ABCD-EFGH`: fields may hold request headers, so escaped. */
