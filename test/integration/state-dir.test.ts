@@ -2,6 +2,7 @@
 // write (exit 2, with the chmod/chown to run), creates every file in it 0600 whatever the umask and dir mode, and
 // refuses to start on a damaged database, naming the file, instead of answering `internal` to everything.
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync, closeSync, fstatSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -49,6 +50,24 @@ describe("a state dir others could write", () => {
     expect(r.stderr).toContain(`state dir ${dir} belongs to uid ${statSync(dir).uid}, not to this process (uid ${process.getuid!()})`);
     expect(r.stderr).toContain(`run: chown ${process.getuid!()}:${process.getgid!()} ${dir}`);
     expect(r.stdout).not.toMatch(/listening on/);
+  });
+
+  it("the CLI refuses to send a command into the admin socket of a dir others can write (exit 2), and sends nothing", async () => {
+    const dir = mkdtempSync(join(scratch, "cli-shared-"));
+    chmodSync(dir, 0o777);
+    // Whoever can write the dir can put a listener of their own at admin.sock and read the approve code.
+    const received: string[] = [];
+    const fake = createServer((socket) => socket.on("data", (chunk) => received.push(String(chunk))));
+    await new Promise<void>((resolve) => fake.listen(join(dir, "admin.sock"), resolve));
+    try {
+      const r = runCli(["devices", "approve", "BCDF-GHJK", "--state-dir", dir]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`state dir ${dir} is writable by everyone`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(received).toEqual([]);
+    } finally {
+      await new Promise((resolve) => fake.close(resolve));
+    }
   });
 });
 

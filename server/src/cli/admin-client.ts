@@ -1,12 +1,17 @@
 // The CLI side of the admin socket: one request, one reply. No gateway → exit 3 with what to check.
 import { connect } from "node:net";
 import { join } from "node:path";
+import { inspectStateDir, refuseSharedStateDir } from "../config/state-dir.js";
 import { CliError, EXIT } from "./exit-codes.js";
 
 const TIMEOUT_MS = 10_000;
 
 export async function callGateway<T = unknown>(stateDir: string, method: string, params: unknown = {}): Promise<T> {
   const path = join(stateDir, "admin.sock");
+  // The CLI writes approve codes and admin commands into this socket: one in a dir that another user owns or can
+  // write may be theirs, not the gateway's. The same rule as `start` (exit 2 with the chown/chmod to run).
+  const facts = inspectStateDir(stateDir);
+  if (facts.exists) refuseSharedStateDir(stateDir, facts, { rootMayUseOthers: true });
   return new Promise<T>((resolve, reject) => {
     const socket = connect(path);
     let buffer = "";

@@ -55,11 +55,14 @@ export function ensureStateDir(path: string): StateDirFacts {
  * The state dir is the trust boundary: whoever can write it can plant a database with their own admin key or swap
  * the admin socket to read CLI commands. So it must belong to this process's user and be writable by no one else.
  */
-function refuseSharedStateDir(path: string, facts: StateDirFacts): void {
+export function refuseSharedStateDir(path: string, facts: StateDirFacts, { rootMayUseOthers = false } = {}): void {
   const uid = process.getuid?.();
   if (uid === undefined) return; // Windows: no uid or mode bits to check
   const quoted = shellQuote(path);
-  if (facts.ownerUid !== uid) {
+  // The CLI run by root (sudo, `podman exec`) against the gateway user's dir is normal administration: root
+  // already trusts that user by running its service. What still matters then is that no one else can write the dir.
+  const ownerMatters = !(rootMayUseOthers && uid === 0);
+  if (ownerMatters && facts.ownerUid !== uid) {
     throw new ConfigError(
       `state dir ${path} belongs to uid ${facts.ownerUid}, not to this process (uid ${uid}); another user could have planted its database or admin socket. ` +
         `If the dir is yours, run: chown ${uid}:${process.getgid?.() ?? uid} ${quoted} (or start pairgate as its owner)`,
