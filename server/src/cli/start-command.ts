@@ -1,5 +1,6 @@
 // `pairgate start`: resolve the config, open the store, listen, print where to go, stop cleanly on signals.
 import { ConfigError, type GatewayConfig } from "../config/config.js";
+import { fdLimitWarning, openFileLimit } from "../config/fd-limit.js";
 import { ensureStateDir } from "../config/state-dir.js";
 import { approveCommand, cliCommandOf, commandLine } from "../config/cli-command.js";
 import { createGateway } from "../gateway.js";
@@ -14,7 +15,8 @@ const SHUTDOWN_DEADLINE_MS = 4500;
 export async function runStart(config: GatewayConfig, warnings: string[] = []): Promise<void> {
   const startedAt = performance.now();
   const log = createLogger(config.logLevel, undefined, config.logFormat);
-  for (const problem of warnings) log.warn("config warning", { problem });
+  const fdWarning = fdLimitWarning(config.limits, openFileLimit());
+  for (const problem of fdWarning ? [...warnings, fdWarning] : warnings) log.warn("config warning", { problem });
   ensureStateDir(config.stateDir);
   // Every file the gateway makes (DB, WAL, SHM, admin socket) is for this user only, whatever umask it came with.
   process.umask(0o077);
