@@ -196,14 +196,14 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
       listening = true;
       return port;
     },
-    /** An admin invite for first start, when no admin device exists yet (DESIGN §4). */
+    /** An admin invite for first start, when no admin device exists yet (docs/design.md#pairing). */
     async firstStartInvite(): Promise<{ url: string; expiresAtMs: number } | null> {
       if ((await store.countActiveAdmins()) > 0) return null;
       // No label: a label would become the admin device's name; the creator "gateway (first start)" says what it is.
       const created = await pg.invites.create({ role: "admin" }, { actor: "gateway (first start)" });
       return { url: created.url, expiresAtMs: created.expiresAtMs };
     },
-    /** Graceful stop: shutting_down to every socket, then close the servers and the DB (DESIGN §10). */
+    /** Graceful stop: shutting_down to every socket, then close the servers and the DB (docs/design.md#details). */
     async stop(): Promise<void> {
       if (stopped) return;
       stopped = true;

@@ -1,4 +1,5 @@
-// Classifies a client address for display and limits only; it never grants trust (DESIGN §5, §10).
+// Classifies a client address for display and limits only; it never grants trust (docs/design.md#http-and-trust,
+// docs/design.md#details).
 import { isIPv4, isIPv6, parseIPv6 } from "./ip.js";
 
 export const NETWORK_CLASSES = ["loopback", "private", "link_local", "cgnat", "public"] as const;

@@ -1,5 +1,5 @@
 // A device is its Ed25519 public key. The id is SHA-256(raw key) in hex; the fingerprint people compare
-// is the first 8 base32 chars of the same hash, shown as ABCD-EFGH (DESIGN §3.1.4).
+// is the first 8 base32 chars of the same hash, shown as ABCD-EFGH (docs/protocol.md#handshake).
 import { sha256 } from "@noble/hashes/sha2.js";
 import { encodeBase32 } from "../encoding/base32.js";
 import { encodeHex } from "../encoding/hex.js";

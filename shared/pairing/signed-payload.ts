@@ -1,4 +1,4 @@
-// The exact bytes a browser signs on connect (DESIGN §3.1.3). A JSON array with a domain tag first:
+// The exact bytes a browser signs on connect (docs/protocol.md#handshake). A JSON array with a domain tag first:
 // no key order, no delimiter ambiguity, and a signature for this purpose can't be replayed for another.
 // Pinned by test/fixtures/connect-v1.json.
 

@@ -1,5 +1,5 @@
 // Every refusal the gateway can send: stable wire code → WebSocket close code, message and next step
-// (DESIGN §3.2). Clients branch on `code`; `message` and `action` are for people.
+// (docs/protocol.md#errors-and-close-codes). Clients branch on `code`; `message` and `action` are for people.
 
 export const ERRORS = {
   bad_frame: { close: 4400, message: "The gateway could not read a message from this client.", action: "This is a bug: reload the page, and report it if it repeats." },

@@ -1,4 +1,4 @@
-// One schema per wire frame (DESIGN §3), for both edges. Client → gateway: hello, req.
+// One schema per wire frame (docs/protocol.md#transport), for both edges. Client → gateway: hello, req.
 // Gateway → client: challenge, welcome, pairing, error, res, event.
 import { z } from "zod/mini";
 import { b64uLength } from "../encoding/b64u.js";

@@ -1,5 +1,6 @@
 // Every request a paired session (or the admin socket) may make: params and result schema, and who may call it
-// (DESIGN §3.3). The gateway dispatches from this map and the dashboard types its calls from it.
+// (docs/protocol.md#requests-and-events). The gateway dispatches from this map and the dashboard types its calls from
+// it.
 import { z } from "zod/mini";
 import { DEVICE_QUERY_MAX, DEVICES_PAGE_MAX } from "./device-search.js";
 import { Label, Name } from "./names.js";

@@ -4,7 +4,7 @@
 export const PROTOCOL_VERSION = 4;
 export const SUBPROTOCOL = "pairgate.v1";
 export const WS_PATH = "/ws";
-/** Client frames above this size close the socket with bad_frame (DESIGN §3). */
+/** Client frames above this size close the socket with bad_frame (docs/protocol.md#transport). */
 export const MAX_FRAME_BYTES = 64 * 1024;
 /**
  * The gateway's own frames may be larger (a page of devices, a burst of presence changes); clients refuse anything

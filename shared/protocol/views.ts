@@ -54,7 +54,7 @@ export const DevicePresence = z.object({
 });
 export type DevicePresence = z.infer<typeof DevicePresence>;
 
-/** A waiting browser. The code is deliberately absent: the approver must read it off that browser (DESIGN §1.2). */
+/** A waiting browser. No code: the approver must read it off that browser (docs/architecture.md#principles-the-code-keeps). */
 export const PendingView = z.object({
   id: text(64),
   fingerprint: text(9),
@@ -65,7 +65,7 @@ export const PendingView = z.object({
   expiresAtMs: ms,
   seenFrom: SeenFrom,
   online: z.boolean(),
-  /** An active device with the same name and user agent: approving may replace it (DESIGN §4). */
+  /** An active device with the same name and user agent: approving may replace it (docs/design.md#pairing). */
   replaces: z.nullable(z.object({ deviceId: text(64), name: text(64), fingerprint: text(9) })),
 });
 export type PendingView = z.infer<typeof PendingView>;

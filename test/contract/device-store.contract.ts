@@ -1,4 +1,4 @@
-// The one DeviceStore contract suite (DESIGN §7, STYLE "one contract suite run against every implementation").
+// The one DeviceStore contract suite (docs/design.md#store, "one contract suite run against every implementation").
 // Each implementation's test file calls runDeviceStoreContract with a harness that opens fresh, empty stores.
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";

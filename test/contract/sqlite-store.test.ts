@@ -1,5 +1,6 @@
 // The DeviceStore contract against SqliteStore on a real file, plus what only SQLite can promise: WAL with
-// synchronous=FULL (durable before acknowledged, DESIGN §7) and no invite token in the database file (DESIGN §4).
+// synchronous=FULL (durable before acknowledged, docs/design.md#store) and no invite token in the database file
+// (docs/design.md#pairing).
 import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,5 +1,5 @@
 // Glue shared by the e2e files: a cleanup stack for gateways, browsers and proxies; the first-start invite
-// that `pairgate start` prints; and the log-hygiene check (DESIGN §10).
+// that `pairgate start` prints; and the log-hygiene check (docs/design.md#details).
 import { rmSync } from "node:fs";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
@@ -7,7 +7,7 @@ import { findCodeLike, installProbe, textOf, waitForState } from "../helpers/bro
 import { launchBrowser } from "../helpers/chromium.js";
 import { spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
 
-/** A pairing code as the page shows it: RFC 8628 §6.1 consonants, grouped XXXX-XXXX (DESIGN §4). */
+/** A pairing code as the page shows it: RFC 8628 §6.1 consonants, grouped XXXX-XXXX (docs/design.md#pairing). */
 export const CODE_SHAPE = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
 
 /**
@@ -73,7 +73,7 @@ export async function startCliGateway(cleanup: Cleanup, args: string[] = [], sta
 
 const INVITE_LINE = /^\s+(http:\/\/\S+\/#invite=([A-Za-z0-9_-]+))\s*$/m;
 
-/** The one-time admin link `pairgate start` prints on first start (DESIGN §4). */
+/** The one-time admin link `pairgate start` prints on first start (docs/design.md#pairing). */
 export async function firstStartInvite(gateway: SpawnedGateway, timeoutMs = 5000): Promise<{ url: string; token: string }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -86,7 +86,7 @@ export async function firstStartInvite(gateway: SpawnedGateway, timeoutMs = 5000
 
 /**
  * No pairing code or invite token in anything the gateway printed, except the single first-start invite line
- * on stdout (DESIGN §10). Checks every line of stdout and stderr (the JSON log).
+ * on stdout (docs/design.md#details). Checks every line of stdout and stderr (the JSON log).
  */
 export function expectNoSecretsInOutput(gateway: SpawnedGateway, secrets: { codes: string[]; tokens: string[]; firstStartToken?: string }): void {
   const lines = [...gateway.stdout().split("\n").map((l) => ({ stream: "stdout", l })), ...gateway.stderr().split("\n").map((l) => ({ stream: "stderr", l }))];

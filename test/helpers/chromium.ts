@@ -1,5 +1,5 @@
 // Finds Debian's Chromium for browser tests (PAIRGATE_CHROMIUM, then /usr/bin/chromium). As root on Debian with
-// none installed it installs it with apt (DESIGN §2); otherwise it stops with the one command to run.
+// none installed it installs it with apt (README.md, "Tests"); otherwise it stops with the one command to run.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type LaunchOptions } from "playwright-core";

@@ -1,5 +1,5 @@
-// Issue 4 / DESIGN §4: every lifecycle step lands in the append-only audit log, in order, with who did it and how
-// (cli, dashboard, invite, gateway), and `pairgate audit --json` shows exactly what audit.list returns.
+// Issue 4 / docs/design.md#pairing: every lifecycle step lands in the append-only audit log, in order, with who did it
+// and how (cli, dashboard, invite, gateway), and `pairgate audit --json` shows exactly what audit.list returns.
 import Database from "better-sqlite3";
 import { rmSync } from "node:fs";
 import { join } from "node:path";

@@ -1,6 +1,6 @@
-// Issue 4 / DESIGN §6, §10: the CLI does what the dashboard does, over the admin socket, each command with --json.
-// DEVICE is an id, an id prefix, a fingerprint or an exact name; ambiguity is refused with the candidates listed.
-// Exit codes: 0 ok, 1 refused or not found, 2 usage, 3 no gateway.
+// Issue 4 / docs/design.md#cli, docs/design.md#details: the CLI does what the dashboard does, over the admin socket,
+// each command with --json. DEVICE is an id, an id prefix, a fingerprint or an exact name; ambiguity is refused with
+// the candidates listed. Exit codes: 0 ok, 1 refused or not found, 2 usage, 3 no gateway.
 import { afterEach, describe, expect, it } from "vitest";
 import type { AuditEntry, DeviceView, PendingView } from "../../shared/index.js";
 import { startGateway, tempStateDir } from "../helpers/gateway-harness.js";

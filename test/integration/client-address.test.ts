@@ -1,6 +1,7 @@
-// Issue 5 / DESIGN §5, §10: the client address is the socket peer, unless the peer is a --trusted-proxy; then the
-// right-most untrusted X-Forwarded-For hop. X-Real-IP and Forwarded are never read. The address is shown and
-// rate-limited on, and never trusted. Loopback aliases (127.0.0.2) give the tests a second peer address.
+// Issue 5 / docs/design.md#http-and-trust, docs/design.md#details: the client address is the socket peer, unless the
+// peer is a --trusted-proxy; then the right-most untrusted X-Forwarded-For hop. X-Real-IP and Forwarded are never read.
+// The address is shown and rate-limited on, and never trusted. Loopback aliases (127.0.0.2) give the tests a second
+// peer address.
 import { afterEach, describe, expect, it } from "vitest";
 import type { GatewayStatus, SeenFrom } from "../../shared/index.js";
 import { startGateway } from "../helpers/gateway-harness.js";

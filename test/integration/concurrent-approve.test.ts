@@ -1,5 +1,5 @@
-// Issue 4 / DESIGN §4: "Two approvals of the same code: exactly one wins." Real server, real `ws` admin sessions
-// sending their approvals in the same tick; the loser gets not_found and the waiting tab exactly one welcome.
+// Issue 4 / docs/design.md#pairing: "Two approvals of the same code: exactly one wins." Real server, real `ws` admin
+// sessions sending their approvals in the same tick; the loser gets not_found and the waiting tab exactly one welcome.
 import { afterEach, describe, expect, it } from "vitest";
 import type { AuditEntry } from "../../shared/index.js";
 import { startGateway } from "../helpers/gateway-harness.js";

@@ -1,8 +1,8 @@
-// Issue 5 / DESIGN §7: "A kill -9 at any moment loses nothing that was acknowledged." A child gateway gets 200
-// approvals over its admin socket (NDJSON, a few in flight at a time) and is SIGKILLed after a seeded-random
-// number of acknowledgements. After restart every acknowledged approval is there, every request is either a
-// device or still pending (never half of each), and SQLite's integrity_check passes. Five kill points.
-// The 200 pending requests are made once over real sockets, and each round starts from a copy of that database.
+// Issue 5 / docs/design.md#store: "A kill -9 at any moment loses nothing that was acknowledged." A child gateway gets
+// 200 approvals over its admin socket (NDJSON, a few in flight at a time) and is SIGKILLed after a seeded-random number
+// of acknowledgements. After restart every acknowledged approval is there, every request is either a device or still
+// pending (never half of each), and SQLite's integrity_check passes. Five kill points. The 200 pending requests are
+// made once over real sockets, and each round starts from a copy of that database.
 import Database from "better-sqlite3";
 import { copyFileSync, rmSync } from "node:fs";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-// Issue 4 / DESIGN §4: a request lives 10 minutes on the gateway's clock (injected here), stays approvable
+// Issue 4 / docs/design.md#pairing: a request lives 10 minutes on the gateway's clock (injected here), stays approvable
 // while its browser is away, and on expiry the waiting socket gets pairing_expired 4412.
 import { afterEach, describe, expect, it } from "vitest";
 import { PAIRING_TTL_MS, type AuditEntry } from "../../shared/index.js";

@@ -1,5 +1,5 @@
-// Issue 5 / DESIGN §10: on SIGTERM or SIGINT every socket gets `error shutting_down` then close 1001, the database
-// is closed, and the process exits 0 within 5 s, even with an idle CLI connection open on the admin socket.
+// Issue 5 / docs/design.md#details: on SIGTERM or SIGINT every socket gets `error shutting_down` then close 1001, the
+// database is closed, and the process exits 0 within 5 s, even with an idle CLI connection open on the admin socket.
 import { existsSync, statSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-// Issue 5: the handshake proves possession of the key for *this* socket's challenge only (DESIGN §3.1).
+// Issue 5: the handshake proves possession of the key for *this* socket's challenge only (docs/protocol.md#handshake).
 // Replays, signatures over another nonce, gateway or origin, skewed clocks and malformed keys are refused.
 import { verify as nodeVerify, createPublicKey } from "node:crypto";
 import * as ed from "@noble/ed25519";

@@ -1,5 +1,6 @@
-// Issue 5 / DESIGN §5: the Host check (DNS rebinding) on every route and the Origin check (cross-site WebSocket
-// hijacking) on /ws. A refusal is a 403 with a one-line reason, never a socket, and `pairgate doctor` counts it.
+// Issue 5 / docs/design.md#http-and-trust: the Host check (DNS rebinding) on every route and the Origin check
+// (cross-site WebSocket hijacking) on /ws. A refusal is a 403 with a one-line reason, never a socket, and `pairgate
+// doctor` counts it.
 import { afterEach, describe, expect, it } from "vitest";
 import { startGateway } from "../helpers/gateway-harness.js";
 import { makeTestKey } from "../helpers/test-key.js";

@@ -1,6 +1,6 @@
-// Issue 5 / DESIGN §5, §6: the HTTP responses carry the security headers (CSP without inline script, no framing,
-// no referrer, nosniff, cache rules for hashed assets vs index.html), and the admin socket answers anything it
-// can't read with a coded error instead of falling over.
+// Issue 5 / docs/design.md#http-and-trust, docs/design.md#cli: the HTTP responses carry the security headers (CSP
+// without inline script, no framing, no referrer, nosniff, cache rules for hashed assets vs index.html), and the admin
+// socket answers anything it can't read with a coded error instead of falling over.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";

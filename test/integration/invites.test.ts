@@ -1,5 +1,5 @@
-// Issue 4 / DESIGN §4: invites are single use, expire, can be revoked, carry a role, and exist in the database
-// only as SHA-256 of the token.
+// Issue 4 / docs/design.md#pairing: invites are single use, expire, can be revoked, carry a role, and exist in the
+// database only as SHA-256 of the token.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,5 +1,6 @@
-// Issue 5 / DESIGN §5, §10: every abuse limit answers with its code and a retry hint, never a crash, never a
-// permanent ban. Before the upgrade: HTTP 429 with Retry-After. After it: error frames and close 4429/4408/4400.
+// Issue 5 / docs/design.md#http-and-trust, docs/design.md#details: every abuse limit answers with its code and a retry
+// hint, never a crash, never a permanent ban. Before the upgrade: HTTP 429 with Retry-After. After it: error frames and
+// close 4429/4408/4400.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";

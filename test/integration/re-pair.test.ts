@@ -1,6 +1,6 @@
-// Issue 4 / DESIGN §4 re-pair continuity: a browser that lost its key pairs as a new one; when its name and user
-// agent match an active device the pending view says `replaces`, and approving with replacesDeviceId revokes the
-// old key and carries its name over. Only that suggested device can be replaced.
+// Issue 4 / re-pair continuity (docs/design.md#pairing): a browser that lost its key pairs as a new one; when its name
+// and user agent match an active device the pending view says `replaces`, and approving with replacesDeviceId revokes
+// the old key and carries its name over. Only that suggested device can be replaced.
 import { afterEach, describe, expect, it } from "vitest";
 import type { DeviceView, DevicesListResult } from "../../shared/index.js";
 import { startGateway } from "../helpers/gateway-harness.js";

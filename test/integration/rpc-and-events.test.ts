@@ -1,4 +1,5 @@
-// Issue 4: the authenticated RPCs and events of DESIGN §3.3 over real sockets, as an admin dashboard uses them.
+// Issue 4: the authenticated RPCs and events of docs/protocol.md#requests-and-events over real sockets, as an admin
+// dashboard uses them.
 import { afterEach, describe, expect, it } from "vitest";
 import type { DeviceView, DevicesChanged, DevicesListResult, GatewayStatus, InviteCreated, PendingView } from "../../shared/index.js";
 import { startGateway } from "../helpers/gateway-harness.js";

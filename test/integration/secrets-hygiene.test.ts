@@ -1,6 +1,6 @@
-// Issue 5 / DESIGN §10: invite tokens, pairing codes and signatures never reach a log line, /healthz, doctor, an
-// error message or any RPC result except the one that creates them; the database holds only SHA-256 of tokens.
-// A full run is driven in-process at debug level and through a child gateway and the real CLI, then grepped.
+// Issue 5 / docs/design.md#details: invite tokens, pairing codes and signatures never reach a log line, /healthz,
+// doctor, an error message or any RPC result except the one that creates them; the database holds only SHA-256 of
+// tokens. A full run is driven in-process at debug level and through a child gateway and the real CLI, then grepped.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";

@@ -524,7 +524,7 @@ describe("closing mid-handshake", () => {
     c.conn.handleClosed();
     await settle();
     const [request] = await g.store.listLivePending(g.clock.now());
-    expect(request).toBeDefined(); // the request itself stays approvable while the browser is away (DESIGN §4)
+    expect(request).toBeDefined(); // still approvable while the browser is away (docs/design.md#pairing)
     expect(g.hub.isRequestOnline(request!.id)).toBe(false);
     expect(c.conn.state).toBe("closed");
     expect(c.socket.frames.map((f) => f.type)).toEqual(["challenge"]);

@@ -1,5 +1,6 @@
-// Encodings on the wire and on screen: strict b64u (one spelling per byte string), RFC 4648 base32, hex device ids
-// and the ABCD-EFGH fingerprint (DESIGN §3, §3.1.4). Node's Buffer and node:crypto are the independent references.
+// Encodings on the wire and on screen: strict b64u (one spelling per byte string), RFC 4648 base32, hex device ids and
+// the ABCD-EFGH fingerprint (docs/protocol.md#transport, docs/protocol.md#handshake). Node's Buffer and node:crypto are
+// the independent references.
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

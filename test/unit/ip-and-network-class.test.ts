@@ -1,11 +1,12 @@
-// IP literal parsing and the network class shown next to every request (DESIGN §4, §10). node:net (isIPv4/isIPv6,
-// BlockList) is the independent reference: shared/ can't use it because it also runs in the browser.
+// IP literal parsing and the network class shown next to every request (docs/design.md#pairing,
+// docs/design.md#details). node:net (isIPv4/isIPv6, BlockList) is the independent reference: shared/ can't use it
+// because it also runs in the browser.
 import { BlockList, isIPv4 as nodeIsIPv4, isIPv6 as nodeIsIPv6 } from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { classifyAddress, isIPv4, isIPv6, NETWORK_CLASSES, normalizeAddress, parseIPv6, type NetworkClass } from "../../shared/index.js";
 
-/** DESIGN §10's classes as subnets, checked by node's BlockList rather than by our own prefix code. */
+/** The network classes of docs/design.md#details as subnets, checked by node's BlockList, not by our own prefix code. */
 const REFERENCE: Array<[NetworkClass, BlockList]> = (
   [
     ["loopback", [["127.0.0.0", 8, "ipv4"], ["::1", 128, "ipv6"]]],
@@ -88,7 +89,7 @@ describe("IP literals", () => {
 });
 
 describe("network class", () => {
-  it("classifies any IPv4 address as DESIGN §10 says", () => {
+  it("classifies any IPv4 address as the docs say", () => {
     fc.assert(
       fc.property(ipv4Arb, (address) => {
         expect(classifyAddress(address)).toBe(referenceClass(address));
@@ -97,7 +98,7 @@ describe("network class", () => {
     );
   });
 
-  it("classifies any IPv6 address as DESIGN §10 says, whatever its spelling", () => {
+  it("classifies any IPv6 address as the docs say, whatever its spelling", () => {
     fc.assert(
       fc.property(ipv6GroupsArb, (groups) => {
         const expected = referenceClass(compressedForm(groups));
@@ -129,7 +130,7 @@ describe("network class", () => {
     ["172.31.255.255", "private"],
     ["172.15.255.255", "public"],
     ["172.32.0.0", "public"],
-    ["172.18.0.1", "private"], // Docker's default bridge gateway, the address of DESIGN's motivating failure
+    ["172.18.0.1", "private"], // Docker's default bridge gateway, the address of the failure pairgate exists for
     ["192.168.1.5", "private"],
     ["::ffff:192.168.1.5", "private"],
     ["fc00::1", "private"],

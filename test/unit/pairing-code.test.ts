@@ -1,5 +1,5 @@
-// One-time pairing codes (DESIGN §4; RFC 8628 §6.1): 8 characters from BCDFGHJKLMNPQRSTVWXZ, shown XXXX-XXXX,
-// typed back in any case with or without dashes and spaces, and drawn without modulo bias.
+// One-time pairing codes (docs/design.md#pairing; RFC 8628 §6.1): 8 characters from BCDFGHJKLMNPQRSTVWXZ, shown
+// XXXX-XXXX, typed back in any case with or without dashes and spaces, and drawn without modulo bias.
 import { randomBytes, randomInt } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,6 @@
-// The pairing rules of DESIGN §3.1.5 and §4, on PairingService over a MemoryStore with an injected clock:
-// stable requests per key, pending and rate limits, one winner per code, replacement, invites, revocation, expiry.
+// The pairing rules of docs/protocol.md#handshake, docs/design.md#pairing, on PairingService over a MemoryStore with an
+// injected clock: stable requests per key, pending and rate limits, one winner per code, replacement, invites,
+// revocation, expiry.
 import { describe, expect, it } from "vitest";
 import { formatCode, PairgateError, type ErrorCode } from "../../shared/index.js";
 import { WindowCounter } from "../../server/src/gateway/limits.js";

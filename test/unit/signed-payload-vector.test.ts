@@ -1,5 +1,5 @@
-// The golden connect-v1 vector (DESIGN §3.1.3): a fixed seed gives exact signed bytes and an exact signature,
-// checked with node:crypto (the gateway's verifier) and @noble/ed25519 (the dashboard's software signer).
+// The golden connect-v1 vector (docs/protocol.md#handshake): a fixed seed gives exact signed bytes and an exact
+// signature, checked with node:crypto (the gateway's verifier) and @noble/ed25519 (the dashboard's software signer).
 // Sources: test/fixtures/connect-v1.json is a copy of the team's reference vector ../shared/vectors/connect-v1.json,
 // verified here before it was copied; RFC 8032 §7.1 TEST 1 is the independent Ed25519 check.
 import { createHash, createPublicKey, verify } from "node:crypto";

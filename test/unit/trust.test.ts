@@ -1,5 +1,6 @@
-// The HTTP trust checks (DESIGN §5, §10): Host (DNS rebinding; port ignored), Origin (CSWSH; port included) and
-// the client address (X-Forwarded-For only from trusted proxies, right-most untrusted hop). None grants trust.
+// The HTTP trust checks (docs/design.md#http-and-trust, docs/design.md#details): Host (DNS rebinding; port ignored),
+// Origin (CSWSH; port included) and the client address (X-Forwarded-For only from trusted proxies, right-most untrusted
+// hop). None grants trust.
 import { isIPv4 } from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// The golden connect-v1 vector checked by WebCrypto inside real Chromium (DESIGN §3.1.3), and the reverse:
+// The golden connect-v1 vector checked by WebCrypto inside real Chromium (docs/protocol.md#handshake), and the reverse:
 // a non-extractable WebCrypto key, as the dashboard makes one, signs bytes that node:crypto accepts.
 // The page is served from 127.0.0.1, a secure context, so crypto.subtle exists.
 import { createPublicKey, verify } from "node:crypto";

@@ -1,4 +1,4 @@
-// Screens outside the pairing path load on demand, keeping the first download small (DESIGN §9).
+// Screens outside the pairing path load on demand, keeping the first download small (docs/design.md#targets).
 // The pairing, connecting, unreachable, wrong-protocol and storage screens stay in the entry chunk:
 // they must render when the gateway is down or was upgraded and old chunks are gone.
 import { preloadableLazy } from "./lib/preloadable-lazy.js";

@@ -1,4 +1,4 @@
-// Picks the screen for the connection state: one screen per state (DESIGN §8), checked exhaustively.
+// Picks the screen for the connection state: one screen per state (docs/design.md#dashboard), checked exhaustively.
 import { Suspense } from "react";
 import { ChunkErrorBoundary } from "./components/chunk-error-boundary.js";
 import type { GatewaySnapshot } from "./gateway/gateway-state.js";

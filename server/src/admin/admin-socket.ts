@@ -1,4 +1,4 @@
-// The local admin channel (DESIGN §6): newline-delimited JSON over <state-dir>/admin.sock, mode 0600.
+// The local admin channel (docs/design.md#cli): newline-delimited JSON over <state-dir>/admin.sock, mode 0600.
 // Trust comes from filesystem permission, not the network, so `docker exec … pairgate devices approve` works anywhere.
 import { chmodSync, existsSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
@@ -61,7 +61,7 @@ export async function startAdminSocket(
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        // An idle or hung CLI connection must not hold up shutdown past its 5 s deadline (DESIGN §10).
+        // An idle or hung CLI connection must not hold up shutdown past its 5 s deadline (docs/design.md#details).
         for (const socket of clients) socket.destroy();
         try {
           unlinkSync(path);

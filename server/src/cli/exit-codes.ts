@@ -1,4 +1,4 @@
-// CLI exit codes (DESIGN §6).
+// CLI exit codes (docs/design.md#cli).
 export const EXIT = { ok: 0, refused: 1, usage: 2, notRunning: 3 } as const;
 
 /** A CLI failure with its exit code and, when it came from the gateway, the wire error code. */

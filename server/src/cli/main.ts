@@ -1,4 +1,5 @@
-// `pairgate` command line (DESIGN §6). Exit codes: 0 ok, 1 refused or not found, 2 usage, 3 gateway not running.
+// `pairgate` command line (docs/design.md#cli). Exit codes: 0 ok, 1 refused or not found, 2 usage, 3 gateway not
+// running.
 import { Command, CommanderError, Option } from "commander";
 import { DEFAULT_ROLE } from "../../../shared/index.js";
 import { ConfigError, resolveStartConfig } from "../config/config.js";

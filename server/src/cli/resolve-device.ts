@@ -1,4 +1,4 @@
-// DEVICE arguments (DESIGN §6): an id, an id prefix, a fingerprint or an exact name. Ambiguity is refused
+// DEVICE arguments (docs/design.md#cli): an id, an id prefix, a fingerprint or an exact name. Ambiguity is refused
 // with the candidates listed, never guessed.
 import type { DeviceView } from "../../../shared/index.js";
 import { CliError, EXIT } from "./exit-codes.js";

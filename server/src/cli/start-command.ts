@@ -59,7 +59,7 @@ export async function runStart(config: GatewayConfig, warnings: string[] = []): 
   out(`  approve    ${approveCommand(cliCommandOf(config), "CODE")}   (a viewer; add --role admin for an admin)`);
   const invite = await gateway.firstStartInvite();
   if (invite) {
-    // The one place a secret is printed: on the owner's console, once, while no admin exists (DESIGN §10).
+    // The one place a secret is printed: on the owner's console, once, while no admin exists (docs/design.md#details).
     out("");
     out("No admin browser is paired yet. Open this one-time admin link (valid 15 min, single use):");
     out(`  ${invite.url}`);

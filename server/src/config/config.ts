@@ -202,7 +202,7 @@ export function buildConfig(values: Record<string, unknown>, stateDir: string, l
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
 
-/** A Host name as --allowed-host takes it: no scheme, no port (Host matching ignores the port, DESIGN §10). */
+/** A Host name as --allowed-host takes it: no scheme, no port (Host matching ignores the port: docs/design.md#details). */
 function checkAllowedHost(raw: string, fail: (why: string) => ConfigError): string {
   const h = raw.trim().toLowerCase();
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(h)) throw fail(`"${raw}" is a URL; give the host name only (e.g. ${h.replace(/^[a-z]+:\/\//, "").replace(/[:/].*$/, "")}), and the URL to --allowed-origin`);

@@ -1,5 +1,5 @@
-// Every `pairgate start` setting, defined once: its flag, its PAIRGATE_* variable, its JSON key in
-// --config FILE, its default and its help. The CLI, the config-file check, `start --help` and docs/deploy.md read this table.
+// Every `pairgate start` setting, defined once: its flag, its PAIRGATE_* variable, its JSON key in --config FILE, its
+// default and its help. The CLI, the config-file check, `start --help` and docs/deploy.md read this table.
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_LIMITS } from "../gateway/limits.js";
@@ -124,7 +124,7 @@ export function optionEnv(spec: OptionSpec): string {
   return spec.env ?? envName(spec.flag);
 }
 
-/** `$PAIRGATE_STATE_DIR`, else ~/.pairgate (DESIGN §6). */
+/** `$PAIRGATE_STATE_DIR`, else ~/.pairgate (docs/design.md#cli). */
 export function defaultStateDir(): string {
   return process.env[STATE_DIR_ENV] || join(homedir(), ".pairgate");
 }

@@ -1,4 +1,5 @@
-// Abuse limits (DESIGN §5), all in memory and bounded in size. Each answers with the ms to wait, never a ban.
+// Abuse limits (docs/design.md#http-and-trust), all in memory and bounded in size. Each answers with the ms to wait,
+// never a ban.
 
 export interface LimitsConfig {
   connectionsPerAddress: number;

@@ -1,5 +1,5 @@
-// Authenticated requests (DESIGN §3.3), for dashboard sessions and the admin socket alike: one role check,
-// one params parse from shared/protocol/rpc.ts, one handler per method.
+// Authenticated requests (docs/protocol.md#requests-and-events), for dashboard sessions and the admin socket alike: one
+// role check, one params parse from shared/protocol/rpc.ts, one handler per method.
 import {
   DEFAULT_ROLE,
   isMethodName,

@@ -23,7 +23,8 @@ export function toDeviceView(d: DeviceRecord, online: number, currentDeviceId?: 
 }
 
 /**
- * The code is left out on purpose: approvers must read it off the waiting browser (DESIGN §1.2, §10).
+ * The code is left out on purpose: approvers must read it off the waiting browser
+ * (docs/architecture.md#principles-the-code-keeps, docs/design.md#details).
  * `replaces`: the device this request is suggested to replace (see pairing/replacement.ts), if any.
  */
 export function toPendingView(p: PendingRecord, online: boolean, twin: DeviceRecord | null): PendingView {

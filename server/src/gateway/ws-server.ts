@@ -1,5 +1,5 @@
-// The /ws upgrade (DESIGN §5): path, Host, Origin, client address, limits, then a Connection per socket.
-// Refusals before the upgrade are plain HTTP (403, 429 with Retry-After); after it, coded error frames.
+// The /ws upgrade (docs/design.md#http-and-trust): path, Host, Origin, client address, limits, then a Connection per
+// socket. Refusals before the upgrade are plain HTTP (403, 429 with Retry-After); after it, coded error frames.
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
@@ -64,7 +64,8 @@ export function attachWsServer(server: Server, deps: WsServerDeps) {
       // The reason quotes the request's Host or Origin, hence the security headers writeRawResponse sends.
       writeRawResponse(socket, status, `pairgate: ${reason}\n`, retryAfterMs);
     };
-    // Host first: an unknown Host gets 403 on every route, upgrade or not (DNS rebinding, DESIGN §5).
+    // Host first: an unknown Host gets 403 on every route, upgrade or not (DNS rebinding,
+    // docs/design.md#http-and-trust).
     const hostRefusal = checkHost(req.headers.host, deps.trust.allowedHosts);
     if (hostRefusal) return refuse(403, "host_not_allowed", hostRefusal);
     if (!isOurs) return refuse(404, "not_found", `no WebSocket endpoint here; use ${path}`);
@@ -159,8 +160,8 @@ function adapt(ws: WebSocket): WebSocketAdapter {
 }
 
 /**
- * ws closes by itself with 1009 (frame too big), 1007 (bad UTF-8) or 1002 (protocol error). The contract says
- * every unreadable frame is `bad_frame` 4400 (DESIGN §10), so those closes are routed through the Connection.
+ * ws closes by itself with 1009 (frame too big), 1007 (bad UTF-8) or 1002 (protocol error). The contract says every
+ * unreadable frame is `bad_frame` 4400 (docs/design.md#details), so those closes are routed through the Connection.
  */
 function mapTransportErrors(ws: WebSocket, conn: Connection): void {
   const close = ws.close.bind(ws);

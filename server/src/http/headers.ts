@@ -1,4 +1,4 @@
-// Security headers for every response (DESIGN §5): no inline script, no framing, no referrer.
+// Security headers for every response (docs/design.md#http-and-trust): no inline script, no framing, no referrer.
 
 export const CSP = [
   "default-src 'self'",

@@ -1,5 +1,5 @@
-// The HTTP surface (DESIGN §5): the dashboard, /healthz, and refusal of unknown hosts on every route.
-// WebSocket upgrades are handled by gateway/ws-server.ts on the same server.
+// The HTTP surface (docs/design.md#http-and-trust): the dashboard, /healthz, and refusal of unknown hosts on every
+// route. WebSocket upgrades are handled by gateway/ws-server.ts on the same server.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { guardConnections, type ConnectionGuardOptions } from "./connection-guard.js";

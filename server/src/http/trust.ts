@@ -1,4 +1,4 @@
-// The HTTP trust checks of DESIGN §5. None of them ever grants trust; they only refuse.
+// The HTTP trust checks of docs/design.md#http-and-trust. None of them ever grants trust; they only refuse.
 // Host check: DNS rebinding. Origin check: cross-site WebSocket hijacking (CSWSH).
 import { classifyAddress, isIPv4, isIPv6, normalizeAddress, type NetworkClass } from "../../../shared/index.js";
 import { cidrContains, type Cidr } from "../net/cidr.js";
@@ -47,7 +47,7 @@ export function checkOrigin(origin: string | undefined, hostHeader: string | und
 
 /**
  * The socket peer, unless the peer is a trusted proxy: then the right-most X-Forwarded-For hop that is not
- * itself a trusted proxy. X-Real-IP and Forwarded are never read (DESIGN §10).
+ * itself a trusted proxy. X-Real-IP and Forwarded are never read (docs/design.md#details).
  */
 export function clientAddress(peer: string, xff: string | string[] | undefined, trustedProxies: Cidr[]): string {
   const peerAddress = normalizeAddress(peer);

@@ -1,9 +1,9 @@
-// Structured logs: one JSON object per line on stderr, one line per event, built on nothing but node.
-// Why not pino: the gateway logs a handful of lines a minute (start, pairing, revoke, refusals), so pino's speed
-// buys nothing, while it would add a dependency tree and a transport worker to an image we keep small. JSON
-// lines on stderr are what `docker logs`, journald and any log shipper already read; stdout stays for people.
-// Never pass invite tokens, pairing codes, nonces or signatures in `fields` (DESIGN §10). As a second line of
-// defence, fields with those names are replaced by "[redacted]"; the deploy-config test greps the log for secrets.
+// Structured logs: one JSON object per line on stderr, one line per event, built on nothing but node. Why not pino: the
+// gateway logs a handful of lines a minute (start, pairing, revoke, refusals), so pino's speed buys nothing, while it
+// would add a dependency tree and a transport worker to an image we keep small. JSON lines on stderr are what `docker
+// logs`, journald and any log shipper already read; stdout stays for people. Never pass invite tokens, pairing codes,
+// nonces or signatures in `fields` (docs/design.md#details). As a second line of defence, fields with those names are
+// replaced by "[redacted]"; the deploy-config test greps the log for secrets.
 
 import { printable } from "../../../shared/index.js";
 

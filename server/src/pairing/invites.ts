@@ -1,4 +1,4 @@
-// Invite tokens ("token-authenticated pairing", DESIGN §4): 32 random bytes, shown once in a URL fragment,
+// Invite tokens ("token-authenticated pairing", docs/design.md#pairing): 32 random bytes, shown once in a URL fragment,
 // stored only as SHA-256 so a copy of the database can't be used to pair.
 import { createHash } from "node:crypto";
 import { encodeB64u, INVITE_DEFAULT_TTL_MS, type Role } from "../../../shared/index.js";

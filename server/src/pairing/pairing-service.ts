@@ -1,5 +1,6 @@
-// The pairing rules (DESIGN §3.1.5, §4): who a verified key is, pending requests with stable codes,
-// approval, rejection, expiry, revocation, invites. Pure logic over the store; time and randomness are injected.
+// The pairing rules (docs/protocol.md#handshake, docs/design.md#pairing): who a verified key is, pending requests with
+// stable codes, approval, rejection, expiry, revocation, invites. Pure logic over the store; time and randomness are
+// injected.
 import {
   buildSignedBytes,
   decodeB64u,
@@ -131,7 +132,7 @@ export class PairingService {
     return device;
   }
 
-  /** One live request per key: a reconnect gets the same id and code back (DESIGN §4). */
+  /** One live request per key: a reconnect gets the same id and code back (docs/design.md#pairing). */
   private async requestPairing(b: NewKey & { hello: HelloFrame }): Promise<PendingRecord> {
     const { store, limits } = this.deps;
     const existing = await store.findLivePendingByDevice(b.deviceId, b.now);

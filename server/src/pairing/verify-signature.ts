@@ -1,5 +1,5 @@
 // Ed25519 verification with node:crypto (about 10x noble) and a bounded cache of KeyObjects, so the
-// handshake hot path never re-parses a key it has seen (DESIGN §7).
+// handshake hot path never re-parses a key it has seen (docs/design.md#store).
 import { createPublicKey, verify, type KeyObject } from "node:crypto";
 import { encodeB64u } from "../../../shared/index.js";
 import { isSmallOrderKey } from "./small-order.js";

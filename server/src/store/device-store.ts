@@ -1,4 +1,4 @@
-// The store interface in domain terms (DESIGN §7). Every state change that is acknowledged to a person
+// The store interface in domain terms (docs/design.md#store). Every state change that is acknowledged to a person
 // (approve, revoke, invite use) is one atomic operation here, durable before its promise resolves.
 import type { ApprovedVia, AuditAction, DeviceOrderKey, KeyStorage, NetworkClass, Role } from "../../../shared/index.js";
 

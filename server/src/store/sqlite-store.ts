@@ -1,5 +1,5 @@
 // The embedded default store: better-sqlite3 in WAL mode with synchronous=FULL, so a commit is on disk
-// before its promise resolves and a kill -9 loses nothing acknowledged (DESIGN §7).
+// before its promise resolves and a kill -9 loses nothing acknowledged (docs/design.md#store).
 import { chmodSync, closeSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
 import { searchTerms, type DeviceOrderKey } from "../../../shared/index.js";

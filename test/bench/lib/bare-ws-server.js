@@ -1,7 +1,7 @@
-// The baselines of DESIGN §9: a bare `ws` server on loopback that sends one message, receives one and closes.
-// Same library, same options as the gateway's socket (no deflate, 64 KiB frames), and nothing else.
-// With --verify it also does the credential check and nothing more: the reply is JSON { publicKey, signature } over
-// the nonce it sent, parsed, and verified against a KeyObject cached per public key (made once, from JWK, like the
+// The baselines of docs/design.md#targets: a bare `ws` server on loopback that sends one message, receives one and
+// closes. Same library, same options as the gateway's socket (no deflate, 64 KiB frames), and nothing else. With
+// --verify it also does the credential check and nothing more: the reply is JSON { publicKey, signature } over the
+// nonce it sent, parsed, and verified against a KeyObject cached per public key (made once, from JWK, like the
 // gateway's). A bad signature closes with 4401 so the load generator counts it as an error.
 import { createPublicKey, randomBytes, verify } from "node:crypto";
 import { createServer } from "node:http";

@@ -169,8 +169,8 @@ export async function startGateway({ stateDir = tempDir(), args = [], nodeArgs =
 }
 
 /**
- * The baseline: a bare `ws` server that sends one message, receives one and closes (DESIGN §9); with `verify`, it
- * also parses the reply and verifies its Ed25519 signature of the nonce with a cached KeyObject.
+ * The baseline: a bare `ws` server that sends one message, receives one and closes (docs/design.md#targets); with
+ * `verify`, it also parses the reply and verifies its Ed25519 signature of the nonce with a cached KeyObject.
  */
 export async function startBareWs({ nodeArgs = [], verify = false } = {}) {
   const child = track(spawn(process.execPath, [...nodeArgs, BARE_WS, ...(verify ? ["--verify"] : [])], { stdio: ["ignore", "pipe", "pipe"] }));

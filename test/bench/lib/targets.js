@@ -1,5 +1,5 @@
-// DESIGN §9, checked against one run's figures. Throughput targets are ratios to the bare-ws baseline of the same
-// run; the rest are absolute. A missing figure is reported as not measured, never as met.
+// docs/design.md#targets, checked against one run's figures. Throughput targets are ratios to the bare-ws baseline of
+// the same run; the rest are absolute. A missing figure is reported as not measured, never as met.
 
 /** Reads "handshake.concurrent.rate.value": top-level keys themselves contain dots, so the longest one that fits wins. */
 function get(results, path) {

@@ -1,4 +1,4 @@
-// adminScale: the admin side at 10,000 devices (DESIGN §9 "Admin at scale").
+// adminScale: the admin side at 10,000 devices (docs/design.md#targets "Admin at scale").
 //  1. Server CPU per paired handshake with 10 admin sessions open vs none: two gateways seeded alike (10,000
 //     devices), one with 10 admin sockets that receive every devices.changed diff, driven in interleaved slices.
 //  2. Clicks on the Devices page in headless Chromium with 10,000 devices: click (or keystroke) → the answer drawn,

@@ -1,5 +1,6 @@
-// handshake.sequential, handshake.concurrent and handshake.scale, with the bare-ws baselines (plain, and + verify) measured in the same
-// run by the same load generator (DESIGN §9). Concurrent targets run in interleaved slices to share the noise.
+// handshake.sequential, handshake.concurrent and handshake.scale, with the bare-ws baselines (plain, and + verify)
+// measured in the same run by the same load generator (docs/design.md#targets). Concurrent targets run in interleaved
+// slices to share the noise.
 import { join } from "node:path";
 import { startBareWs, startGateway, tempDir } from "../lib/processes.js";
 import { figure, interleavedSlices, latency, rateOf, ratio } from "../lib/stats.js";

@@ -1,4 +1,4 @@
-// #invite= and #approve= leave the address bar before anything else runs (DESIGN §4).
+// #invite= and #approve= leave the address bar before anything else runs (docs/design.md#pairing).
 import { describe, expect, it } from "vitest";
 import { takeStartupFragment, type FragmentHistory, type FragmentLocation } from "../../../web/src/boot/fragment.js";
 

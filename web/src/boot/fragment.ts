@@ -1,6 +1,6 @@
 // Reads #invite=TOKEN and #approve=CODE from the address and removes them at once with
 // history.replaceState, so an invite token never stays in the address bar, history or a shared screenshot
-// (DESIGN §4). Pure apart from the two objects passed in.
+// (docs/design.md#pairing). Pure apart from the two objects passed in.
 
 export interface StartupFragment {
   invite: string | undefined;

@@ -1,4 +1,5 @@
-// The role picker. Dashboard approvals and invites start at "viewer", chosen on screen, never implied (DESIGN §4).
+// The role picker. Dashboard approvals and invites start at "viewer", chosen on screen, never implied
+// (docs/design.md#pairing).
 import type { Role } from "../../../shared/protocol/views.js";
 import { Field } from "../ui/field.js";
 

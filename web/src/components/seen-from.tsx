@@ -1,5 +1,5 @@
 // What the gateway sees: the source address and its network class. Shown so an unexpected public
-// request stands out; the address never grants trust (DESIGN §5).
+// request stands out; the address never grants trust (docs/design.md#http-and-trust).
 import { NETWORK_CLASS_LABELS } from "../../../shared/net/network-class.js";
 import type { SeenFrom as SeenFromView } from "../../../shared/protocol/views.js";
 

@@ -1,5 +1,5 @@
 // This browser's identity: load the Ed25519 key from IndexedDB, or create one on first visit.
-// An existing record that can't be used is reported, never silently replaced (DESIGN §8): replacing it
+// An existing record that can't be used is reported, never silently replaced (docs/design.md#dashboard): replacing it
 // would orphan a paired device and hide the failure. Only replaceDeviceKey, an explicit user action, deletes it.
 import { encodeB64u } from "../../../shared/encoding/b64u.js";
 import type { KeyStorage } from "../../../shared/protocol/views.js";

@@ -1,4 +1,4 @@
-// What the dashboard knows about its gateway connection: one state per screen (DESIGN §8), plus the
+// What the dashboard knows about its gateway connection: one state per screen (docs/design.md#dashboard), plus the
 // facts every screen may show (key fingerprint, last error and close code, a notice).
 import type { ErrorCode } from "../../../shared/protocol/errors.js";
 import type { PairingFrame, PairingRequest } from "../../../shared/protocol/frames.js";

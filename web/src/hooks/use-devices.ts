@@ -1,6 +1,6 @@
-// Devices, pending requests and invites for the admin page: the first page of devices.list for the current
-// search, more pages as the list scrolls, and every devices.changed diff applied in order. A diff that skips a
-// seq, or a page that no longer fits the diffs, refetches from the first page. No polling (DESIGN §1.3).
+// Devices, pending requests and invites for the admin page: the first page of devices.list for the current search, more
+// pages as the list scrolls, and every devices.changed diff applied in order. A diff that skips a seq, or a page that
+// no longer fits the diffs, refetches from the first page. No polling (docs/architecture.md#principles-the-code-keeps).
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { DevicesChanged } from "../../../shared/protocol/frames.js";
 import { toCallError, type GatewayCallError } from "../gateway/call-error.js";
