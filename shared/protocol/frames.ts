@@ -1,15 +1,11 @@
 // One schema per wire frame (docs/protocol.md#transport), for both edges. Client → gateway: hello, req.
 // Gateway → client: challenge, welcome, pairing, error, res, event.
 import { z } from "zod/mini";
-import { b64uLength } from "../encoding/b64u.js";
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from "../pairing/device-id.js";
 import { ERROR_CODES } from "./errors.js";
-import { isReservedName } from "./reserved.js";
+import { isReservedName } from "./reserved-names.js";
+import { b64u, ms, text } from "./schema-parts.js";
 import { DevicePresence, DeviceView, GatewayCounts, InviteView, KeyStorage, PendingView, Role, SeenFrom } from "./views.js";
-
-const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
-const b64u = (bytes: number) => z.string().check(z.length(b64uLength(bytes)), z.regex(/^[A-Za-z0-9_-]+$/));
-const ms = z.int().check(z.nonnegative());
 
 // ---- client → gateway ----
 

@@ -4,9 +4,9 @@
 import { z } from "zod/mini";
 import { DEVICE_QUERY_MAX, DEVICES_PAGE_MAX } from "./device-search.js";
 import { Label, Name } from "./names.js";
+import { text } from "./schema-parts.js";
 import { AuditEntry, DeviceView, GatewayCounts, InviteView, PendingView, Role, SeenFrom } from "./views.js";
 
-const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 const id = text(1, 64);
 const empty = z.object({});
 

@@ -2,9 +2,7 @@
 // One schema each; TypeScript types are inferred from them, never written twice.
 import { z } from "zod/mini";
 import { NETWORK_CLASSES } from "../net/network-class.js";
-
-const text = (max: number) => z.string().check(z.maxLength(max));
-const ms = z.int().check(z.nonnegative());
+import { ms, textUpTo } from "./schema-parts.js";
 
 export const ROLES = ["admin", "viewer"] as const;
 export const Role = z.enum(ROLES);
@@ -18,7 +16,7 @@ export const APPROVED_VIA = ["cli", "dashboard", "invite"] as const;
 export const ApprovedVia = z.enum(APPROVED_VIA);
 export type ApprovedVia = z.infer<typeof ApprovedVia>;
 
-export const SeenFrom = z.object({ address: text(64), networkClass: z.enum(NETWORK_CLASSES) });
+export const SeenFrom = z.object({ address: textUpTo(64), networkClass: z.enum(NETWORK_CLASSES) });
 export type SeenFrom = z.infer<typeof SeenFrom>;
 
 /** Paired (active) devices, live pending requests, and devices with at least one open session. */
@@ -26,28 +24,28 @@ export const GatewayCounts = z.object({ devices: z.int(), pending: z.int(), onli
 export type GatewayCounts = z.infer<typeof GatewayCounts>;
 
 export const DeviceView = z.object({
-  id: text(64),
-  fingerprint: text(9),
-  name: text(64),
+  id: textUpTo(64),
+  fingerprint: textUpTo(9),
+  name: textUpTo(64),
   role: Role,
   keyStorage: KeyStorage,
-  userAgent: text(512),
+  userAgent: textUpTo(512),
   createdAtMs: ms,
   approvedAtMs: ms,
-  approvedBy: text(128),
+  approvedBy: textUpTo(128),
   approvedVia: ApprovedVia,
   lastSeenAtMs: z.nullable(ms),
   lastSeenFrom: z.nullable(SeenFrom),
   online: z.int().check(z.nonnegative()),
   current: z.boolean(),
   revokedAtMs: z.optional(ms),
-  revokedBy: z.optional(text(128)),
+  revokedBy: z.optional(textUpTo(128)),
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 
 /** A device's presence: sent in devices.changed when sockets come and go, without re-reading the device. */
 export const DevicePresence = z.object({
-  id: text(64),
+  id: textUpTo(64),
   online: z.int().check(z.nonnegative()),
   lastSeenAtMs: z.nullable(ms),
   lastSeenFrom: z.nullable(SeenFrom),
@@ -56,31 +54,31 @@ export type DevicePresence = z.infer<typeof DevicePresence>;
 
 /** A waiting browser. No code: the approver must read it off that browser (docs/architecture.md#principles-the-code-keeps). */
 export const PendingView = z.object({
-  id: text(64),
-  fingerprint: text(9),
-  name: text(64),
-  userAgent: text(512),
+  id: textUpTo(64),
+  fingerprint: textUpTo(9),
+  name: textUpTo(64),
+  userAgent: textUpTo(512),
   keyStorage: KeyStorage,
   createdAtMs: ms,
   expiresAtMs: ms,
   seenFrom: SeenFrom,
   online: z.boolean(),
   /** An active device with the same name and user agent: approving may replace it (docs/design.md#pairing). */
-  replaces: z.nullable(z.object({ deviceId: text(64), name: text(64), fingerprint: text(9) })),
+  replaces: z.nullable(z.object({ deviceId: textUpTo(64), name: textUpTo(64), fingerprint: textUpTo(9) })),
 });
 export type PendingView = z.infer<typeof PendingView>;
 
 export const INVITE_STATUSES = ["active", "used", "expired", "revoked"] as const;
 export const InviteView = z.object({
-  id: text(64),
+  id: textUpTo(64),
   role: Role,
-  label: text(64),
+  label: textUpTo(64),
   createdAtMs: ms,
-  createdBy: text(128),
+  createdBy: textUpTo(128),
   expiresAtMs: ms,
   status: z.enum(INVITE_STATUSES),
   usedAtMs: z.nullable(ms),
-  usedByDeviceId: z.nullable(text(64)),
+  usedByDeviceId: z.nullable(textUpTo(64)),
 });
 export type InviteView = z.infer<typeof InviteView>;
 
@@ -103,9 +101,9 @@ export const AuditEntry = z.object({
   id: z.int().check(z.positive()),
   atMs: ms,
   action: AuditAction,
-  actor: text(128),
-  deviceId: z.optional(text(64)),
-  requestId: z.optional(text(64)),
+  actor: textUpTo(128),
+  deviceId: z.optional(textUpTo(64)),
+  requestId: z.optional(textUpTo(64)),
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;

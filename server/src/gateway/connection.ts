@@ -1,6 +1,7 @@
 // One WebSocket's life as a small state machine (STYLE "Boundaries"):
 //   challenged → (verifying) → pending | authenticated → closed
 // One handler per state; every refusal goes through reject(), which sends the error frame and closes.
+import { assertNever } from "../../../shared/assert-never.js";
 import {
   closeCodeFor,
   encodeB64u,
@@ -17,18 +18,28 @@ import {
   type HelloFrame,
   type ReqFrame,
   type Role,
-  type SeenFrom,
   type ServerFrame,
 } from "../../../shared/index.js";
 import { RevokedError, type PairingService } from "../pairing/pairing-service.js";
 import type { DeviceRecord, PendingRecord } from "../store/device-store.js";
 import { TokenBucket } from "./limits.js";
-import type { RpcCaller } from "./rpc-handlers.js";
+import type { RpcCaller } from "./caller.js";
+import type { ConnectionInfo, Session } from "./session.js";
 import type { SocketLike, Timers } from "./socket.js";
 import { toDeviceView } from "./views.js";
 
+export type { ConnectionInfo } from "./session.js";
+
 export const CONNECTION_STATES = ["challenged", "verifying", "pending", "authenticated", "closed"] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
+
+/** Each state holds exactly what it needs: the nonce only until hello, the device and rate bucket only once paired. */
+type Phase =
+  | { state: "challenged"; nonce: string; nonceExpiresAtMs: number }
+  | { state: "verifying" }
+  | { state: "pending"; request: PendingRecord }
+  | { state: "authenticated"; device: DeviceRecord; request: PendingRecord | null; bucket: TokenBucket }
+  | { state: "closed"; device: DeviceRecord | null; request: PendingRecord | null };
 
 export interface ConnectionDeps {
   service: PairingService;
@@ -48,22 +59,9 @@ export interface ConnectionDeps {
   onInternalError: (err: unknown) => void;
 }
 
-export interface ConnectionInfo {
-  seenFrom: SeenFrom;
-  /** The upgrade's Origin header, "" when none was sent (it is part of the signed bytes). */
-  origin: string;
-  /** The upgrade's Host header, for `pairgate doctor` when a handshake is refused. */
-  host?: string | null;
-}
-
-export class Connection {
-  state: ConnectionState = "challenged";
-  device: DeviceRecord | null = null;
-  request: PendingRecord | null = null;
-  private nonce = "";
-  private nonceExpiresAtMs = 0;
+export class Connection implements Session {
+  private phase: Phase = { state: "challenged", nonce: "", nonceExpiresAtMs: 0 };
   private cancelHandshakeTimer: () => void = () => {};
-  private bucket: TokenBucket | null = null;
   /** Aborted when the socket closes (revoke included), so app method handlers can stop their work. */
   private readonly closing = new AbortController();
 
@@ -73,37 +71,50 @@ export class Connection {
     private readonly deps: ConnectionDeps,
   ) {}
 
+  get state(): ConnectionState {
+    return this.phase.state;
+  }
+
+  get device(): DeviceRecord | null {
+    return this.phase.state === "authenticated" || this.phase.state === "closed" ? this.phase.device : null;
+  }
+
+  get request(): PendingRecord | null {
+    return this.phase.state === "pending" || this.phase.state === "authenticated" || this.phase.state === "closed" ? this.phase.request : null;
+  }
+
   get role(): Role | null {
     return this.device?.role ?? null;
   }
 
   start(): void {
-    const now = this.deps.now();
-    this.nonce = encodeB64u(this.deps.randomBytes(32));
-    this.nonceExpiresAtMs = now + NONCE_TTL_MS;
-    this.send({ type: "challenge", protocol: PROTOCOL_VERSION, gatewayId: this.deps.gatewayId, nonce: this.nonce, expiresAtMs: this.nonceExpiresAtMs });
+    const nonce = encodeB64u(this.deps.randomBytes(32));
+    const nonceExpiresAtMs = this.deps.now() + NONCE_TTL_MS;
+    this.phase = { state: "challenged", nonce, nonceExpiresAtMs };
+    this.send({ type: "challenge", protocol: PROTOCOL_VERSION, gatewayId: this.deps.gatewayId, nonce, expiresAtMs: nonceExpiresAtMs });
     this.cancelHandshakeTimer = this.deps.timers.set(() => {
       if (this.state === "challenged" || this.state === "verifying") this.reject("handshake_timeout");
     }, HANDSHAKE_TIMEOUT_MS);
   }
 
   handleMessage(text: string): void {
-    if (this.state === "closed") return;
+    const phase = this.phase;
+    if (phase.state === "closed") return;
     const parsed = parseClientFrame(text);
     if (!parsed.ok) return this.reject("bad_frame", `Invalid frame: ${parsed.reason}.`);
     const frame = parsed.frame;
-    switch (this.state) {
+    switch (phase.state) {
       case "challenged":
         if (frame.type !== "hello") return this.reject("bad_frame", "Expected hello before any request.");
-        return void this.onHello(frame);
+        return void this.onHello(frame, phase);
       case "authenticated":
         if (frame.type !== "req") return this.reject("bad_frame", "Already authenticated.");
-        return void this.onRequest(frame);
+        return void this.onRequest(frame, phase);
       case "verifying":
       case "pending":
-        return this.reject("bad_frame", `No frames are expected while ${this.state}.`);
+        return this.reject("bad_frame", `No frames are expected while ${phase.state}.`);
       default:
-        return assertNever(this.state);
+        return assertNever(phase);
     }
   }
 
@@ -113,38 +124,35 @@ export class Connection {
   }
 
   handleClosed(): void {
-    if (this.state === "closed") return;
-    const previous = this.state;
-    this.state = "closed";
+    if (this.phase.state === "closed") return;
+    const previous = this.phase.state;
+    this.phase = { state: "closed", device: this.device, request: this.request };
     this.cancelHandshakeTimer();
     this.closing.abort();
     this.deps.onClosed(this, previous);
   }
 
-  private async onHello(hello: HelloFrame): Promise<void> {
-    this.state = "verifying";
+  private async onHello(hello: HelloFrame, challenged: Extract<Phase, { state: "challenged" }>): Promise<void> {
+    this.phase = { state: "verifying" }; // the nonce goes with the challenged state: single use, whatever happens next
     try {
       const outcome = await this.deps.service.handleHello(hello, {
         gatewayId: this.deps.gatewayId,
-        nonce: this.nonce,
-        nonceExpiresAtMs: this.nonceExpiresAtMs,
+        nonce: challenged.nonce,
+        nonceExpiresAtMs: challenged.nonceExpiresAtMs,
         origin: this.info.origin,
         seenFrom: this.info.seenFrom,
       });
-      this.nonce = ""; // single use, whatever happens next
-      if (this.state !== "verifying") return; // closed meanwhile
+      if (this.phase.state !== "verifying") return; // closed meanwhile
       if (outcome.kind === "paired") this.promote(outcome.device);
       else this.awaitApproval(outcome.request);
     } catch (err) {
-      this.nonce = "";
       this.rejectWith(err);
     }
   }
 
   private awaitApproval(request: PendingRecord): void {
     this.cancelHandshakeTimer();
-    this.state = "pending";
-    this.request = request;
+    this.phase = { state: "pending", request };
     this.deps.onPending(this, request);
     this.send({
       type: "pairing",
@@ -162,18 +170,20 @@ export class Connection {
 
   /** Paired: straight from hello, or later when a pending request is approved on this socket. */
   promote(device: DeviceRecord): void {
-    if (this.state !== "verifying" && this.state !== "pending") return;
+    if (this.phase.state !== "verifying" && this.phase.state !== "pending") return;
     this.cancelHandshakeTimer();
-    this.state = "authenticated";
-    this.device = device;
-    this.bucket = new TokenBucket(this.deps.requestLimits.requestsPerSecond, this.deps.requestLimits.requestBurst, this.deps.now());
+    const bucket = new TokenBucket(this.deps.requestLimits.requestsPerSecond, this.deps.requestLimits.requestBurst, this.deps.now());
+    this.phase = { state: "authenticated", device, request: this.request, bucket };
     const { online } = this.deps.onAuthenticated(this, device);
     this.send({ type: "welcome", device: toDeviceView(device, online, device.id), role: device.role, gateway: this.deps.gateway });
   }
 
-  private async onRequest(req: ReqFrame): Promise<void> {
-    if (!this.bucket!.take(this.deps.now())) return this.reject("rate_limited", undefined, 1000);
-    const device = this.device!;
+  updateDevice(device: DeviceRecord): void {
+    if (this.phase.state === "authenticated") this.phase = { ...this.phase, device };
+  }
+
+  private async onRequest(req: ReqFrame, { bucket, device }: Extract<Phase, { state: "authenticated" }>): Promise<void> {
+    if (!bucket.take(this.deps.now())) return this.reject("rate_limited", undefined, 1000);
     const caller: RpcCaller = { kind: "device", deviceId: device.id, role: device.role, name: device.name, seenFrom: this.info.seenFrom, origin: this.info.origin, fingerprint: device.fingerprint, signal: this.closing.signal };
     try {
       const result = await this.deps.dispatch(caller, req.method, req.params ?? {});
@@ -222,8 +232,4 @@ function errorInfo(err: unknown, onInternal: (err: unknown) => void): { code: Er
   if (err instanceof PairgateError) return { code: err.code, message: err.message, ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) };
   onInternal(err);
   return { code: "internal", message: ERRORS.internal.message };
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected state ${String(x)}`);
 }

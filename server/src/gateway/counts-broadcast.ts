@@ -5,7 +5,7 @@
 // only when a number changed.
 import type { GatewayCounts } from "../../../shared/index.js";
 import type { DeviceStore } from "../store/device-store.js";
-import type { Connection } from "./connection.js";
+import type { Session } from "./session.js";
 import type { Timers } from "./socket.js";
 
 export const COUNTS_BROADCAST_MS = 1000;
@@ -16,7 +16,7 @@ export interface CountsDeps {
   timers: Timers;
   onError(err: unknown): void;
   /** Every authenticated session. */
-  sessions(): Iterable<Connection>;
+  sessions(): Iterable<Session>;
   /** Devices with at least one open session. */
   onlineDevices(): number;
 }

@@ -8,19 +8,15 @@ import {
   type MethodName,
   type MethodParams,
   type MethodResult,
-  type Role,
-  type SeenFrom,
 } from "../../../shared/index.js";
 import { inviteUrl } from "../pairing/invites.js";
 import type { Actor, PairingService } from "../pairing/pairing-service.js";
 import type { DeviceStore } from "../store/device-store.js";
+import { actorOf, type RpcCaller } from "./caller.js";
 import type { SessionHub } from "./session-hub.js";
 import { toAuditEntry, toDeviceView } from "./views.js";
 
-export type RpcCaller =
-  | { kind: "device"; deviceId: string; role: Role; name: string; seenFrom: SeenFrom; origin: string; fingerprint?: string; signal?: AbortSignal }
-  /** The local operator: the CLI, or an app's server code; `actor` names it in the audit log (default "cli"). */
-  | { kind: "cli"; actor?: string };
+export type { RpcCaller } from "./caller.js";
 
 export interface RpcDeps {
   service: PairingService;
@@ -94,9 +90,7 @@ export function createRpcDispatcher(deps: RpcDeps) {
       const ownDevice = spec.role === "self" && params.deviceId === caller.deviceId;
       if (spec.role !== "any" && !ownDevice) throw new PairgateError("forbidden");
     }
-    const actor: Actor =
-      caller.kind === "cli" ? { name: caller.actor ?? "cli", via: "cli" } : { name: caller.name, via: "dashboard", deviceId: caller.deviceId };
-    return (handlers[method] as Handler<MethodName>)(params as never, caller, actor);
+    return (handlers[method] as Handler<MethodName>)(params as never, caller, actorOf(caller));
   };
 }
 

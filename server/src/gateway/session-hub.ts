@@ -15,9 +15,9 @@ import {
 import type { PairingEvent } from "../pairing/events.js";
 import { suggestedReplacement } from "../pairing/replacement.js";
 import type { DeviceRecord, DeviceStore, LastSeen } from "../store/device-store.js";
-import type { Connection } from "./connection.js";
 import { CountsBroadcast } from "./counts-broadcast.js";
 import { chunkDiff, DevicesDiff } from "./devices-diff.js";
+import type { Session } from "./session.js";
 import type { Timers } from "./socket.js";
 import { toDeviceView, toInviteView, toPendingView } from "./views.js";
 
@@ -28,9 +28,9 @@ export const MAX_WAITING_PER_REQUEST = 2;
 const PRESENCE_BROADCAST_MS = 1000;
 
 export class SessionHub {
-  private readonly byDevice = new Map<string, Set<Connection>>();
-  private readonly byRequest = new Map<string, Set<Connection>>();
-  private readonly admins = new Set<Connection>();
+  private readonly byDevice = new Map<string, Set<Session>>();
+  private readonly byRequest = new Map<string, Set<Session>>();
+  private readonly admins = new Set<Session>();
   private readonly lastSeen = new Map<string, LastSeen>();
   private diff = new DevicesDiff();
   /** The seq of the last devices.changed sent; a devices.list reply carries it so a tab knows where it stands. */
@@ -52,7 +52,7 @@ export class SessionHub {
 
   // ---- connection lifecycle ----
 
-  addPending(conn: Connection, requestId: string): void {
+  addPending(conn: Session, requestId: string): void {
     const waiting = this.byRequest.get(requestId);
     while (waiting && waiting.size >= MAX_WAITING_PER_REQUEST) {
       const oldest = waiting.values().next().value!; // a Set keeps insertion order
@@ -71,7 +71,7 @@ export class SessionHub {
     return n;
   }
 
-  addAuthenticated(conn: Connection, device: DeviceRecord): number {
+  addAuthenticated(conn: Session, device: DeviceRecord): number {
     if (conn.request) removeFrom(this.byRequest, conn.request.id, conn);
     addTo(this.byDevice, device.id, conn);
     if (device.role === "admin") this.admins.add(conn);
@@ -81,7 +81,7 @@ export class SessionHub {
     return this.onlineCount(device.id);
   }
 
-  remove(conn: Connection): void {
+  remove(conn: Session): void {
     if (conn.request && this.byRequest.get(conn.request.id)?.has(conn)) {
       removeFrom(this.byRequest, conn.request.id, conn);
       if (!this.isRequestOnline(conn.request.id)) this.pendingChanged(); // the last tab went away
@@ -95,7 +95,7 @@ export class SessionHub {
     }
   }
 
-  private touch(conn: Connection, deviceId: string): void {
+  private touch(conn: Session, deviceId: string): void {
     const atMs = this.now();
     this.lastSeen.set(deviceId, { deviceId, atMs, ...conn.info.seenFrom });
     if (this.admins.size > 0) this.diff.touch(deviceId, { atMs, seenFrom: conn.info.seenFrom });
@@ -126,7 +126,7 @@ export class SessionHub {
     return [...this.byRequest.keys()];
   }
 
-  private *sessions(): Iterable<Connection> {
+  private *sessions(): Iterable<Session> {
     for (const conns of this.byDevice.values()) yield* conns;
   }
 
@@ -169,7 +169,7 @@ export class SessionHub {
       }
       case "device.updated": {
         for (const conn of this.byDevice.get(event.device.id) ?? []) {
-          conn.device = event.device;
+          conn.updateDevice(event.device);
           conn.sendEvent({ type: "event", event: "device.updated", data: { device: toDeviceView(event.device, this.onlineCount(event.device.id), event.device.id) } });
         }
         this.diff.upsert(event.device);

@@ -1,9 +1,6 @@
-// The minimal socket a Connection needs, so the state machine runs in tests without a network.
-
-export interface SocketLike {
-  send(text: string): void;
-  close(code: number, reason: string): void;
-}
+// What a Connection needs from its surroundings, so the state machine runs in tests without a network: the
+// shared socket surface, and timers it can cancel.
+export type { SocketLike } from "../../../shared/protocol/socket.js";
 
 export interface Timers {
   /** Runs fn after ms; returns a cancel function. */

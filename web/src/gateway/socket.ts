@@ -1,5 +1,6 @@
 // The minimal socket surface the gateway client needs, so its state machine runs against a fake in tests.
 // openBrowserSocket is the one place the dashboard constructs a WebSocket.
+import type { SocketLike } from "../../../shared/protocol/socket.js";
 import { SUBPROTOCOL, WS_PATH } from "../../../shared/protocol/version.js";
 
 export interface SocketHandlers {
@@ -7,10 +8,7 @@ export interface SocketHandlers {
   onClose(code: number, reason: string): void;
 }
 
-export interface SocketLike {
-  send(text: string): void;
-  close(code?: number, reason?: string): void;
-}
+export type { SocketLike };
 
 export type OpenSocket = (url: string, handlers: SocketHandlers) => SocketLike;
 

@@ -1,5 +1,2 @@
-// Exhaustiveness guard for switches over unions: adding a state without a screen fails the type check.
-
-export function assertNever(value: never): never {
-  throw new TypeError(`Unhandled value: ${JSON.stringify(value)}`);
-}
+// The one assertNever lives in shared/; this path stays for the dashboard's imports.
+export { assertNever } from "../../../shared/assert-never.js";
