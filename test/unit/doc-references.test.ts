@@ -20,7 +20,7 @@ function trackedFiles(): string[] {
 }
 
 /** GitHub's heading slug: lower case, punctuation dropped (hyphens and underscores kept), spaces to hyphens. */
-export function githubSlug(heading: string): string {
+function githubSlug(heading: string): string {
   return heading
     .trim()
     .toLowerCase()
@@ -29,7 +29,7 @@ export function githubSlug(heading: string): string {
 }
 
 /** The anchors of a Markdown file, with GitHub's -1, -2 … suffixes for repeated headings; fenced code skipped. */
-export function anchorsOf(markdown: string): Set<string> {
+function anchorsOf(markdown: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
   let inFence = false;

@@ -22,6 +22,7 @@ export function preloadableLazy<M, P>(load: () => Promise<M>, pick: (module: M) 
     return pending;
   };
   const thenable = {
+    // biome-ignore lint/suspicious/noThenProperty: React.lazy takes a thenable; this object is meant to be one
     then(onFulfilled: (value: { default: ComponentType<P> }) => unknown, onRejected?: (error: unknown) => unknown) {
       if (loaded) onFulfilled(loaded);
       else start().then(onFulfilled, onRejected);
