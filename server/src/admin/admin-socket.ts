@@ -1,10 +1,11 @@
 // The local admin channel (docs/design.md#cli): newline-delimited JSON over <state-dir>/admin.sock, mode 0600.
 // Trust comes from filesystem permission, not the network, so `docker exec … pairgate devices approve` works anywhere.
 import { chmodSync, existsSync, unlinkSync } from "node:fs";
-import { connect, createServer, type Server, type Socket } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 import { ERRORS, PairgateError } from "../../../shared/index.js";
 import type { RpcDispatch } from "../gateway/rpc-handlers.js";
 import type { Logger } from "../log/logger.js";
+import { type AdminReply, type AdminReplyBody, type AdminRequestId, isLocalMethod, parseAdminRequest } from "./admin-protocol.js";
 
 export interface AdminSocketDeps {
   dispatch: RpcDispatch;
@@ -22,9 +23,6 @@ const MAX_LINE_BYTES = 64 * 1024;
 export const ADMIN_MAX_CLIENTS = 16;
 /** A CLI command is one request and its answer; a connection silent this long is dropped. */
 export const ADMIN_IDLE_MS = 30_000;
-
-/** Methods only the local CLI has, on top of the shared RPC map. */
-const LOCAL_METHODS = { "gateway.doctor": true } as const;
 
 export async function startAdminSocket(
   path: string,
@@ -98,21 +96,12 @@ function serve(socket: Socket, deps: AdminSocketDeps): void {
 }
 
 async function handleLine(socket: Socket, line: string, deps: AdminSocketDeps): Promise<void> {
-  let parsed: unknown;
+  // Reading `.id` off a `null` line used to reject unhandled (issue 11 C): every shape goes through one parser.
+  const req = parseAdminRequest(line);
+  const id = req.id;
+  if (!req.ok) return reply(socket, id, { ok: false, error: { code: "bad_frame", message: req.message } });
   try {
-    parsed = JSON.parse(line);
-  } catch {
-    return reply(socket, null, { ok: false, error: { code: "bad_frame", message: "not JSON" } });
-  }
-  // `null`, `[]`, `1` or `"x"` are JSON too, and reading `.id` off null used to reject unhandled (issue 11 C).
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return reply(socket, null, { ok: false, error: { code: "bad_frame", message: "a request is a JSON object {id, method, params}" } });
-  }
-  const req = parsed as { id?: unknown; method?: unknown; params?: unknown };
-  const id = typeof req.id === "string" || typeof req.id === "number" ? req.id : null;
-  if (typeof req.method !== "string") return reply(socket, id, { ok: false, error: { code: "bad_frame", message: "method missing" } });
-  try {
-    const result = Object.hasOwn(LOCAL_METHODS, req.method) ? deps.doctor() : await deps.dispatch({ kind: "cli" }, req.method, req.params ?? {});
+    const result = isLocalMethod(req.method) ? deps.doctor() : await deps.dispatch({ kind: "cli" }, req.method, req.params);
     reply(socket, id, { ok: true, result });
   } catch (err) {
     if (err instanceof PairgateError) return reply(socket, id, { ok: false, error: { code: err.code, message: err.message } });
@@ -121,8 +110,9 @@ async function handleLine(socket: Socket, line: string, deps: AdminSocketDeps): 
   }
 }
 
-function reply(socket: Socket, id: string | number | null, body: Record<string, unknown>): void {
-  if (!socket.destroyed) socket.write(JSON.stringify({ id, ...body }) + "\n");
+function reply(socket: Socket, id: AdminRequestId, body: AdminReplyBody): void {
+  const frame: AdminReply = { id, ...body };
+  if (!socket.destroyed) socket.write(JSON.stringify(frame) + "\n");
 }
 
 /** A socket file left by a crashed gateway is removed; a live one means another gateway owns this state dir. */

@@ -1,18 +1,21 @@
 // The CLI side of the admin socket: one request, one reply. No gateway → exit 3 with what to check.
 import { connect } from "node:net";
 import { join } from "node:path";
+import { type AdminMethodName, type AdminParams, AdminReply, type AdminResult } from "../admin/admin-protocol.js";
 import { inspectStateDir, refuseSharedStateDir } from "../config/state-dir.js";
 import { CliError, EXIT } from "./exit-codes.js";
 
 const TIMEOUT_MS = 10_000;
 
-export async function callGateway<T = unknown>(stateDir: string, method: string, params: unknown = {}): Promise<T> {
+/** One admin request; params and result are typed by the method (admin-protocol.ts). */
+export async function callGateway<M extends AdminMethodName>(stateDir: string, method: M, ...rest: Record<never, never> extends AdminParams<M> ? [params?: AdminParams<M>] : [params: AdminParams<M>]): Promise<AdminResult<M>> {
+  const params = rest[0] ?? {};
   const path = join(stateDir, "admin.sock");
   // The CLI writes approve codes and admin commands into this socket: one in a dir that another user owns or can
   // write may be theirs, not the gateway's. The same rule as `start` (exit 2 with the chown/chmod to run).
   const facts = inspectStateDir(stateDir);
   if (facts.exists) refuseSharedStateDir(stateDir, facts, { rootMayUseOthers: true });
-  return new Promise<T>((resolve, reject) => {
+  return new Promise<AdminResult<M>>((resolve, reject) => {
     const socket = connect(path);
     let buffer = "";
     const timer = setTimeout(() => {
@@ -43,15 +46,18 @@ export async function callGateway<T = unknown>(stateDir: string, method: string,
       if (nl === -1) return;
       clearTimeout(timer);
       socket.end();
-      let reply: { ok?: boolean; result?: unknown; error?: { code?: string; message?: string } };
+      let json: unknown;
       try {
-        reply = JSON.parse(buffer.slice(0, nl));
+        json = JSON.parse(buffer.slice(0, nl));
       } catch {
-        return reject(new CliError("the gateway sent an unreadable reply", EXIT.refused, "bad_reply"));
+        json = undefined;
       }
-      if (reply.ok) resolve(reply.result as T);
+      const reply = AdminReply.safeParse(json);
+      if (!reply.success) return reject(new CliError("the gateway sent an unreadable reply", EXIT.refused, "bad_reply"));
+      // The result's shape is the gateway's own (the same install), so it is typed, not re-validated.
+      if (reply.data.ok) resolve(reply.data.result as AdminResult<M>);
       // A value the gateway finds invalid is a usage error, like one the CLI catches itself.
-      else reject(new CliError(reply.error?.message ?? "refused", reply.error?.code === "invalid_params" ? EXIT.usage : EXIT.refused, reply.error?.code ?? "error"));
+      else reject(new CliError(reply.data.error.message, reply.data.error.code === "invalid_params" ? EXIT.usage : EXIT.refused, reply.data.error.code));
     });
   });
 }

@@ -1,5 +1,5 @@
 // `pairgate devices …`, `invite`, `audit`, `doctor`: thin shells over the admin socket, each with --json.
-import type { AuditEntry, DeviceView, DevicesListResult, InviteCreated, PendingView } from "../../../shared/index.js";
+import type { AuditEntry, DeviceView, DevicesListResult, InviteCreated, PendingView, Role } from "../../../shared/index.js";
 import {
   DEVICE_QUERY_MAX,
   DEVICES_PAGE_MAX,
@@ -42,7 +42,7 @@ async function fetchDevices(c: Common, params: { includeRevoked?: boolean; query
   const devices: DeviceView[] = [];
   let cursor: string | null = null;
   do {
-    const page: DevicesListResult = await callGateway<DevicesListResult>(c.stateDir, "devices.list", { ...params, limit: DEVICES_PAGE_MAX, ...(cursor ? { cursor } : {}) });
+    const page: DevicesListResult = await callGateway(c.stateDir, "devices.list", { ...params, limit: DEVICES_PAGE_MAX, ...(cursor ? { cursor } : {}) });
     devices.push(...page.devices);
     cursor = page.nextCursor;
   } while (cursor);
@@ -72,7 +72,7 @@ export async function listDevices(c: Common, all: boolean): Promise<void> {
 }
 
 export async function listPending(c: Common): Promise<void> {
-  const list = await callGateway<DevicesListResult>(c.stateDir, "devices.list", { limit: 1 });
+  const list = await callGateway(c.stateDir, "devices.list", { limit: 1 });
   if (c.json) return printJson({ pending: list.pending });
   if (list.pending.length === 0) return console.log("No browsers are waiting for approval.");
   const now = Date.now();
@@ -98,12 +98,12 @@ async function findDevice(c: Common, query: string): Promise<DeviceView> {
   return resolveDevice(query, q.length <= DEVICE_QUERY_MAX ? await fetchDevices(c, { query: q }) : []);
 }
 
-export async function approve(c: Common, code: string, opts: { role?: string; name?: string; replaces?: string }): Promise<void> {
+export async function approve(c: Common, code: string, opts: { role?: Role; name?: string; replaces?: string }): Promise<void> {
   checkCode(code);
   const name = opts.name === undefined ? undefined : checkName(opts.name, "--name");
   let replacesDeviceId: string | undefined;
   if (opts.replaces) replacesDeviceId = (await findDevice(c, opts.replaces)).id;
-  const device = await callGateway<DeviceView>(c.stateDir, "devices.approve", {
+  const device = await callGateway(c.stateDir, "devices.approve", {
     code,
     ...(opts.role ? { role: opts.role } : {}),
     ...(name ? { name } : {}),
@@ -130,7 +130,7 @@ async function rejectTarget(c: Common, query: string): Promise<{ requestId: stri
   const q = query.trim();
   if (q.startsWith("req_")) return { requestId: q };
   const fp = q.toUpperCase().replace(/-/g, "");
-  const list = await callGateway<DevicesListResult>(c.stateDir, "devices.list", { limit: 1 }); // pending comes whole with any page
+  const list = await callGateway(c.stateDir, "devices.list", { limit: 1 }); // pending comes whole with any page
   const byFingerprint = list.pending.filter((p) => p.fingerprint.replace("-", "") === fp);
   if (byFingerprint.length === 1) return { requestId: byFingerprint[0]!.id };
   if (byFingerprint.length > 1) throw new CliError(`fingerprint ${query} matches ${byFingerprint.length} pending requests; use a request id (see --json)`, EXIT.refused, "conflict");
@@ -140,7 +140,7 @@ async function rejectTarget(c: Common, query: string): Promise<{ requestId: stri
 
 export async function revoke(c: Common, query: string): Promise<void> {
   const device = await findDevice(c, query);
-  const result = await callGateway<{ closedConnections: number; ms: number }>(c.stateDir, "devices.revoke", { deviceId: device.id });
+  const result = await callGateway(c.stateDir, "devices.revoke", { deviceId: device.id });
   if (c.json) return printJson({ deviceId: device.id, ...result });
   console.log(`Revoked ${quoteName(device.name)} (${device.fingerprint}); closed ${result.closedConnections} connection(s) in ${result.ms} ms.`);
 }
@@ -148,17 +148,17 @@ export async function revoke(c: Common, query: string): Promise<void> {
 export async function rename(c: Common, query: string, name: string): Promise<void> {
   const newName = checkName(name, "NAME");
   const device = await findDevice(c, query);
-  const updated = await callGateway<DeviceView>(c.stateDir, "devices.rename", { deviceId: device.id, name: newName });
+  const updated = await callGateway(c.stateDir, "devices.rename", { deviceId: device.id, name: newName });
   if (c.json) return printJson({ device: updated });
   console.log(`Renamed ${device.fingerprint}: ${quoteName(device.name)} → ${quoteName(updated.name)}.`);
 }
 
-export async function invite(c: Common, opts: { role: string; ttl: string; label?: string }): Promise<void> {
+export async function invite(c: Common, opts: { role: Role; ttl: string; label?: string }): Promise<void> {
   const ttlMs = parseDuration(opts.ttl);
   if (ttlMs === null) throw new CliError(`--ttl must look like 15m, 2h or 1d, got "${opts.ttl}"`, EXIT.usage, "invalid_params");
   if (ttlMs < INVITE_TTL_MIN_MS || ttlMs > INVITE_TTL_MAX_MS) throw new CliError(`--ttl ${opts.ttl}: an invite lasts ${INVITE_TTL_RULE}`, EXIT.usage, "invalid_params");
   const label = opts.label === undefined ? "" : checkName(opts.label, "--label", true);
-  const created = await callGateway<InviteCreated>(c.stateDir, "invites.create", { role: opts.role, ttlMs, ...(label ? { label } : {}) });
+  const created = await callGateway(c.stateDir, "invites.create", { role: opts.role, ttlMs, ...(label ? { label } : {}) });
   if (c.json) return printJson({ inviteId: created.inviteId, url: created.url, expiresAtMs: created.expiresAtMs });
   console.log(`One-time ${opts.role} invite, valid until ${formatTime(created.expiresAtMs)} (single use):\n  ${created.url}`);
   await printQr(created.url);
@@ -166,7 +166,7 @@ export async function invite(c: Common, opts: { role: string; ttl: string; label
 }
 
 export async function audit(c: Common, limit: number): Promise<void> {
-  const { entries } = await callGateway<{ entries: AuditEntry[] }>(c.stateDir, "audit.list", { limit });
+  const { entries } = await callGateway(c.stateDir, "audit.list", { limit });
   if (c.json) return printJson({ entries });
   if (entries.length === 0) return console.log("The audit log is empty.");
   printTable(

@@ -33,7 +33,7 @@ export async function doctor(c: Common): Promise<void> {
 async function collectReport(stateDirPath: string): Promise<DoctorReport> {
   const local = inspectStateDir(stateDirPath);
   try {
-    const gateway = await callGateway<DoctorFacts>(stateDirPath, "gateway.doctor");
+    const gateway = await callGateway(stateDirPath, "gateway.doctor");
     return { adminSocket: { path: local.adminSocket.path, reachable: true, error: null }, stateDir: local, gateway, diagnosis: diagnoseGateway(gateway) };
   } catch (err) {
     if (!(err instanceof CliError)) throw err;

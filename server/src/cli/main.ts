@@ -1,7 +1,7 @@
 // `pairgate` command line (docs/design.md#cli). Exit codes: 0 ok, 1 refused or not found, 2 usage, 3 gateway not
 // running.
 import { Command, CommanderError, Option } from "commander";
-import { DEFAULT_ROLE } from "../../../shared/index.js";
+import { DEFAULT_ROLE, ROLES, type Role } from "../../../shared/index.js";
 import { ConfigError, resolveStartConfig } from "../config/config.js";
 import { CONFIG_ENV, defaultStateDir, defaultText, optionEnv, START_OPTIONS, STATE_DIR_ENV } from "../config/options.js";
 import { GATEWAY_VERSION } from "../version.js";
@@ -74,10 +74,10 @@ Deployment recipes (Docker, nginx, Caddy, LAN, SSH tunnel): docs/deploy.md`,
       .command("approve")
       .description("approve the browser showing CODE")
       .argument("<code>", "the code shown on the waiting browser, e.g. BCDF-GHJK")
-      .addOption(new Option("--role <role>", "role for the new device").choices(["admin", "viewer"]).default(DEFAULT_ROLE))
+      .addOption(new Option("--role <role>", "role for the new device").choices(ROLES).default(DEFAULT_ROLE))
       .option("--name <name>", "name for the device")
       .option("--replaces <device>", "an existing device this browser replaces (it is revoked)"),
-  ).action((code: string, o: { role?: string; name?: string; replaces?: string }, cmd: Command) => admin.approve(commonOpts(cmd), code, o));
+  ).action((code: string, o: { role?: Role; name?: string; replaces?: string }, cmd: Command) => admin.approve(commonOpts(cmd), code, o));
   common(devices.command("reject").description("reject a waiting browser by its CODE, request id or fingerprint").argument("<request>")).action((code: string, _o, cmd: Command) =>
     admin.reject(commonOpts(cmd), code),
   );
@@ -92,10 +92,10 @@ Deployment recipes (Docker, nginx, Caddy, LAN, SSH tunnel): docs/deploy.md`,
     program
       .command("invite")
       .description("make a one-time invite link (and QR) that pairs the browser that opens it")
-      .addOption(new Option("--role <role>", "role the invited browser gets").choices(["admin", "viewer"]).default(DEFAULT_ROLE))
+      .addOption(new Option("--role <role>", "role the invited browser gets").choices(ROLES).default(DEFAULT_ROLE))
       .option("--ttl <duration>", "how long the link is valid, e.g. 15m, 2h, 1d", "15m")
       .option("--label <text>", "a note shown in the invite list"),
-  ).action((o: { role: string; ttl: string; label?: string }, cmd: Command) => admin.invite(commonOpts(cmd), o));
+  ).action((o: { role: Role; ttl: string; label?: string }, cmd: Command) => admin.invite(commonOpts(cmd), o));
 
   common(program.command("audit").description("the audit log, newest first").option("--limit <n>", "how many entries", "50")).action(
     (o: { limit: string }, cmd: Command) => {
