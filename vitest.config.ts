@@ -14,6 +14,8 @@ const NETNS_TESTS = [
 export default defineConfig({
   test: {
     globalSetup: ["test/global-setup.ts"],
+    // FC_SEED / FC_PATH replay a failed property test; see the file.
+    setupFiles: ["test/fast-check-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // e2e and crash tests start real gateways and Chromium: two cores, so keep files from piling up.
