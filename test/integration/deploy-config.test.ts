@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { optionEnv, START_OPTIONS } from "../../server/src/config/options.js";
 import { PAIRGATE_BIN, runCli, spawnGateway, type SpawnedGateway } from "../helpers/gateway-harness.js";
+import { readableInstall } from "../helpers/readable-install.js";
 import { makeTestKey } from "../helpers/test-key.js";
 import { connectClient } from "../helpers/ws-client.js";
 import { docBlock } from "./deploy-support/doc-blocks.js";
@@ -123,12 +124,16 @@ describe("a state dir the gateway can't write", () => {
     let r: ReturnType<typeof runCli>;
     if (process.getuid?.() === 0) {
       // Like a root-owned bind mount used by the image's uid 1000: run the CLI as uid 1000 under a root-only dir.
+      // uid 1000 runs a readable copy of the install: the checkout itself may sit in a private (0700) directory.
       const stateDir = join(parent, "data");
-      const child = spawnSync("setpriv", ["--reuid=1000", "--regid=1000", "--clear-groups", "--", process.execPath, PAIRGATE_BIN, "start", "--state-dir", stateDir], {
+      const install = readableInstall();
+      const child = spawnSync("setpriv", ["--reuid=1000", "--regid=1000", "--clear-groups", "--", process.execPath, install.bin, "start", "--state-dir", stateDir], {
         encoding: "utf8",
         timeout: 30_000,
+        cwd: install.root,
         env: { ...process.env, PAIRGATE_NO_QR: "1" },
       });
+      install.remove();
       r = { status: child.status, stdout: child.stdout, stderr: child.stderr, json: () => null };
       expect(r.stderr).toContain(`cannot create state dir ${stateDir} (EACCES). In Docker, make the volume writable by uid 1000`);
     } else {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OTHER_ENV, optionEnv, START_OPTIONS } from "../../server/src/config/options.js";
 import { REPO_ROOT } from "../helpers/gateway-harness.js";
+import { type ReadableInstall, readableInstall } from "../helpers/readable-install.js";
 import { makeTestKey } from "../helpers/test-key.js";
 import { connectClient } from "../helpers/ws-client.js";
 import { docBlock, shellWords } from "./deploy-support/doc-blocks.js";
@@ -133,19 +134,26 @@ describe("the image's start command, run the way the container runs it", () => {
     PAIRGATE_STATE_DIR: dataDir,
     PAIRGATE_NO_QR: "1",
   });
-  /** argv with /app (the image's WORKDIR) mapped to this checkout and `node` to this node. */
-  const toHost = (argv: string[]) => argv.map((a, i) => (i === 0 && a === "node" ? process.execPath : a.replace(/^\/app\//, `${REPO_ROOT}/`)));
+  /**
+   * argv with /app (the image's WORKDIR) mapped to a readable copy of the install, and `node` to this node. A copy,
+   * because the image's user must read what it runs, and the checkout may sit in a private (0700) directory.
+   */
+  let install: ReadableInstall | undefined;
+  const app = () => install!.root;
+  const toHost = (argv: string[]) => argv.map((a, i) => (i === 0 && a === "node" ? process.execPath : a.replace(/^\/app\//, `${app()}/`)));
   const asUser = (uid: number, argv: string[]) => ["setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--", ...argv];
 
   beforeAll(async () => {
     if (reason) return;
     dataDir = mkdtempSync(join(tmpdir(), "pg-docker-data-"));
     chownSync(dataDir, NODE_UID, NODE_UID);
+    install = readableInstall();
     ns = await createNetns();
   });
   afterAll(async () => {
     await ns?.destroy();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    install?.remove();
   });
 
   it("listens on the exposed port for browsers outside, is healthy, and pairs with the CLI run as the image's user", async (ctx) => {
@@ -154,7 +162,7 @@ describe("the image's start command, run the way the container runs it", () => {
       ctx.skip();
     }
     const argv = asUser(NODE_UID, toHost([...execForm(last(runtime, "ENTRYPOINT"), "ENTRYPOINT"), ...execForm(last(runtime, "CMD"), "CMD")]));
-    const gw = await ns!.start(argv[0]!, argv.slice(1), { name: "container", env: containerEnv(), cwd: REPO_ROOT, readyOutput: /listening on/ });
+    const gw = await ns!.start(argv[0]!, argv.slice(1), { name: "container", env: containerEnv(), cwd: app(), readyOutput: /listening on/ });
     expect(gw.output()).toContain("listening on http://0.0.0.0:8420");
 
     // Like a browser on the host reaching the published port: from outside the namespace, to its address.
@@ -176,7 +184,7 @@ describe("the image's start command, run the way the container runs it", () => {
 
     // `docker compose exec pairgate pairgate …` runs as the image's user, with the image's environment.
     const cli = (uid: number, args: string[]) => {
-      const a = asUser(uid, [process.execPath, join(REPO_ROOT, "bin/pairgate.js"), ...args]);
+      const a = asUser(uid, [process.execPath, join(app(), "bin/pairgate.js"), ...args]);
       return ns!.run(a[0]!, a.slice(1), { env: containerEnv() });
     };
     const other = cli(NODE_UID + 1, ["devices", "pending"]);
