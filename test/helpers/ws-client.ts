@@ -63,33 +63,42 @@ export function connectClient(url: string, key: TestKey, opts: ConnectOptions = 
   });
   ws.on("error", () => {});
 
+  /** Resolves with what `find` returns once it is not undefined, re-checked as frames arrive. */
+  async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = find();
+      if (found !== undefined) return found;
+      if (ws.readyState === WebSocket.CLOSED) {
+        // Say why: the close code and the gateway's last error frame, if any, make a failure readable.
+        const error = frames.findLast((f) => f.type === "error");
+        const told = error && "code" in error ? `, after error ${String(error.code)}` : "";
+        throw new Error(`socket closed (${closedWith || "no close frame"}${told}) while waiting for ${what}`);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
   const client: TestClient = {
     ws,
     frames,
     closed,
-    async next(type, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
+    next(type, timeoutMs = 5000) {
+      return waitFor<never>(() => {
         while (cursor < frames.length) {
           const f = frames[cursor++]!;
           if (!type || f.type === type) return f as never;
         }
-        if (ws.readyState === WebSocket.CLOSED) {
-          // Say why: the close code and the gateway's last error frame, if any, make a failure readable.
-          const error = frames.findLast((f) => f.type === "error");
-          const told = error && "code" in error ? `, after error ${String(error.code)}` : "";
-          throw new Error(`socket closed (${closedWith || "no close frame"}${told}) while waiting for ${type ?? "a frame"}`);
-        }
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`timed out waiting for ${type ?? "a frame"}`);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, left);
-          waiters.push(() => {
-            clearTimeout(t);
-            resolve();
-          });
-        });
-      }
+        return undefined;
+      }, type ?? "a frame", timeoutMs);
     },
     sendRaw(data, binary = false) {
       ws.send(data, { binary });
@@ -111,13 +120,11 @@ export function connectClient(url: string, key: TestKey, opts: ConnectOptions = 
       };
       ws.send(JSON.stringify(hello));
     },
-    async call(method, params = {}) {
+    call(method, params = {}) {
       const id = `r${++reqId}`;
       ws.send(JSON.stringify({ type: "req", id, method, params }));
-      for (;;) {
-        const res = await client.next("res");
-        if (res.id === id) return res as never;
-      }
+      // Found by its id, not through next(): calls made at once must not take each other's responses.
+      return waitFor(() => frames.find((f) => f.type === "res" && f.id === id) as never, `res ${id} (${method})`, 10_000);
     },
     close() {
       ws.close();

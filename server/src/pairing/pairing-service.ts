@@ -25,6 +25,7 @@ import { limitKey } from "../net/limit-key.js";
 import { StoreError } from "../store/store-error.js";
 import { createInvite, hashInviteToken, type NewInvite } from "./invites.js";
 import { suggestedReplacement } from "./replacement.js";
+import { DeviceCache } from "./device-cache.js";
 import type { SignatureVerifier } from "./verify-signature.js";
 
 export interface PairingDeps {
@@ -70,8 +71,16 @@ export class RevokedError extends PairgateError {
 
 export class PairingService {
   readonly events = new PairingEvents();
+  /** Device rows for the handshake; every event that changes a device drops its row (device-cache.ts). */
+  private readonly devices: DeviceCache;
 
-  constructor(private readonly deps: PairingDeps) {}
+  constructor(private readonly deps: PairingDeps) {
+    this.devices = new DeviceCache(deps.store);
+    this.events.subscribe((event) => {
+      if (event.type === "device.revoked" || event.type === "device.updated" || event.type === "device.added") this.devices.forget(event.device.id);
+      else if (event.type === "pairing.resolved" && event.outcome === "approved") this.devices.forget(event.device.id);
+    });
+  }
 
   /** Verifies a hello against this socket's challenge, then decides: paired, invited, pending or refused. */
   async handleHello(hello: HelloFrame, ctx: HelloContext): Promise<HelloOutcome> {
@@ -98,7 +107,7 @@ export class PairingService {
       throw new PairgateError("auth_failed", "The signature does not match this connection's challenge.");
     }
 
-    const device = await this.deps.store.getDevice(deviceId);
+    const device = await this.devices.get(deviceId);
     if (device?.revokedAtMs != null) throw new RevokedError(device.revokedBy ?? "an admin", device.revokedAtMs);
     if (device) return { kind: "paired", device, redeemedInvite: false };
 
