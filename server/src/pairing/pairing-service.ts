@@ -73,6 +73,7 @@ export class PairingService {
   readonly events = new PairingEvents();
   /** Device rows for the handshake; every event that changes a device drops its row (device-cache.ts). */
   private readonly devices: DeviceCache;
+  private readonly deviceIds = new Map<string, string>();
 
   constructor(private readonly deps: PairingDeps) {
     this.devices = new DeviceCache(deps.store);
@@ -95,7 +96,7 @@ export class PairingService {
     if (Math.abs(hello.signedAtMs - now) > MAX_CLOCK_SKEW_MS) {
       throw new PairgateError("auth_failed", "This computer's clock is more than 2 minutes off the gateway's.");
     }
-    const deviceId = deviceIdFromPublicKey(publicKey);
+    const deviceId = this.deviceIdOf(hello.publicKey, publicKey);
     const signed = buildSignedBytes({
       gatewayId: ctx.gatewayId,
       nonce: ctx.nonce,
@@ -114,6 +115,17 @@ export class PairingService {
     const base = { deviceId, publicKey, hello, seenFrom: ctx.seenFrom, now };
     if (hello.invite !== undefined) return { kind: "paired", device: await this.redeemInvite(hello.invite, base), redeemedInvite: true };
     return { kind: "pending", request: await this.requestPairing(base) };
+  }
+
+  /** The id is a pure function of the key (its SHA-256), kept per key so a reconnect skips the hash. */
+  private deviceIdOf(publicKeyB64u: string, publicKey: Uint8Array): string {
+    let id = this.deviceIds.get(publicKeyB64u);
+    if (id === undefined) {
+      id = deviceIdFromPublicKey(publicKey);
+      if (this.deviceIds.size >= MAX_REMEMBERED_IDS) this.deviceIds.delete(this.deviceIds.keys().next().value!);
+      this.deviceIds.set(publicKeyB64u, id);
+    }
+    return id;
   }
 
   private async redeemInvite(token: string, b: NewKey): Promise<DeviceRecord> {
@@ -368,6 +380,7 @@ function auditedActor(actor: Actor): { via: Actor["via"]; actorDeviceId?: string
 }
 
 const CODE_ATTEMPTS = 5;
+const MAX_REMEMBERED_IDS = 50_000;
 
 function newRequest(b: NewKey & { hello: HelloFrame }, code: string, id: string): PendingRecord {
   return {
