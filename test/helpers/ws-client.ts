@@ -45,6 +45,8 @@ export function connectClient(url: string, key: TestKey, opts: ConnectOptions = 
   });
   const frames: ServerFrame[] = [];
   let cursor = 0;
+  /** Responses that call() has returned. */
+  const taken = new Set<ServerFrame>();
   const waiters: Array<() => void> = [];
   let challenge: ChallengeFrame | null = null;
   let reqId = 0;
@@ -95,6 +97,7 @@ export function connectClient(url: string, key: TestKey, opts: ConnectOptions = 
       return waitFor<never>(() => {
         while (cursor < frames.length) {
           const f = frames[cursor++]!;
+          if (taken.has(f)) continue;
           if (!type || f.type === type) return f as never;
         }
         return undefined;
@@ -124,7 +127,12 @@ export function connectClient(url: string, key: TestKey, opts: ConnectOptions = 
       const id = `r${++reqId}`;
       ws.send(JSON.stringify({ type: "req", id, method, params }));
       // Found by its id, not through next(): calls made at once must not take each other's responses.
-      return waitFor(() => frames.find((f) => f.type === "res" && f.id === id) as never, `res ${id} (${method})`, 10_000);
+      const own = () => {
+        const res = frames.find((f) => f.type === "res" && f.id === id);
+        if (res) taken.add(res); // next() skips it, as it did when calls read responses through next()
+        return res as never;
+      };
+      return waitFor(own, `res ${id} (${method})`, 10_000);
     },
     close() {
       ws.close();
