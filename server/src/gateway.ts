@@ -19,6 +19,7 @@ import { loadStaticFiles } from "./http/static-files.js";
 import { clientAddress, isTrustedProxy } from "./http/trust.js";
 import { describeRequest } from "./http/whoami.js";
 import { createLogger, type Logger } from "./log/logger.js";
+import { every } from "./log/periodic.js";
 import { RecentUpgrades, recordUpgradeRequest } from "./log/recent-upgrades.js";
 import type { DeviceStore } from "./store/device-store.js";
 import { PostgresStore } from "./store/postgres-store.js";
@@ -112,13 +113,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
   http.prependListener("upgrade", (req) => recordUpgradeRequest(upgrades, req, config.trustedProxies, now()));
   pg.attach(http, { path: WS_PATH, refuseOtherPaths: true });
 
-  const intervals: Array<ReturnType<typeof setInterval>> = [];
-  const every = (ms: number, fn: () => Promise<unknown>) => {
-    const t = setInterval(() => void fn().catch(onInternalError), ms);
-    t.unref();
-    intervals.push(t);
-  };
-  every(REFUSAL_AUDIT_MS, () => flushRefusalAudit());
+  const intervals = [every("refusal audit flush", REFUSAL_AUDIT_MS, () => flushRefusalAudit(), log, now)];
   const flushRefusalAudit = async () => {
     const entries = refusals.drainAudit(now());
     if (entries.length) await store.appendAudit(entries);

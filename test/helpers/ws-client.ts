@@ -45,6 +45,8 @@ export function connectClient(url: string, key: TestKey, opts: ConnectOptions = 
   });
   const frames: ServerFrame[] = [];
   let cursor = 0;
+  /** Responses that call() has returned. */
+  const taken = new Set<ServerFrame>();
   const waiters: Array<() => void> = [];
   let challenge: ChallengeFrame | null = null;
   let reqId = 0;
@@ -63,33 +65,43 @@ export function connectClient(url: string, key: TestKey, opts: ConnectOptions = 
   });
   ws.on("error", () => {});
 
+  /** Resolves with what `find` returns once it is not undefined, re-checked as frames arrive. */
+  async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = find();
+      if (found !== undefined) return found;
+      if (ws.readyState === WebSocket.CLOSED) {
+        // Say why: the close code and the gateway's last error frame, if any, make a failure readable.
+        const error = frames.findLast((f) => f.type === "error");
+        const told = error && "code" in error ? `, after error ${String(error.code)}` : "";
+        throw new Error(`socket closed (${closedWith || "no close frame"}${told}) while waiting for ${what}`);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
   const client: TestClient = {
     ws,
     frames,
     closed,
-    async next(type, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
+    next(type, timeoutMs = 5000) {
+      return waitFor<never>(() => {
         while (cursor < frames.length) {
           const f = frames[cursor++]!;
+          if (taken.has(f)) continue;
           if (!type || f.type === type) return f as never;
         }
-        if (ws.readyState === WebSocket.CLOSED) {
-          // Say why: the close code and the gateway's last error frame, if any, make a failure readable.
-          const error = frames.findLast((f) => f.type === "error");
-          const told = error && "code" in error ? `, after error ${String(error.code)}` : "";
-          throw new Error(`socket closed (${closedWith || "no close frame"}${told}) while waiting for ${type ?? "a frame"}`);
-        }
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`timed out waiting for ${type ?? "a frame"}`);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, left);
-          waiters.push(() => {
-            clearTimeout(t);
-            resolve();
-          });
-        });
-      }
+        return undefined;
+      }, type ?? "a frame", timeoutMs);
     },
     sendRaw(data, binary = false) {
       ws.send(data, { binary });
@@ -111,13 +123,16 @@ export function connectClient(url: string, key: TestKey, opts: ConnectOptions = 
       };
       ws.send(JSON.stringify(hello));
     },
-    async call(method, params = {}) {
+    call(method, params = {}) {
       const id = `r${++reqId}`;
       ws.send(JSON.stringify({ type: "req", id, method, params }));
-      for (;;) {
-        const res = await client.next("res");
-        if (res.id === id) return res as never;
-      }
+      // Found by its id, not through next(): calls made at once must not take each other's responses.
+      const own = () => {
+        const res = frames.find((f) => f.type === "res" && f.id === id);
+        if (res) taken.add(res); // next() skips it, as it did when calls read responses through next()
+        return res as never;
+      };
+      return waitFor(own, `res ${id} (${method})`, 10_000);
     },
     close() {
       ws.close();

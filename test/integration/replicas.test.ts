@@ -170,6 +170,11 @@ describe("faults", () => {
     const t0 = Date.now(); // Postgres answers again: from here each replica has 10 s to resync
     await during;
     for (const r of [a, b]) expect(r.gateway.child.exitCode, r.gateway.stderr().slice(-2000)).toBeNull();
+    // The sweep fails every second while Postgres is down: at most one line about it per outage, never a stack.
+    for (const r of [a, b]) {
+      expect(r.gateway.stderr().match(/expiry sweep failing/g)?.length ?? 0).toBeLessThanOrEqual(1);
+      expect(r.gateway.stderr()).not.toMatch(/expireDue/);
+    }
     // What was refused while the database was down is retried, as a person would; each approval is won once.
     await waitUntil("every approval acknowledged", async () => (await approveAll(), acknowledged.size === waiting.length), 20_000);
     for (const w of waiting) await w.client.next("welcome", 10_000);
@@ -191,10 +196,6 @@ describe("faults", () => {
   }, 180_000);
 
   it("loses no acknowledged approval when a replica is killed with SIGKILL in the middle of approvals", async () => {
-    // A fresh replica, so this fault does not inherit the previous test's Postgres restart: after that restart,
-    // approvals on the same replica process have been seen to hang (a known bug, docs/scaling.md "Known issues").
-    await a.gateway.stop();
-    await a.restart();
     const admin = await adminClient(a);
     const waiting = await Promise.all(Array.from({ length: 10 }, () => waitingClient(b)));
     const acknowledged = new Set<string>();

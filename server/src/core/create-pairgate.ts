@@ -30,6 +30,7 @@ import { realTimers, type Timers } from "../gateway/socket.js";
 import { attachWsServer } from "../gateway/ws-server.js";
 import { toDeviceView, toPendingView } from "../gateway/views.js";
 import { createLogger, type Logger } from "../log/logger.js";
+import { every } from "../log/periodic.js";
 import { parseCidr } from "../net/cidr.js";
 import type { PairingEvent } from "../pairing/events.js";
 import { PairingService } from "../pairing/pairing-service.js";
@@ -200,14 +201,10 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
 
   const attached: Array<ReturnType<typeof attachWsServer>> = [];
   const cliSockets: AdminSocket[] = [];
-  const intervals: Array<ReturnType<typeof setInterval>> = [];
-  const every = (ms: number, fn: () => Promise<unknown>) => {
-    const t = setInterval(() => void fn().catch(onInternalError), ms);
-    t.unref();
-    intervals.push(t);
-  };
-  every(SWEEP_MS, () => service.expireDue());
-  every(LAST_SEEN_FLUSH_MS, () => hub.flushLastSeen());
+  const intervals = [
+    every("expiry sweep", SWEEP_MS, () => service.expireDue(), log, now),
+    every("last-seen flush", LAST_SEEN_FLUSH_MS, () => hub.flushLastSeen(), log, now),
+  ];
   let closed = false;
 
   return {

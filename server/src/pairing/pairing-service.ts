@@ -26,6 +26,7 @@ import { limitKey } from "../net/limit-key.js";
 import { StoreError } from "../store/store-error.js";
 import { createInvite, hashInviteToken, type NewInvite } from "./invites.js";
 import { suggestedReplacement } from "./replacement.js";
+import { DeviceCache } from "./device-cache.js";
 import type { SignatureVerifier } from "./verify-signature.js";
 
 export interface PairingDeps {
@@ -71,8 +72,17 @@ export class RevokedError extends PairgateError {
 
 export class PairingService {
   readonly events = new PairingEvents();
+  /** Device rows for the handshake; every event that changes a device drops its row (device-cache.ts). */
+  private readonly devices: DeviceCache;
+  private readonly deviceIds = new Map<string, string>();
 
-  constructor(private readonly deps: PairingDeps) {}
+  constructor(private readonly deps: PairingDeps) {
+    this.devices = new DeviceCache(deps.store);
+    this.events.subscribe((event) => {
+      if (event.type === "device.revoked" || event.type === "device.updated" || event.type === "device.added") this.devices.forget(event.device.id);
+      else if (event.type === "pairing.resolved" && event.outcome === "approved") this.devices.forget(event.device.id);
+    });
+  }
 
   /** Verifies a hello against this socket's challenge, then decides: paired, invited, pending or refused. */
   async handleHello(hello: HelloFrame, ctx: HelloContext): Promise<HelloOutcome> {
@@ -87,7 +97,7 @@ export class PairingService {
     if (Math.abs(hello.signedAtMs - now) > MAX_CLOCK_SKEW_MS) {
       throw new PairgateError("auth_failed", "This computer's clock is more than 2 minutes off the gateway's.");
     }
-    const deviceId = deviceIdFromPublicKey(publicKey);
+    const deviceId = this.deviceIdOf(hello.publicKey, publicKey);
     const signed = buildSignedBytes({
       gatewayId: ctx.gatewayId,
       nonce: ctx.nonce,
@@ -99,13 +109,24 @@ export class PairingService {
       throw new PairgateError("auth_failed", "The signature does not match this connection's challenge.");
     }
 
-    const device = await this.deps.store.getDevice(deviceId);
+    const device = await this.devices.get(deviceId);
     if (device?.revokedAtMs != null) throw new RevokedError(device.revokedBy ?? "an admin", device.revokedAtMs);
     if (device) return { kind: "paired", device, redeemedInvite: false };
 
     const base = { deviceId, publicKey, hello, seenFrom: ctx.seenFrom, now };
     if (hello.invite !== undefined) return { kind: "paired", device: await this.redeemInvite(hello.invite, base), redeemedInvite: true };
     return { kind: "pending", request: await this.requestPairing(base) };
+  }
+
+  /** The id is a pure function of the key (its SHA-256), kept per key so a reconnect skips the hash. */
+  private deviceIdOf(publicKeyB64u: string, publicKey: Uint8Array): string {
+    let id = this.deviceIds.get(publicKeyB64u);
+    if (id === undefined) {
+      id = deviceIdFromPublicKey(publicKey);
+      if (this.deviceIds.size >= MAX_REMEMBERED_IDS) this.deviceIds.delete(this.deviceIds.keys().next().value!);
+      this.deviceIds.set(publicKeyB64u, id);
+    }
+    return id;
   }
 
   private async redeemInvite(token: string, b: NewKey): Promise<DeviceRecord> {
@@ -360,6 +381,7 @@ function auditedActor(actor: Actor): { via: Actor["via"]; actorDeviceId?: string
 }
 
 const CODE_ATTEMPTS = 5;
+const MAX_REMEMBERED_IDS = 50_000;
 
 function newRequest(b: NewKey & { hello: HelloFrame }, code: string, id: string): PendingRecord {
   return {

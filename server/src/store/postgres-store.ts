@@ -18,19 +18,22 @@ import type {
 } from "./device-store.js";
 import { pendingMigrations } from "./migrations.js";
 import { POSTGRES_MIGRATIONS } from "./postgres-migrations.js";
+import { createPool, transaction, type Queryable } from "./postgres-pool.js";
 import { CHANNEL, PostgresListener, type ChangePayload } from "./postgres-listener.js";
 import { escapeLike, toAudit, toDevice, toInvite, toPending, type Row } from "./rows.js";
 import { codeTaken, StoreError } from "./store-error.js";
 
-type Queryable = Pick<pg.PoolClient, "query">;
 
 /** Any fixed number: every pairgate on one database takes this advisory lock to migrate. */
 const MIGRATION_LOCK = 7_304_917_213;
+const MIGRATION_TIMEOUT_MS = 30 * 60_000;
 
 export interface PostgresStoreOptions {
   /** This process's id, sent with each NOTIFY so that a replica skips its own changes. */
   replicaId: string;
   poolSize?: number;
+  /** How long one statement (a lock wait included) may take before Postgres cuts it; tests shorten it. */
+  statementTimeoutMs?: number;
   pingMs?: number;
   pingTimeoutMs?: number;
   maxBackoffMs?: number;
@@ -56,9 +59,7 @@ export class PostgresStore implements DeviceStore {
   static async open(url: string, opts: PostgresStoreOptions): Promise<PostgresStore> {
     const where = redactUrl(url);
     const onError = opts.onError ?? (() => undefined);
-    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, application_name: `pairgate ${opts.replicaId}`, connectionTimeoutMillis: 10_000 });
-    // An idle pooled connection that dies (Postgres restarted) is reported here; without a handler it would crash.
-    pool.on("error", (err) => onError(`idle Postgres connection lost: ${err.message}`));
+    const pool = createPool({ url, size: opts.poolSize ?? 10, applicationName: `pairgate ${opts.replicaId}`, statementTimeoutMs: opts.statementTimeoutMs, onError });
     const listener = new PostgresListener({
       url,
       replicaId: opts.replicaId,
@@ -82,13 +83,18 @@ export class PostgresStore implements DeviceStore {
 
   private async migrate(where: string): Promise<void> {
     await this.tx(async (c) => {
-      await c.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
-      await c.query("CREATE TABLE IF NOT EXISTS pairgate_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
-      const { rows } = await c.query("SELECT coalesce(max(version), 0) AS v FROM pairgate_schema");
+      // Replicas starting together queue on the lock while the first migrates, and a migration may build an index
+      // on a large table: the migration alone runs without the pool's statement and query timeouts.
+      // (query_timeout per query is read by pg at run time; its types only know the pool-wide option.)
+      const q = (text: string, values?: unknown[]) => c.query({ text, values, query_timeout: MIGRATION_TIMEOUT_MS } as pg.QueryConfig);
+      await q("SET LOCAL statement_timeout = 0");
+      await q("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+      await q("CREATE TABLE IF NOT EXISTS pairgate_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+      const { rows } = await q("SELECT coalesce(max(version), 0) AS v FROM pairgate_schema");
       let version = Number(rows[0]!.v);
       for (const m of pendingMigrations(version, POSTGRES_MIGRATIONS, `the Postgres database at ${where}`)) {
-        await c.query(m.sql);
-        await c.query("INSERT INTO pairgate_schema (version, name) VALUES ($1, $2)", [m.version, m.name]);
+        await q(m.sql);
+        await q("INSERT INTO pairgate_schema (version, name) VALUES ($1, $2)", [m.version, m.name]);
         version = m.version;
       }
       this.schemaVersion = version;
@@ -99,25 +105,8 @@ export class PostgresStore implements DeviceStore {
     return { kind: "postgres", location: redactUrl(this.url), schemaVersion: this.schemaVersion };
   }
 
-  private async tx<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    let broken: Error | undefined;
-    // A checked-out connection that dies between two queries (Postgres restarting) emits "error" on the client,
-    // not on the pool: without this listener the process would crash. The next query then fails, and we roll back.
-    const onError = (err: Error) => void (broken = err);
-    c.on("error", onError);
-    try {
-      await c.query("BEGIN");
-      const result = await fn(c);
-      await c.query("COMMIT");
-      return result;
-    } catch (err) {
-      await c.query("ROLLBACK").catch((e: Error) => void (broken = e)); // a dead connection can't roll back; drop it
-      throw err;
-    } finally {
-      c.off("error", onError);
-      c.release(broken);
-    }
+  private tx<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
+    return transaction(this.pool, fn);
   }
 
   /** Sent inside the change's transaction: Postgres delivers it on commit only, and never for a rollback. */

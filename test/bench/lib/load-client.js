@@ -45,6 +45,8 @@ function pairedCycle(url, key, localAddress) {
         ws.send(helloFor(String(data), key));
         return;
       }
+      // Events (gateway.counts, presence) may follow the welcome while the close is under way: not an error.
+      if (handshakeMs >= 0) return;
       const frame = JSON.parse(String(data));
       if (frame.type !== "welcome") return ws.terminate(), reject(new Error(`expected welcome, got ${frame.type} ${frame.code ?? ""}`));
       handshakeMs = performance.now() - t0;

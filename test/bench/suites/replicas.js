@@ -1,6 +1,6 @@
 // replicas.*: two `pairgate start` replicas on one throwaway Postgres cluster (docs/scaling.md). Approve on A's
 // admin socket → welcome on a socket waiting on B; revoke on A → B's socket closed; and paired handshakes on a
-// Postgres store with the largest device count, against the bare-ws baseline in the same interleaved run.
+// Postgres store with the largest device count, against the bare-ws + verify baseline in the same interleaved run.
 import { startPostgresCluster } from "../../helpers/postgres-cluster.js";
 import { startBareWs, startGateway } from "../lib/processes.js";
 import { figure, latency, ratio } from "../lib/stats.js";
@@ -21,6 +21,8 @@ export async function runReplicas({ cfg, kit, keys, load, log }) {
     started.push(b);
     const bare = await startBareWs();
     started.push(bare);
+    const bareVerify = await startBareWs({ verify: true });
+    started.push(bareVerify);
 
     const [approveStart, approveCount] = keys.ranges.approve;
     log(`replicas.approve: ${approveCount} requests waiting on B, approved one at a time on A's admin socket`);
@@ -28,10 +30,11 @@ export async function runReplicas({ cfg, kit, keys, load, log }) {
     log(`replicas.revoke: ${revokeCount} devices connected to B, revoked one at a time on A's admin socket`);
     const rv = await load.run("revoke", { url: b.url, adminSocket: a.adminSocket, keyStart: revokeStart, count: revokeCount, socketsPerDevice: 1 });
 
-    log(`replicas.handshake: ${cfg.concurrency} clients, bare-ws vs replica B with ${devices} devices in Postgres, ${cfg.slices} interleaved slices`);
-    const [cBare, cPg] = await load.run("concurrent", {
+    log(`replicas.handshake: ${cfg.concurrency} clients, bare-ws, bare-ws + verify and replica B with ${devices} devices in Postgres, ${cfg.slices} interleaved slices`);
+    const [cBare, cVerify, cPg] = await load.run("concurrent", {
       targets: [
         { kind: "bare", url: bare.url, pid: bare.pid },
+        { kind: "bareVerify", url: bareVerify.url, pid: bareVerify.pid, keyStart: 0, keyCount: devices },
         { kind: "paired", url: b.url, pid: b.pid, keyStart: 0, keyCount: devices },
       ],
       concurrency: cfg.concurrency,
@@ -41,6 +44,7 @@ export async function runReplicas({ cfg, kit, keys, load, log }) {
       warmEveryKey: true,
     });
     const rateOf = (x) => (x.elapsedMs > 0 ? (x.completed * 1000) / x.elapsedMs : null);
+    const cpuPer = (x) => (x.cycles ? (x.serverCpuMs * 1000) / x.cycles : null);
     return {
       "replicas.approve": {
         what: "devices.approve on replica A's admin socket → welcome on a socket waiting on replica B (NOTIFY → LISTEN → read → welcome)",
@@ -60,14 +64,18 @@ export async function runReplicas({ cfg, kit, keys, load, log }) {
       },
       "replicas.handshake": {
         what: `paired handshakes on replica B, Postgres store with ${devices} devices, ${cfg.concurrency} concurrent clients cycling through every key; bare-ws in the same interleaved slices`,
-        baseline: "bare-ws (no bare-ws + verify baseline exists in this bench yet)",
+        baseline: "bare-ws + verify (the same keys, a KeyObject cached per key) and plain bare-ws, in the same interleaved slices",
         seeding: { devices: devices + revokeCount, ms: Math.round(seedMs) },
         rate: figure(rateOf(cPg), "handshakes/s", cPg.completed, { windowMs: Math.round(cPg.elapsedMs) }),
         bareRate: figure(rateOf(cBare), "handshakes/s", cBare.completed, { windowMs: Math.round(cBare.elapsedMs) }),
+        bareVerifyRate: figure(rateOf(cVerify), "handshakes/s", cVerify.completed, { windowMs: Math.round(cVerify.elapsedMs) }),
+        serverCpuPerCycle: figure(cpuPer(cPg), "µs", cPg.cycles, { note: "server process user+sys CPU / cycles, 10 ms tick resolution" }),
         latency: latency(cPg.handshakeMs),
         errors: cPg.errors,
         ...(cPg.firstError ? { firstError: cPg.firstError } : {}),
         rateVsBare: ratio(rateOf(cPg), rateOf(cBare)),
+        rateVsBareVerify: ratio(rateOf(cPg), rateOf(cVerify)),
+        serverCpuVsBareVerify: ratio(cpuPer(cPg), cpuPer(cVerify)),
       },
     };
   } finally {
