@@ -167,7 +167,7 @@ export class GatewayClient {
     const { id, result } = this.#calls.add(method);
     const frame: ReqFrame = { type: "req", id, method, params };
     link.send(frame);
-    // Built-in methods: PendingCalls resolves only with data that METHODS[method].result accepted.
+    // Built-in methods: PendingCalls resolves only with data that RESULTS[method] accepted.
     return result;
   }
 
