@@ -4,11 +4,14 @@
 import { z } from "zod/mini";
 import { DEVICE_QUERY_MAX, DEVICES_PAGE_MAX } from "./device-search.js";
 import { Label, Name } from "./names.js";
+import { RESULTS } from "./results.js";
 import { text } from "./schema-parts.js";
-import { AuditEntry, DeviceView, GatewayCounts, InviteView, PendingView, Role, SeenFrom } from "./views.js";
+import { Role } from "./views.js";
 
 const id = text(1, 64);
 const empty = z.object({});
+
+export { DevicesListResult, GatewayStatus, InviteCreated, RESULTS } from "./results.js";
 
 export const INVITE_TTL_MIN_MS = 60_000;
 export const INVITE_TTL_MAX_MS = 7 * 24 * 3600_000;
@@ -28,55 +31,29 @@ export const DevicesListParams = z.object({
 });
 export type DevicesListParams = z.infer<typeof DevicesListParams>;
 
-/** One page of devices, newest approval first, with every live request and invite. */
-export const DevicesListResult = z.object({
-  devices: z.array(DeviceView),
-  /** How many devices match the query (all pages). */
-  total: z.int().check(z.nonnegative()),
-  nextCursor: z.nullable(text(1, 128)),
-  /** The last devices.changed diff this page already reflects; apply only later ones. */
-  seq: z.int().check(z.nonnegative()),
-  pending: z.array(PendingView),
-  invites: z.array(InviteView),
-});
-export type DevicesListResult = z.infer<typeof DevicesListResult>;
-
-export const GatewayStatus = z.object({
-  name: text(0, 64),
-  version: text(0, 32),
-  gatewayId: text(0, 32),
-  uptimeMs: z.int(),
-  counts: GatewayCounts,
-  seenFrom: SeenFrom,
-});
-export type GatewayStatus = z.infer<typeof GatewayStatus>;
-
-export const InviteCreated = z.object({ inviteId: id, token: text(43, 43), url: text(1, 2048), expiresAtMs: z.int() });
-export type InviteCreated = z.infer<typeof InviteCreated>;
-
 /** Approvals and invites without a role make viewers: admin is always an explicit choice. */
 export const DEFAULT_ROLE = "viewer" satisfies Role;
 
 /** `admin`: only admin sessions and the CLI; `self`: admins, or any role acting on its own device. */
 export const METHODS = {
-  "gateway.status": { role: "any", params: empty, result: GatewayStatus },
-  "devices.list": { role: "admin", params: DevicesListParams, result: DevicesListResult },
+  "gateway.status": { role: "any", params: empty, result: RESULTS["gateway.status"] },
+  "devices.list": { role: "admin", params: DevicesListParams, result: RESULTS["devices.list"] },
   "devices.approve": {
     role: "admin",
     params: z.object({ code: text(1, 32), role: z.optional(Role), name: z.optional(Name), replacesDeviceId: z.optional(id) }),
-    result: DeviceView,
+    result: RESULTS["devices.approve"],
   },
   "devices.reject": {
     role: "admin",
     params: z.object({ requestId: z.optional(id), code: z.optional(text(1, 32)) }),
-    result: empty,
+    result: RESULTS["devices.reject"],
   },
   "devices.revoke": {
     role: "admin",
     params: z.object({ deviceId: id }),
-    result: z.object({ closedConnections: z.int(), ms: z.number() }),
+    result: RESULTS["devices.revoke"],
   },
-  "devices.rename": { role: "self", params: z.object({ deviceId: id, name: Name }), result: DeviceView },
+  "devices.rename": { role: "self", params: z.object({ deviceId: id, name: Name }), result: RESULTS["devices.rename"] },
   "invites.create": {
     role: "admin",
     params: z.object({
@@ -84,16 +61,16 @@ export const METHODS = {
       ttlMs: z.optional(inviteTtl),
       label: z.optional(Label),
     }),
-    result: InviteCreated,
+    result: RESULTS["invites.create"],
   },
-  "invites.revoke": { role: "admin", params: z.object({ inviteId: id }), result: empty },
+  "invites.revoke": { role: "admin", params: z.object({ inviteId: id }), result: RESULTS["invites.revoke"] },
   "audit.list": {
     role: "admin",
     params: z.object({
       limit: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
       beforeId: z.optional(z.int().check(z.positive())),
     }),
-    result: z.object({ entries: z.array(AuditEntry) }),
+    result: RESULTS["audit.list"],
   },
 } as const;
 

@@ -4,14 +4,15 @@ import { AppHeader } from "./components/app-header.js";
 import { ConnectionBanner } from "./components/connection-banner.js";
 import { StateAnnouncer } from "./components/state-announcer.js";
 import { useAppServices } from "./hooks/app-services.js";
-import { useGateway } from "./hooks/use-gateway.js";
 import { useRoute } from "./hooks/use-route.js";
 import { prefetchScreens } from "./lazy-screens.js";
+import { usePairing } from "./react/use-connection.js";
 import { Screen } from "./screen.js";
 
 export function App() {
   const services = useAppServices();
-  const { data: snapshot, retryNow, requestAgain, pairAgain, reload } = useGateway();
+  const { reload } = services;
+  const { snapshot, retryNow, requestAgain, pairAgain } = usePairing();
   const { route } = useRoute();
   const [approveCode, setApproveCode] = useState(services.approveCode);
   const { state } = snapshot;

@@ -5,10 +5,10 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app.js";
 import { AppServicesContext, type AppServices } from "./hooks/app-services.js";
+import { PairgateProvider } from "./react/context.js";
 import "./styles.css";
 
 const services: AppServices = {
-  client: boot.client,
   preflight: boot.preflight,
   approveCode: startupFragment.approveCode,
   reload: () => window.location.reload(),
@@ -18,8 +18,10 @@ const rootElement = document.getElementById("root");
 if (!rootElement) throw new Error("index.html has no #root element");
 createRoot(rootElement).render(
   <StrictMode>
-    <AppServicesContext value={services}>
-      <App />
-    </AppServicesContext>
+    <PairgateProvider client={boot.client}>
+      <AppServicesContext value={services}>
+        <App />
+      </AppServicesContext>
+    </PairgateProvider>
   </StrictMode>,
 );

@@ -38,6 +38,8 @@ async function bundleSize(name, source) {
   const sum = (keep) => Object.entries(sizes).filter(([f]) => keep(f)).reduce((a, [, b]) => a + b, 0) / KB;
   const isLazy = (f) => f.startsWith("protocol-") || f.startsWith("software-ed25519-");
   return {
+    counted:
+      "withProtocolGzip = every chunk a page loads before it can pair on an https origin (the entry and the protocol chunk, which loads as the socket opens); allChunksGzip adds the software signer, loaded only on plain-http LAN origins",
     initialGzip: figure(sum((f) => !isLazy(f)), "kB", 1),
     withProtocolGzip: figure(sum((f) => !f.startsWith("software-ed25519-")), "kB", 1),
     allChunksGzip: figure(sum(() => true), "kB", 1),

@@ -1,14 +1,13 @@
-// Wires the gateway client to the browser: WebSocket, IndexedDB, WebCrypto, timers. The key read, the
-// pre-flight checks and the socket all start here at once, before React renders anything.
-import { createBrowserClient } from "../client/create-client.js";
+// Starts the dashboard's pairgate client (the public pairgate/client, as any app would) and the pre-flight checks:
+// the key read, the checks and the socket all start here at once, before React renders anything.
+import { createPairgateClient, type PairgateClient } from "../client/index.js";
 import { createIdbKeyStore } from "../device-key/key-store.js";
-import type { GatewayClient } from "../gateway/gateway-client.js";
 import * as protocol from "../gateway/protocol.js";
 import { requestPersistentStorage, runPreflight, type PreflightResult } from "../preflight.js";
 import type { StartupFragment } from "./fragment.js";
 
 export interface BrowserGateway {
-  client: GatewayClient;
+  client: PairgateClient;
   preflight: Promise<PreflightResult>;
 }
 
@@ -16,7 +15,7 @@ export function createBrowserGateway(fragment: StartupFragment): BrowserGateway 
   const store = createIdbKeyStore();
   const storage = typeof navigator.storage === "object" ? navigator.storage : undefined;
   // The same client pairgate/client gives embedding apps (no private wiring for the dashboard).
-  const client = createBrowserClient({
+  const client = createPairgateClient({
     keyStore: store,
     // In the boot chunk: the pairing screen can't show a code before the first frame is parsed, so a lazy chunk
     // here would only add a request (and, on a slow link, a round trip) between the challenge and the hello.

@@ -26,6 +26,8 @@ export interface PairgateClient<M extends MethodsShape = Record<never, MethodSha
   /** For useSyncExternalStore: the connection state (pending with its code, paired with its device, …). */
   subscribe(listener: () => void): () => void;
   getSnapshot(): GatewaySnapshot;
+  /** Settles once this browser's key has been read (or made), whatever the outcome: e.g. to run storage checks after it. */
+  keyReady(): Promise<void>;
   retryNow(): void;
   requestAgain(): void;
   pairAgain(): void;

@@ -1,23 +1,26 @@
-// The dashboard's only connection to the gateway (DESIGN §3): answers the challenge with a signature,
-// waits on an open socket while pending (push, never poll), reconnects with backoff, and offers typed
-// RPC and events once paired. Screens read getSnapshot() through useSyncExternalStore.
+// The dashboard's only connection to the gateway (docs/protocol.md): answers the challenge with a signature,
+// waits on an open socket while pending (push, never poll), reconnects, and offers typed RPC and events once
+// paired. The wire is transport.ts, the state next-state.ts and the timing reconnect-policy.ts; this file runs
+// them together. Screens read getSnapshot() through useSyncExternalStore.
 import { encodeB64u } from "../../../shared/encoding/b64u.js";
 import { buildSignedBytes } from "../../../shared/pairing/signed-payload.js";
-import { closeCodeFor, ERRORS, type ErrorCode } from "../../../shared/protocol/errors.js";
-import type { ChallengeFrame, ErrorFrame, EventData, EventFrame, EventName, HelloFrame, ReqFrame } from "../../../shared/protocol/frames.js";
+import { closeCodeFor, type ErrorCode } from "../../../shared/protocol/errors.js";
+import type { ChallengeFrame, ErrorFrame, EventData, EventFrame, EventName, HelloFrame, ReqFrame, ServerFrame } from "../../../shared/protocol/frames.js";
 import { isAppEventFrame } from "../../../shared/protocol/reserved.js";
 import type { MethodName, MethodParams, MethodResult } from "../../../shared/protocol/rpc.js";
 import { NONCE_TTL_MS, PROTOCOL_VERSION } from "../../../shared/protocol/version.js";
 import type { DeviceKeyResult } from "../device-key/device-key.js";
 import { assertNever } from "../lib/assert-never.js";
-import { backoffDelayMs } from "./backoff.js";
 import { CLIENT_CALL_ERRORS, GatewayCallError } from "./call-error.js";
 import { errorCodeForClose } from "./close-codes.js";
 import { EventBus } from "./event-bus.js";
 import { PendingCalls } from "./pending-calls.js";
-import type { Protocol } from "./protocol.js";
 import type { GatewaySnapshot, GatewayState, PairedState, PendingState, UnreachableReason } from "./gateway-state.js";
-import type { OpenSocket, SocketLike } from "./socket.js";
+import { nextState, type GatewayEvent } from "./next-state.js";
+import type { Protocol } from "./protocol.js";
+import { ReconnectPolicy } from "./reconnect-policy.js";
+import type { OpenSocket } from "./socket.js";
+import { Transport, type Link } from "./transport.js";
 
 export interface GatewayClientDeps {
   url: string;
@@ -41,14 +44,11 @@ export interface GatewayClientDeps {
 }
 
 interface Connection {
-  socket: SocketLike | null;
+  link: Link | null;
   phase: "opening" | "challenged" | "pending" | "paired" | "closed";
   /** Set when the gateway sent an error frame: the close that follows only records its code. */
   errorCode: ErrorCode | null;
 }
-
-const QUICK_DROP_MS = 10_000;
-const DEFAULT_RETRY_AFTER_MS = 30_000;
 
 export class GatewayClient {
   readonly #deps: GatewayClientDeps;
@@ -63,27 +63,35 @@ export class GatewayClient {
   readonly #listeners = new Set<() => void>();
   readonly #events = new EventBus();
   readonly #calls: PendingCalls;
+  readonly #transport: Transport;
+  readonly #policy: ReconnectPolicy;
   #conn: Connection | null = null;
   #lastConn: Connection | null = null;
   #keyPromise: Promise<DeviceKeyResult> | null = null;
   #keyResult: DeviceKeyResult | null = null;
   #invite: string | undefined;
-  #attempt = 0;
-  #authFailures = 0;
-  #lastDropAtMs = Number.NEGATIVE_INFINITY;
   #retryTimer: unknown = null;
   #revokedBy: { byName: string; atMs: number } | null = null;
   #clockSkewMs: number | null = null;
   #isStarted = false;
-  #protocol: Protocol | null = null;
-  #isProtocolLoading = false;
-  /** Frames that arrived before the parser loaded; handled in arrival order once it has. */
-  #backlog: Array<{ conn: Connection; text: string }> = [];
 
   constructor(deps: GatewayClientDeps) {
     this.#deps = deps;
     this.#invite = deps.invite;
     this.#calls = new PendingCalls(deps, deps.callTimeoutMs ?? 15_000);
+    this.#policy = new ReconnectPolicy(deps);
+    this.#transport = new Transport({
+      url: deps.url,
+      openSocket: deps.openSocket,
+      loadProtocol: deps.loadProtocol,
+      onProtocolUnavailable: () => {
+        const conn = this.#conn;
+        if (!conn) return;
+        conn.phase = "closed";
+        conn.link?.close(1000, "protocol module unavailable");
+        this.#finish({ type: "incompatible", detail: "Part of this dashboard could not be loaded from the gateway." }, null);
+      },
+    });
   }
 
   // ---- store interface for useSyncExternalStore ----
@@ -117,13 +125,13 @@ export class GatewayClient {
   retryNow = (): void => {
     const status = this.#snapshot.state.status;
     if (status === "storage_unavailable") this.#useKey(this.#deps.loadKey());
-    if (status === "auth_failed") this.#authFailures = 0;
+    if (status === "auth_failed") this.#policy.forgetAuthFailures();
     if (status === "unreachable" || status === "rate_limited" || status === "auth_failed" || status === "storage_unavailable") {
       this.#connect();
     }
   };
 
-  /** After a rejection or expiry: the same key asks again and gets a new code (DESIGN §10). */
+  /** After a rejection or expiry: the same key asks again and gets a new code (docs/protocol.md, "Errors and close codes"). */
   requestAgain = (): void => {
     const status = this.#snapshot.state.status;
     if (status === "rejected" || status === "expired") this.#connect();
@@ -144,7 +152,7 @@ export class GatewayClient {
     this.#clearRetryTimer();
     const conn = this.#conn;
     this.#conn = null;
-    conn?.socket?.close(1000, "client closing");
+    conn?.link?.close(1000, "client closing");
     this.#calls.rejectAll("disconnected");
   }
 
@@ -154,12 +162,12 @@ export class GatewayClient {
   /** An embedding app's own method; pairgate/client types it from the server's method map. */
   call(method: string, params: unknown): Promise<unknown>;
   call(method: string, params: unknown): Promise<unknown> {
-    const socket = this.#conn?.phase === "paired" ? this.#conn.socket : null;
-    if (!socket) return Promise.reject(new GatewayCallError("not_connected", CLIENT_CALL_ERRORS.not_connected));
+    const link = this.#conn?.phase === "paired" ? this.#conn.link : null;
+    if (!link) return Promise.reject(new GatewayCallError("not_connected", CLIENT_CALL_ERRORS.not_connected));
     const { id, result } = this.#calls.add(method);
     const frame: ReqFrame = { type: "req", id, method, params };
-    socket.send(JSON.stringify(frame));
-    // Built-in methods: PendingCalls resolves only with data that METHODS[method].result accepted.
+    link.send(frame);
+    // Built-in methods: PendingCalls resolves only with data that RESULTS[method] accepted.
     return result;
   }
 
@@ -175,82 +183,45 @@ export class GatewayClient {
   #connect(): void {
     this.#clearRetryTimer();
     const previous = this.#conn;
-    if (previous && previous.phase !== "closed") previous.socket?.close(1000, "reconnecting");
+    if (previous && previous.phase !== "closed") previous.link?.close(1000, "reconnecting");
     if (this.#keyResult && this.#keyResult.status !== "ready") {
       this.#enterKeyFailure(this.#keyResult);
       return;
     }
-    const state = this.#snapshot.state;
-    const resume = state.status === "pending" || state.status === "paired" ? state : state.status === "connecting" ? state.resume : null;
-    this.#setState({ status: "connecting", resume });
-    const conn: Connection = { socket: null, phase: "opening", errorCode: null };
+    this.#apply({ type: "connect" });
+    const conn: Connection = { link: null, phase: "opening", errorCode: null };
     this.#conn = conn;
     this.#lastConn = conn;
-    this.#loadProtocol();
-    conn.socket = this.#deps.openSocket(this.#deps.url, {
-      onMessage: (text) => this.#receive(conn, text),
+    const isLive = () => this.#conn === conn && conn.phase !== "closed";
+    conn.link = this.#transport.open({
+      onFrame: (frame, protocol) => {
+        if (isLive()) this.#handleFrame(conn, frame, protocol);
+      },
+      onUnreadable: (reason) => {
+        if (!isLive()) return;
+        conn.phase = "closed";
+        conn.link?.close(1000, "unreadable frame");
+        this.#finish({ type: "incompatible", detail: `The gateway sent a message this dashboard can't read (${reason}).` }, "protocol_mismatch");
+      },
       onClose: (code) => this.#handleClose(conn, code),
     });
   }
 
-  #loadProtocol(): void {
-    if (this.#protocol || this.#isProtocolLoading) return;
-    this.#isProtocolLoading = true;
-    this.#deps.loadProtocol().then(
-      (protocol) => {
-        this.#isProtocolLoading = false;
-        this.#protocol = protocol;
-        const backlog = this.#backlog;
-        this.#backlog = [];
-        for (const { conn, text } of backlog) this.#receive(conn, text);
-      },
-      (error: unknown) => {
-        this.#isProtocolLoading = false;
-        // The next connect tries again. With frames waiting, the likeliest cause is a gateway upgrade that
-        // removed this page's chunks, and a reload fixes that.
-        console.warn("pairgate: could not load the protocol module", error);
-        const conn = this.#conn;
-        if (this.#backlog.length === 0 || !conn) return;
-        this.#backlog = [];
-        conn.phase = "closed";
-        conn.socket?.close(1000, "protocol module unavailable");
-        this.#finish({ status: "protocol_mismatch", detail: "Part of this dashboard could not be loaded from the gateway." }, null);
-      },
-    );
-  }
-
-  #receive(conn: Connection, text: string): void {
-    if (this.#conn !== conn || conn.phase === "closed") return;
-    if (!this.#protocol) this.#backlog.push({ conn, text });
-    else this.#handleText(this.#protocol, conn, text);
-  }
-
-  #handleText(protocol: Protocol, conn: Connection, text: string): void {
-    const parsed = protocol.parseServerFrame(text);
-    if (!parsed.ok) {
-      // A frame this dashboard can't read almost always means the gateway was updated and this page wasn't.
-      conn.phase = "closed";
-      conn.socket?.close(1000, "unreadable frame");
-      this.#finish({ status: "protocol_mismatch", detail: `The gateway sent a message this dashboard can't read (${parsed.reason}).` }, "protocol_mismatch");
-      return;
-    }
-    const frame = parsed.frame;
+  #handleFrame(conn: Connection, frame: ServerFrame, protocol: Protocol): void {
     switch (frame.type) {
       case "challenge":
         void this.#answerChallenge(conn, frame);
         return;
       case "pairing":
         conn.phase = "pending";
-        this.#attempt = 0;
-        this.#authFailures = 0;
-        this.#setState({ status: "pending", request: frame.request, approveCommand: frame.approveCommand, gateway: frame.gateway });
+        this.#policy.answered();
+        this.#apply({ type: "pairing", frame });
         return;
       case "welcome":
         conn.phase = "paired";
-        this.#attempt = 0;
-        this.#authFailures = 0;
+        this.#policy.answered();
         this.#update({
-          state: { status: "paired", device: frame.device, role: frame.role, gateway: frame.gateway },
+          state: nextState(this.#snapshot.state, { type: "welcome", frame }),
           notice: null,
           sessionEpoch: this.#snapshot.sessionEpoch + 1,
         });
@@ -276,9 +247,9 @@ export class GatewayClient {
     conn.phase = "challenged";
     if (challenge.protocol !== PROTOCOL_VERSION) {
       conn.phase = "closed";
-      conn.socket?.close(1000, "protocol mismatch");
+      conn.link?.close(1000, "protocol mismatch");
       const detail = `The gateway speaks protocol ${challenge.protocol}; this dashboard speaks ${PROTOCOL_VERSION}.`;
-      this.#finish({ status: "protocol_mismatch", detail }, "protocol_mismatch");
+      this.#finish({ type: "incompatible", detail }, "protocol_mismatch");
       return;
     }
     // The challenge expires NONCE_TTL_MS after the gateway made it: enough to estimate clock skew for auth_failed.
@@ -313,9 +284,9 @@ export class GatewayClient {
     };
     if (this.#invite !== undefined) {
       hello.invite = this.#invite;
-      this.#invite = undefined; // first hello only (DESIGN §4): reconnects never resend it
+      this.#invite = undefined; // first hello only: reconnects never resend a token the gateway has consumed
     }
-    conn.socket?.send(JSON.stringify(hello));
+    conn.link?.send(hello);
   }
 
   #handleErrorFrame(conn: Connection, frame: ErrorFrame): void {
@@ -342,9 +313,8 @@ export class GatewayClient {
       this.#applyError(coded, null);
       return;
     }
-    if ((phase === "pending" || phase === "paired") && this.#deps.now() - this.#lastDropAtMs > QUICK_DROP_MS) {
-      // A dropped pending or paired socket reconnects at once; the gateway returns the same request and code.
-      this.#lastDropAtMs = this.#deps.now();
+    // A dropped pending or paired socket reconnects at once; the gateway returns the same request and code.
+    if ((phase === "pending" || phase === "paired") && this.#policy.reconnectsAtOnce()) {
       this.#connect();
       return;
     }
@@ -353,61 +323,41 @@ export class GatewayClient {
 
   #applyError(code: ErrorCode, frame: ErrorFrame | null): void {
     this.#update({ lastErrorCode: code, lastCloseCode: closeCodeFor(code) });
-    switch (code) {
-      case "device_revoked": {
-        const by = frame?.revoked ?? this.#revokedBy;
-        this.#setState({ status: "revoked", byName: by?.byName || "an admin", atMs: by?.atMs ?? this.#deps.now() });
+    const reaction = this.#policy.reactionTo(code, frame?.retryAfterMs);
+    switch (reaction.kind) {
+      case "show":
+        this.#apply({
+          type: "refused",
+          code: reaction.code,
+          message: frame?.message ?? null,
+          revokedBy: frame?.revoked ?? this.#revokedBy,
+          nowMs: this.#deps.now(),
+          clockSkewMs: this.#clockSkewMs,
+        });
         return;
-      }
-      case "pairing_rejected":
-        this.#setState({ status: "rejected" });
-        return;
-      case "pairing_expired":
-        this.#setState({ status: "expired" });
-        return;
-      case "invite_invalid":
-        // Fall back to code pairing by itself, and say why the link didn't work.
-        this.#invite = undefined;
-        this.#update({ notice: "invite_invalid" });
+      case "reconnect":
+        if (code === "invite_invalid") {
+          // Fall back to code pairing by itself, and say why the link didn't work.
+          this.#invite = undefined;
+          this.#update({ notice: "invite_invalid" });
+        }
         this.#connect();
         return;
-      case "protocol_mismatch":
-        this.#setState({ status: "protocol_mismatch", detail: frame?.message || ERRORS.protocol_mismatch.message });
+      case "wait":
+        this.#apply({ type: "rate_limited", code: reaction.code, retryAtMs: this.#deps.now() + reaction.ms });
+        this.#retryTimer = this.#deps.setTimer(() => this.#connect(), reaction.ms);
         return;
-      case "auth_failed":
-        this.#authFailures += 1;
-        if (this.#authFailures < 2) this.#connect(); // once more with a fresh nonce, then explain
-        else this.#setState({ status: "auth_failed", clockSkewMs: this.#clockSkewMs });
-        return;
-      case "rate_limited":
-      case "pending_limit": {
-        const waitMs = frame?.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
-        this.#setState({ status: "rate_limited", code, retryAtMs: this.#deps.now() + waitMs });
-        this.#retryTimer = this.#deps.setTimer(() => this.#connect(), waitMs);
-        return;
-      }
-      case "handshake_timeout":
-      case "shutting_down":
-      case "internal":
-        this.#scheduleBackoff(code);
-        return;
-      case "superseded": // a newer tab of this browser waits instead; reconnecting would only close that one
-      case "bad_frame":
-      case "forbidden":
-      case "not_found":
-      case "invalid_params":
-      case "conflict":
-        this.#setState({ status: "failed", code, message: frame?.message || ERRORS[code].message });
+      case "backoff":
+        this.#scheduleBackoff(reaction.reason);
         return;
       default:
-        assertNever(code);
+        assertNever(reaction);
     }
   }
 
   #scheduleBackoff(reason: UnreachableReason): void {
-    this.#attempt += 1;
-    const delayMs = backoffDelayMs(this.#attempt, this.#deps.random());
-    this.#setState({ status: "unreachable", attempt: this.#attempt, retryAtMs: this.#deps.now() + delayMs, reason });
+    const { attempt, delayMs } = this.#policy.nextBackoff();
+    this.#apply({ type: "retry_scheduled", attempt, retryAtMs: this.#deps.now() + delayMs, reason });
     this.#retryTimer = this.#deps.setTimer(() => this.#connect(), delayMs);
   }
 
@@ -432,9 +382,9 @@ export class GatewayClient {
     this.#conn = null;
     if (conn && conn.phase !== "closed") {
       conn.phase = "closed";
-      conn.socket?.close(1000, "no usable key");
+      conn.link?.close(1000, "no usable key");
     }
-    this.#finish(result.status === "key_unreadable" ? { status: "key_unreadable", reason: result.reason } : { status: "storage_unavailable", reason: result.reason }, null);
+    this.#finish({ type: "key_failed", result }, null);
   }
 
   // ---- events ----
@@ -446,11 +396,11 @@ export class GatewayClient {
         this.#revokedBy = { byName: frame.data.byName, atMs: frame.data.atMs };
         break;
       case "device.updated":
-        if (state.status === "paired" && frame.data.device.id === state.device.id) this.#setState({ ...state, device: frame.data.device });
+        this.#apply({ type: "device_updated", device: frame.data.device });
         break;
       case "devices.changed": {
         const own = state.status === "paired" ? frame.data.upserts.find((device) => device.id === state.device.id) : undefined;
-        if (state.status === "paired" && own) this.#setState({ ...state, device: own });
+        if (own) this.#apply({ type: "device_updated", device: own });
         break;
       }
       case "pairing.requested":
@@ -465,14 +415,18 @@ export class GatewayClient {
 
   // ---- snapshot ----
 
-  #finish(state: GatewayState, code: ErrorCode | null): void {
-    this.#clearRetryTimer();
-    this.#calls.rejectAll("disconnected");
-    this.#update(code ? { state, lastErrorCode: code } : { state });
+  /** Moves to the state `event` leads to; listeners hear of it only when it differs. */
+  #apply(event: GatewayEvent): void {
+    const state = nextState(this.#snapshot.state, event);
+    if (state !== this.#snapshot.state) this.#update({ state });
   }
 
-  #setState(state: GatewayState): void {
-    this.#update({ state });
+  /** A final state for now: no retry pending, no call left waiting. */
+  #finish(event: GatewayEvent, code: ErrorCode | null): void {
+    this.#clearRetryTimer();
+    this.#calls.rejectAll("disconnected");
+    const state = nextState(this.#snapshot.state, event);
+    this.#update(code ? { state, lastErrorCode: code } : { state });
   }
 
   #update(patch: Partial<GatewaySnapshot>): void {

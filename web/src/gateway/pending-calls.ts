@@ -50,8 +50,8 @@ export class PendingCalls {
       return;
     }
     // An app method's result is the app's own: its server-side handler types it, and pairgate has no schema for it.
-    if (!Object.hasOwn(protocol.METHODS, call.method)) return call.resolve(frame.result);
-    const parsed = protocol.METHODS[call.method as keyof Protocol["METHODS"]].result.safeParse(frame.result);
+    if (!Object.hasOwn(protocol.RESULTS, call.method)) return call.resolve(frame.result);
+    const parsed = protocol.RESULTS[call.method as keyof Protocol["RESULTS"]].safeParse(frame.result);
     if (parsed.success) call.resolve(parsed.data);
     else call.reject(new GatewayCallError("bad_result", `${CLIENT_CALL_ERRORS.bad_result} (${call.method})`));
   }

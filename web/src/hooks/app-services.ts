@@ -1,11 +1,9 @@
-// What main.tsx hands to the React tree: the gateway client, the pre-flight result and the approve code
-// from #approve=…. Hooks read it; components never see the client itself.
+// What main.tsx hands to the React tree besides the pairgate client (which <PairgateProvider> carries): the
+// pre-flight result, the approve code from #approve=… and a page reload.
 import { createContext, useContext } from "react";
-import type { GatewayClient } from "../gateway/gateway-client.js";
 import type { PreflightResult } from "../preflight.js";
 
 export interface AppServices {
-  client: GatewayClient;
   preflight: Promise<PreflightResult>;
   approveCode: string | undefined;
   reload(): void;

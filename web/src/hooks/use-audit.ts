@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { AuditEntry } from "../../../shared/protocol/views.js";
 import { toCallError, type GatewayCallError } from "../gateway/call-error.js";
 import { changesDevices } from "../lib/devices-list.js";
-import { useAppServices } from "./app-services.js";
+import { usePairgate } from "../react/context.js";
 
 const PAGE_SIZE = 50;
 
@@ -16,7 +16,7 @@ interface AuditState {
 }
 
 export function useAudit(sessionEpoch: number) {
-  const { client } = useAppServices();
+  const client = usePairgate();
   const [state, setState] = useState<AuditState>({ status: "loading", data: [], error: null, hasMore: false });
 
   const loadNewest = useCallback(

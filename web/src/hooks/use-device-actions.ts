@@ -1,26 +1,26 @@
-// Admin actions on devices and pending requests. Results arrive twice: as the RPC answer (for the form
-// that asked) and as devices.changed (for every admin tab).
+// Admin actions on devices and pending requests, on pairgate/react's useCall. Results arrive twice: as the RPC
+// answer (for the form that asked) and as devices.changed (for every admin tab).
 import { useCallback } from "react";
-import type { MethodParams } from "../../../shared/protocol/rpc.js";
-import { useAppServices } from "./app-services.js";
-import { useAsyncAction } from "./use-async-action.js";
+import { useCall } from "../react/use-call.js";
 
 export function useApprove() {
-  const { client } = useAppServices();
-  return useAsyncAction(useCallback((params: MethodParams<"devices.approve">) => client.call("devices.approve", params), [client]));
+  return useCall("devices.approve");
 }
 
 export function useReject() {
-  const { client } = useAppServices();
-  return useAsyncAction(useCallback((requestId: string) => client.call("devices.reject", { requestId }), [client]));
+  const action = useCall("devices.reject");
+  const { run } = action;
+  return { ...action, run: useCallback((requestId: string) => run({ requestId }), [run]) };
 }
 
 export function useRevoke() {
-  const { client } = useAppServices();
-  return useAsyncAction(useCallback((deviceId: string) => client.call("devices.revoke", { deviceId }), [client]));
+  const action = useCall("devices.revoke");
+  const { run } = action;
+  return { ...action, run: useCallback((deviceId: string) => run({ deviceId }), [run]) };
 }
 
 export function useRename() {
-  const { client } = useAppServices();
-  return useAsyncAction(useCallback((deviceId: string, name: string) => client.call("devices.rename", { deviceId, name }), [client]));
+  const action = useCall("devices.rename");
+  const { run } = action;
+  return { ...action, run: useCallback((deviceId: string, name: string) => run({ deviceId, name }), [run]) };
 }

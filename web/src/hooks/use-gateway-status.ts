@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import type { GatewayStatus } from "../../../shared/protocol/rpc.js";
 import { toCallError, type GatewayCallError } from "../gateway/call-error.js";
-import { useAppServices } from "./app-services.js";
+import { usePairgate } from "../react/context.js";
 
 type StatusState =
   | { status: "loading"; data: null; error: null }
@@ -11,7 +11,7 @@ type StatusState =
   | { status: "error"; data: null; error: GatewayCallError };
 
 export function useGatewayStatus(sessionEpoch: number): StatusState {
-  const { client } = useAppServices();
+  const client = usePairgate();
   const [state, setState] = useState<StatusState>({ status: "loading", data: null, error: null });
   useEffect(() => {
     let isCurrent = true;

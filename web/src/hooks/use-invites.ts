@@ -1,15 +1,14 @@
-// Invite actions. The created token is kept only in this hook's state, shown once, then dropped.
+// Invite actions, on pairgate/react's useCall. The created token is kept only in this hook's state, shown once,
+// then dropped.
 import { useCallback } from "react";
-import type { MethodParams } from "../../../shared/protocol/rpc.js";
-import { useAppServices } from "./app-services.js";
-import { useAsyncAction } from "./use-async-action.js";
+import { useCall } from "../react/use-call.js";
 
 export function useCreateInvite() {
-  const { client } = useAppServices();
-  return useAsyncAction(useCallback((params: MethodParams<"invites.create">) => client.call("invites.create", params), [client]));
+  return useCall("invites.create");
 }
 
 export function useRevokeInvite() {
-  const { client } = useAppServices();
-  return useAsyncAction(useCallback((inviteId: string) => client.call("invites.revoke", { inviteId }), [client]));
+  const action = useCall("invites.revoke");
+  const { run } = action;
+  return { ...action, run: useCallback((inviteId: string) => run({ inviteId }), [run]) };
 }

@@ -10,7 +10,7 @@ import { InvitePanel } from "../components/invite-panel.js";
 import { PendingList } from "../components/pending-list.js";
 import { RevokeDialog } from "../components/revoke-dialog.js";
 import { RevokedNotice, type RevokedDevice } from "../components/revoked-notice.js";
-import { useDevices } from "../hooks/use-devices.js";
+import { useDevices } from "../react/use-devices.js";
 import { Card } from "../ui/card.js";
 import { Notice } from "../ui/notice.js";
 import { Skeleton } from "../ui/skeleton.js";
@@ -34,7 +34,7 @@ export interface DevicesPageProps {
 
 export function DevicesPage({ sessionEpoch, approveCode, onApproveCodeUsed }: DevicesPageProps) {
   const [query, setQuery] = useState("");
-  const { status, data, error, loadMore } = useDevices(sessionEpoch, query.trim());
+  const { status, list: data, error, loadMore } = useDevices({ query: query.trim() });
   const [replaceRequestId, setReplaceRequestId] = useState<string | null>(null);
   const [revokeTarget, setRevokeTarget] = useState<DeviceView | null>(null);
   const [revoked, setRevoked] = useState<RevokedDevice | null>(null);

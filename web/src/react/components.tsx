@@ -5,7 +5,8 @@ import { ERRORS } from "../../../shared/protocol/errors.js";
 import type { Role } from "../../../shared/protocol/views.js";
 import { toCallError } from "../gateway/call-error.js";
 import { usePairgate } from "./context.js";
-import { useDevice, useDevices, usePairing, usePendingApprovals } from "./hooks.js";
+import { useDevice, usePairing } from "./use-connection.js";
+import { useDevices, usePendingApprovals } from "./use-devices.js";
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, admin: 1 };
 const ROLES = Object.keys(ROLE_RANK) as Role[];
@@ -145,7 +146,7 @@ export function ApproveCode({ defaultRole = "viewer", onApproved }: { defaultRol
 /** Every paired device with its role and presence, live; admins may revoke any of them. */
 export function DevicesPanel() {
   const client = usePairgate();
-  const { devices, pending, error } = useDevices();
+  const { devices, pending, error, hasMore, loadMore } = useDevices();
   const [busy, setBusy] = useState<string | null>(null);
   if (error) return <p className="pg-root pg-error">{error.code === "forbidden" ? ERRORS.forbidden.message : error.message}</p>;
   const revoke = async (id: string) => {
@@ -177,6 +178,9 @@ export function DevicesPanel() {
           ))}
         </tbody>
       </table>
+      {hasMore ? (
+        <button type="button" className="pg-button" onClick={loadMore}>Show more</button>
+      ) : null}
       <h3 className="pg-subtitle">Waiting for approval ({pending.length})</h3>
       {pending.map((r) => (
         <p key={r.id} className="pg-muted">{r.name} · key {r.fingerprint} · from {r.seenFrom.address}</p>

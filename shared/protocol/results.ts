@@ -1,0 +1,46 @@
+// What each request answers: one schema per result, apart from the params (rpc.ts) so that the browser's parser
+// chunk holds only what it parses (gateway → browser) and none of the params schemas it never checks.
+import { z } from "zod/mini";
+import { text } from "./schema-parts.js";
+import { AuditEntry, DeviceView, GatewayCounts, InviteView, PendingView, SeenFrom } from "./views.js";
+
+const id = text(1, 64);
+export const EMPTY_RESULT = z.object({});
+
+/** One page of devices, newest approval first, with every live request and invite. */
+export const DevicesListResult = z.object({
+  devices: z.array(DeviceView),
+  /** How many devices match the query (all pages). */
+  total: z.int().check(z.nonnegative()),
+  nextCursor: z.nullable(text(1, 128)),
+  /** The last devices.changed diff this page already reflects; apply only later ones. */
+  seq: z.int().check(z.nonnegative()),
+  pending: z.array(PendingView),
+  invites: z.array(InviteView),
+});
+export type DevicesListResult = z.infer<typeof DevicesListResult>;
+
+export const GatewayStatus = z.object({
+  name: text(0, 64),
+  version: text(0, 32),
+  gatewayId: text(0, 32),
+  uptimeMs: z.int(),
+  counts: GatewayCounts,
+  seenFrom: SeenFrom,
+});
+export type GatewayStatus = z.infer<typeof GatewayStatus>;
+
+export const InviteCreated = z.object({ inviteId: id, token: text(43, 43), url: text(1, 2048), expiresAtMs: z.int() });
+export type InviteCreated = z.infer<typeof InviteCreated>;
+
+export const RESULTS = {
+  "gateway.status": GatewayStatus,
+  "devices.list": DevicesListResult,
+  "devices.approve": DeviceView,
+  "devices.reject": EMPTY_RESULT,
+  "devices.revoke": z.object({ closedConnections: z.int(), ms: z.number() }),
+  "devices.rename": DeviceView,
+  "invites.create": InviteCreated,
+  "invites.revoke": EMPTY_RESULT,
+  "audit.list": z.object({ entries: z.array(AuditEntry) }),
+} as const;
