@@ -3,7 +3,8 @@
 import { z } from "zod/mini";
 import { DEVICE_QUERY_MAX, DEVICES_PAGE_MAX } from "./device-search.js";
 import { Label, Name } from "./names.js";
-import { AuditEntry, DeviceView, GatewayCounts, InviteView, PendingView, Role, SeenFrom } from "./views.js";
+import { DEVICE_EXPIRY_MAX_MS, DEVICE_EXPIRY_MIN_MS, DEVICE_EXPIRY_RULE } from "../format/duration.js";
+import { AuditEntry, DeviceView, GatewayCounts, InviteView, PairedNotice, PendingView, Role, SeenFrom } from "./views.js";
 
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 const id = text(1, 64);
@@ -16,6 +17,15 @@ const inviteTtl = z.int().check(
   z.minimum(INVITE_TTL_MIN_MS, { error: `An invite lasts ${INVITE_TTL_RULE}.` }),
   z.maximum(INVITE_TTL_MAX_MS, { error: `An invite lasts ${INVITE_TTL_RULE}.` }),
 );
+
+/** How long a guest device lives from its pairing: `expiresInMs` on approve, `deviceExpiresInMs` on an invite. */
+const deviceLifetime = z.int().check(
+  z.minimum(DEVICE_EXPIRY_MIN_MS, { error: `A device lifetime is ${DEVICE_EXPIRY_RULE}.` }),
+  z.maximum(DEVICE_EXPIRY_MAX_MS, { error: `A device lifetime is ${DEVICE_EXPIRY_RULE}.` }),
+);
+
+/** How many recent pairings devices.recent returns at most. */
+export const RECENT_PAIRINGS_MAX = 20;
 
 export const DevicesListParams = z.object({
   includeRevoked: z.optional(z.boolean()),
@@ -62,7 +72,7 @@ export const METHODS = {
   "devices.list": { role: "admin", params: DevicesListParams, result: DevicesListResult },
   "devices.approve": {
     role: "admin",
-    params: z.object({ code: text(1, 32), role: z.optional(Role), name: z.optional(Name), replacesDeviceId: z.optional(id) }),
+    params: z.object({ code: text(1, 32), role: z.optional(Role), name: z.optional(Name), replacesDeviceId: z.optional(id), expiresInMs: z.optional(deviceLifetime) }),
     result: DeviceView,
   },
   "devices.reject": {
@@ -75,6 +85,12 @@ export const METHODS = {
     params: z.object({ deviceId: id }),
     result: z.object({ closedConnections: z.int(), ms: z.number() }),
   },
+  /** The newest pairings, for every paired tab's "recent activity": an unexpected one should be noticed. */
+  "devices.recent": {
+    role: "any",
+    params: z.object({ limit: z.optional(z.int().check(z.minimum(1), z.maximum(RECENT_PAIRINGS_MAX))) }),
+    result: z.object({ paired: z.array(PairedNotice) }),
+  },
   "devices.rename": { role: "self", params: z.object({ deviceId: id, name: Name }), result: DeviceView },
   "invites.create": {
     role: "admin",
@@ -82,6 +98,7 @@ export const METHODS = {
       role: Role,
       ttlMs: z.optional(inviteTtl),
       label: z.optional(Label),
+      deviceExpiresInMs: z.optional(deviceLifetime),
     }),
     result: InviteCreated,
   },

@@ -16,6 +16,7 @@ import {
   type EventFrame,
   type HelloFrame,
   type ReqFrame,
+  type RevokeReason,
   type Role,
   type SeenFrom,
   type ServerFrame,
@@ -192,7 +193,7 @@ export class Connection {
   }
 
   /** Sends `error {code}` and closes with the code's close code. The single exit for refusals. */
-  reject(code: ErrorCode, message?: string, retryAfterMs?: number, revoked?: { byName: string; atMs: number }): void {
+  reject(code: ErrorCode, message?: string, retryAfterMs?: number, revoked?: { byName: string; atMs: number; reason: RevokeReason }): void {
     if (this.state === "closed") return;
     if (this.state === "challenged" || this.state === "verifying") this.deps.onRefused(this, code, message ?? ERRORS[code].message);
     this.send({
@@ -208,7 +209,7 @@ export class Connection {
   }
 
   private rejectWith(err: unknown): void {
-    if (err instanceof RevokedError) return this.reject("device_revoked", err.message, undefined, { byName: err.byName, atMs: err.atMs });
+    if (err instanceof RevokedError) return this.reject("device_revoked", err.message, undefined, { byName: err.byName, atMs: err.atMs, reason: err.reason });
     const { code, message, retryAfterMs } = errorInfo(err, this.deps.onInternalError);
     this.reject(code, message, retryAfterMs);
   }

@@ -7,6 +7,7 @@ import { closeCodeFor, ERRORS, type ErrorCode } from "../../../shared/protocol/e
 import type { ChallengeFrame, ErrorFrame, EventData, EventFrame, EventName, HelloFrame, ReqFrame } from "../../../shared/protocol/frames.js";
 import { isAppEventFrame } from "../../../shared/protocol/reserved.js";
 import type { MethodName, MethodParams, MethodResult } from "../../../shared/protocol/rpc.js";
+import type { RevokeReason } from "../../../shared/protocol/views.js";
 import { NONCE_TTL_MS, PROTOCOL_VERSION } from "../../../shared/protocol/version.js";
 import type { DeviceKeyResult } from "../device-key/device-key.js";
 import { assertNever } from "../lib/assert-never.js";
@@ -72,7 +73,7 @@ export class GatewayClient {
   #authFailures = 0;
   #lastDropAtMs = Number.NEGATIVE_INFINITY;
   #retryTimer: unknown = null;
-  #revokedBy: { byName: string; atMs: number } | null = null;
+  #revokedBy: { byName: string; atMs: number; reason?: RevokeReason | undefined } | null = null;
   #clockSkewMs: number | null = null;
   #isStarted = false;
   #protocol: Protocol | null = null;
@@ -356,7 +357,7 @@ export class GatewayClient {
     switch (code) {
       case "device_revoked": {
         const by = frame?.revoked ?? this.#revokedBy;
-        this.#setState({ status: "revoked", byName: by?.byName || "an admin", atMs: by?.atMs ?? this.#deps.now() });
+        this.#setState({ status: "revoked", byName: by?.byName || "an admin", atMs: by?.atMs ?? this.#deps.now(), reason: by?.reason ?? "revoked" });
         return;
       }
       case "pairing_rejected":
@@ -443,7 +444,7 @@ export class GatewayClient {
     const state = this.#snapshot.state;
     switch (frame.event) {
       case "device.revoked":
-        this.#revokedBy = { byName: frame.data.byName, atMs: frame.data.atMs };
+        this.#revokedBy = { byName: frame.data.byName, atMs: frame.data.atMs, reason: frame.data.reason };
         break;
       case "device.updated":
         if (state.status === "paired" && frame.data.device.id === state.device.id) this.#setState({ ...state, device: frame.data.device });
@@ -456,6 +457,8 @@ export class GatewayClient {
       case "pairing.requested":
       case "pairing.resolved":
       case "gateway.counts": // for useGatewayStatus, through the event bus below
+      case "devices.paired": // for the new-device notices
+      case "gateway.alert": // for admin alerts
         break;
       default:
         assertNever(frame);
