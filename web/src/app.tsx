@@ -1,12 +1,12 @@
 // The dashboard shell: header and navigation, the screen for the current state, and a live region.
-import { useEffect, useState } from "react";
+import { Suspense, useEffect, useState } from "react";
 import { AppHeader } from "./components/app-header.js";
 import { ConnectionBanner } from "./components/connection-banner.js";
 import { StateAnnouncer } from "./components/state-announcer.js";
 import { useAppServices } from "./hooks/app-services.js";
 import { useGateway } from "./hooks/use-gateway.js";
 import { useRoute } from "./hooks/use-route.js";
-import { prefetchScreens } from "./lazy-screens.js";
+import { LiveNotices, prefetchScreens } from "./lazy-screens.js";
 import { Screen } from "./screen.js";
 
 export function App() {
@@ -55,6 +55,11 @@ export function App() {
         />
       </div>
       <StateAnnouncer status={shown.status} />
+      {state.status === "paired" ? (
+        <Suspense fallback={null}>
+          <LiveNotices isAdmin={isAdmin} />
+        </Suspense>
+      ) : null}
     </>
   );
 }
