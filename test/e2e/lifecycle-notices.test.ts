@@ -99,4 +99,18 @@ describe("lifecycle notices", () => {
     expect(await row.getByTestId("device-expires").textContent()).toMatch(/^Guest: expires in (1 h 59 min|2 h)/);
     await expect.poll(async () => (await row.getByTestId("device-last-active").textContent())?.trim(), LIVE).toBe("active now");
   });
+
+  it("tells a guest's open tab that its access expired when its end time comes", async () => {
+    const gateway = await startCliGateway(cleanup);
+    const guest = await (await newProbedContext(suite.browser(), cleanup, "guest")).newPage();
+    await guest.goto(`http://127.0.0.1:${gateway.port}`);
+    const device = approveWithCli(gateway.stateDir, await readPairingCode(guest), ["--expires", "3s"]) as { expiresAtMs?: number | null };
+    await waitForState(guest, "paired");
+    // The gateway's sweep (every second) closes the tab at the end time; the tab explains why.
+    await waitForState(guest, "revoked", 15_000);
+    expect(Date.now()).toBeGreaterThanOrEqual(device.expiresAtMs!);
+    expect(await guest.locator("h1").textContent()).toBe("This browser's access expired");
+    expect(await textOf(guest, "revoked-by")).toMatch(/^Its time on this gateway ran out at \d{4}-\d\d-\d\d \d\d:\d\d/);
+    expect(await axeViolations(guest)).toEqual([]);
+  });
 });
