@@ -15,6 +15,15 @@ export * from "./protocol/parse.js";
 export * from "./protocol/device-search.js";
 export { formatTime, formatDuration, formatRelativeTime, formatWhen } from "./format/time.js";
 export { printable, hasUnsafeChars, replaceUnsafeChars, quoteName } from "./format/text.js";
+export {
+  parseDuration,
+  parseDeviceExpiry,
+  DEVICE_EXPIRY_MIN_MS,
+  DEVICE_EXPIRY_MAX_MS,
+  DEVICE_EXPIRY_RULE,
+  IDLE_EXPIRY_MIN_MS,
+  IDLE_EXPIRY_RULE,
+} from "./format/duration.js";
 export { describeAuditEntry } from "./format/audit.js";
 export { Name, Label, NAME_MAX_CHARS, NAME_RULE, nameProblem, sanitizeClientName } from "./protocol/names.js";
 export * from "./protocol/reserved.js";

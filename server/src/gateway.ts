@@ -66,6 +66,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     limits: config.limits,
     approveCommand: (code) => approveCommand(cliCommandOf(config), code),
     publicUrl: () => link.url,
+    idleExpiryMs: config.idleExpiryMs ?? null,
     log,
     now,
     timers,
@@ -80,6 +81,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
   pg.on("device.updated", (e) => log.info("device renamed", { deviceId: e.device.id }));
   pg.on("device.added", (e) => log.info("device paired by invite", { deviceId: e.device.id }));
   pg.on("invites.changed", () => log.debug("invites changed"));
+  pg.on("gateway.alert", (a) => log.warn("refusal burst", { address: a.address, networkClass: a.networkClass, count: a.count, windowMs: a.windowMs }));
   // Tests speak in method names, as the CLI does; every call runs as the local operator.
   const dispatch: RpcDispatch = (caller, method, params) => pg.call(method, params, caller.kind === "cli" && caller.actor ? { actor: caller.actor } : {});
 
@@ -132,6 +134,8 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     dispatch,
     /** Runs the expiry sweep now (tests with an injected clock call this instead of waiting). */
     sweep: () => pg.sweep(),
+    /** Runs the device expiry sweep now. */
+    sweepDevices: () => pg.sweepDevices(),
     /** Base URL for links printed or returned to the CLI. */
     get publicUrl(): string {
       return link.url;

@@ -4,7 +4,7 @@
 import type { AuditEntry } from "../protocol/views.js";
 import { NETWORK_CLASS_LABELS, NETWORK_CLASSES, type NetworkClass } from "../net/network-class.js";
 import { quoteName, printable } from "./text.js";
-import { formatTime } from "./time.js";
+import { formatDuration, formatTime } from "./time.js";
 
 type Detail = AuditEntry["detail"];
 
@@ -55,7 +55,8 @@ export function describeAuditEntry(e: AuditEntry): string {
       const replaces = str(d, "replaces");
       const replacing = replaces ? `, replacing ${deviceLabel(str(d, "replacesName"), str(d, "replacesFingerprint"), replaces)}` : "";
       const how = str(d, "via") === "invite" ? ` with the ${inviteLabel(d)}` : byActor(e);
-      return `Approved ${device}${role ? ` as ${role}` : ""}${replacing}${how}`;
+      const until = num(d, "expiresAtMs");
+      return `Approved ${device}${role ? ` as ${role}` : ""}${until !== undefined ? ` until ${formatTime(until)}` : ""}${replacing}${how}`;
     }
     case "rejected":
       return `Rejected the pairing request of ${device}${byActor(e)}`;
@@ -64,6 +65,10 @@ export function describeAuditEntry(e: AuditEntry): string {
     case "revoked": {
       if (str(d, "reason") === "replaced") {
         return `Removed ${device}: replaced by ${deviceLabel(str(d, "byName"), str(d, "byFingerprint"), str(d, "by"))}${byActor(e)}`;
+      }
+      if (str(d, "reason") === "expired") {
+        const idleMs = num(d, "idleMs");
+        return `Removed ${device}: ${idleMs !== undefined ? `not seen for ${formatDuration(idleMs)}` : "its end time passed"} (expired)`;
       }
       return `Removed ${device}${byActor(e)}`;
     }
@@ -86,6 +91,12 @@ export function describeAuditEntry(e: AuditEntry): string {
       const code = str(d, "code");
       const from = str(d, "address") ?? e.actor;
       return `Refused ${count === 1 ? "1 connection" : `${count} connections`} from ${printable(from)}${code ? ` (${printable(code)})` : ""}${since !== undefined ? ` since ${formatTime(since)}` : ""}`;
+    }
+    case "refusal_burst": {
+      const from = str(d, "address") ?? e.actor;
+      const where = networkLabel(str(d, "networkClass"));
+      const windowMs = num(d, "windowMs");
+      return `Alert: ${num(d, "count") ?? "many"} refused connections from ${printable(from)}${where ? ` (${where})` : ""}${windowMs !== undefined ? ` within ${formatDuration(windowMs)}` : ""}`;
     }
   }
 }

@@ -5,7 +5,7 @@ import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from "../pairing/device-id.js";
 import { ERROR_CODES } from "./errors.js";
 import { isReservedName } from "./reserved-names.js";
 import { b64u, ms, text } from "./schema-parts.js";
-import { DevicePresence, DeviceView, GatewayCounts, InviteView, KeyStorage, PendingView, Role, SeenFrom } from "./views.js";
+import { DevicePresence, DeviceView, GatewayCounts, InviteView, KeyStorage, PairedNotice, PendingView, RevokeReason, Role, SeenFrom } from "./views.js";
 
 // ---- client → gateway ----
 
@@ -76,7 +76,7 @@ export const ErrorFrame = z.object({
   message: text(0, 500),
   retryAfterMs: z.optional(ms),
   /** Set with device_revoked so the tab can say who removed it and when. */
-  revoked: z.optional(z.object({ byName: text(0, 128), atMs: ms })),
+  revoked: z.optional(z.object({ byName: text(0, 128), atMs: ms, reason: z.optional(RevokeReason) })),
 });
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 
@@ -106,7 +106,10 @@ export const DevicesChanged = z.object({
 });
 export type DevicesChanged = z.infer<typeof DevicesChanged>;
 
-/** Events: `device.*` go to the device's own sessions, `gateway.counts` to every paired session, the rest to admin sessions. */
+/**
+ * Events: `device.*` go to the device's own sessions, `gateway.counts` and `devices.paired` to every paired session,
+ * the rest to admin sessions.
+ */
 export const EVENTS = {
   "devices.changed": DevicesChanged,
   "pairing.requested": z.object({ request: PendingView }),
@@ -115,10 +118,21 @@ export const EVENTS = {
     outcome: z.enum(["approved", "rejected", "expired"]),
     deviceId: z.optional(text(1, 64)),
   }),
-  "device.revoked": z.object({ deviceId: text(1, 64), byName: text(0, 128), atMs: ms }),
+  "device.revoked": z.object({ deviceId: text(1, 64), byName: text(0, 128), atMs: ms, reason: z.optional(RevokeReason) }),
   "device.updated": z.object({ device: DeviceView }),
   /** The counts of gateway.status, when they change (at most about once a second), so a viewer's home stays live. */
   "gateway.counts": z.object({ counts: GatewayCounts }),
+  /** To every paired session: a browser was just paired (approved or by invite). */
+  "devices.paired": z.object({ device: PairedNotice }),
+  /** To admin sessions: many refused handshakes from one source within `windowMs` (once per window per source). */
+  "gateway.alert": z.object({
+    kind: z.literal("refusal_burst"),
+    address: text(0, 64),
+    networkClass: SeenFrom.shape.networkClass,
+    count: z.int().check(z.positive()),
+    windowMs: z.int().check(z.positive()),
+    atMs: ms,
+  }),
 } as const;
 export type EventName = keyof typeof EVENTS;
 export type EventData<E extends EventName> = z.infer<(typeof EVENTS)[E]>;
@@ -133,6 +147,8 @@ export const EventFrame = z.discriminatedUnion("event", [
   eventFrame("device.revoked"),
   eventFrame("device.updated"),
   eventFrame("gateway.counts"),
+  eventFrame("devices.paired"),
+  eventFrame("gateway.alert"),
 ]);
 export type EventFrame = z.infer<typeof EventFrame>;
 

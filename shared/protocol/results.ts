@@ -2,7 +2,7 @@
 // chunk holds only what it parses (gateway → browser) and none of the params schemas it never checks.
 import { z } from "zod/mini";
 import { text } from "./schema-parts.js";
-import { AuditEntry, DeviceView, GatewayCounts, InviteView, PendingView, SeenFrom } from "./views.js";
+import { AuditEntry, DeviceView, GatewayCounts, InviteView, PairedNotice, PendingView, SeenFrom } from "./views.js";
 
 const id = text(1, 64);
 export const EMPTY_RESULT = z.object({});
@@ -40,6 +40,7 @@ export const RESULTS = {
   "devices.reject": EMPTY_RESULT,
   "devices.revoke": z.object({ closedConnections: z.int(), ms: z.number() }),
   "devices.rename": DeviceView,
+  "devices.recent": z.object({ paired: z.array(PairedNotice) }),
   "invites.create": InviteCreated,
   "invites.revoke": EMPTY_RESULT,
   "audit.list": z.object({ entries: z.array(AuditEntry) }),

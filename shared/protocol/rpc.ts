@@ -4,6 +4,7 @@
 import { z } from "zod/mini";
 import { DEVICE_QUERY_MAX, DEVICES_PAGE_MAX } from "./device-search.js";
 import { Label, Name } from "./names.js";
+import { DEVICE_EXPIRY_MAX_MS, DEVICE_EXPIRY_MIN_MS, DEVICE_EXPIRY_RULE } from "../format/duration.js";
 import { RESULTS } from "./results.js";
 import { text } from "./schema-parts.js";
 import { Role } from "./views.js";
@@ -20,6 +21,15 @@ const inviteTtl = z.int().check(
   z.minimum(INVITE_TTL_MIN_MS, { error: `An invite lasts ${INVITE_TTL_RULE}.` }),
   z.maximum(INVITE_TTL_MAX_MS, { error: `An invite lasts ${INVITE_TTL_RULE}.` }),
 );
+
+/** How long a guest device lives from its pairing: `expiresInMs` on approve, `deviceExpiresInMs` on an invite. */
+const deviceLifetime = z.int().check(
+  z.minimum(DEVICE_EXPIRY_MIN_MS, { error: `A device lifetime is ${DEVICE_EXPIRY_RULE}.` }),
+  z.maximum(DEVICE_EXPIRY_MAX_MS, { error: `A device lifetime is ${DEVICE_EXPIRY_RULE}.` }),
+);
+
+/** How many recent pairings devices.recent returns at most. */
+export const RECENT_PAIRINGS_MAX = 20;
 
 export const DevicesListParams = z.object({
   includeRevoked: z.optional(z.boolean()),
@@ -40,7 +50,7 @@ export const METHODS = {
   "devices.list": { role: "admin", params: DevicesListParams, result: RESULTS["devices.list"] },
   "devices.approve": {
     role: "admin",
-    params: z.object({ code: text(1, 32), role: z.optional(Role), name: z.optional(Name), replacesDeviceId: z.optional(id) }),
+    params: z.object({ code: text(1, 32), role: z.optional(Role), name: z.optional(Name), replacesDeviceId: z.optional(id), expiresInMs: z.optional(deviceLifetime) }),
     result: RESULTS["devices.approve"],
   },
   "devices.reject": {
@@ -53,6 +63,12 @@ export const METHODS = {
     params: z.object({ deviceId: id }),
     result: RESULTS["devices.revoke"],
   },
+  /** The newest pairings, for every paired tab's "recent activity": an unexpected one should be noticed. */
+  "devices.recent": {
+    role: "any",
+    params: z.object({ limit: z.optional(z.int().check(z.minimum(1), z.maximum(RECENT_PAIRINGS_MAX))) }),
+    result: RESULTS["devices.recent"],
+  },
   "devices.rename": { role: "self", params: z.object({ deviceId: id, name: Name }), result: RESULTS["devices.rename"] },
   "invites.create": {
     role: "admin",
@@ -60,6 +76,7 @@ export const METHODS = {
       role: Role,
       ttlMs: z.optional(inviteTtl),
       label: z.optional(Label),
+      deviceExpiresInMs: z.optional(deviceLifetime),
     }),
     result: RESULTS["invites.create"],
   },

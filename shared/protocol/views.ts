@@ -16,6 +16,11 @@ export const APPROVED_VIA = ["cli", "dashboard", "invite"] as const;
 export const ApprovedVia = z.enum(APPROVED_VIA);
 export type ApprovedVia = z.infer<typeof ApprovedVia>;
 
+/** Why a device was revoked: by a person, replaced by a new browser of the same name, or its time ran out. */
+export const REVOKE_REASONS = ["revoked", "replaced", "expired"] as const;
+export const RevokeReason = z.enum(REVOKE_REASONS);
+export type RevokeReason = z.infer<typeof RevokeReason>;
+
 export const SeenFrom = z.object({ address: textUpTo(64), networkClass: z.enum(NETWORK_CLASSES) });
 export type SeenFrom = z.infer<typeof SeenFrom>;
 
@@ -38,8 +43,11 @@ export const DeviceView = z.object({
   lastSeenFrom: z.nullable(SeenFrom),
   online: z.int().check(z.nonnegative()),
   current: z.boolean(),
+  /** A guest device's end time (approve --expires, invite --device-expires); null: no end time. */
+  expiresAtMs: z.nullable(ms),
   revokedAtMs: z.optional(ms),
   revokedBy: z.optional(textUpTo(128)),
+  revokedReason: z.optional(RevokeReason),
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 
@@ -68,6 +76,18 @@ export const PendingView = z.object({
 });
 export type PendingView = z.infer<typeof PendingView>;
 
+/** A device that was paired, as every paired tab hears of it ("New browser paired: NAME, by WHO via cli"). */
+export const PairedNotice = z.object({
+  id: textUpTo(64),
+  name: textUpTo(64),
+  fingerprint: textUpTo(9),
+  role: Role,
+  approvedBy: textUpTo(128),
+  approvedVia: ApprovedVia,
+  approvedAtMs: ms,
+});
+export type PairedNotice = z.infer<typeof PairedNotice>;
+
 export const INVITE_STATUSES = ["active", "used", "expired", "revoked"] as const;
 export const InviteView = z.object({
   id: textUpTo(64),
@@ -79,6 +99,8 @@ export const InviteView = z.object({
   status: z.enum(INVITE_STATUSES),
   usedAtMs: z.nullable(ms),
   usedByDeviceId: z.nullable(textUpTo(64)),
+  /** How long the device it pairs lives (a guest invite); null: no end time. */
+  deviceExpiresInMs: z.nullable(ms),
 });
 export type InviteView = z.infer<typeof InviteView>;
 
@@ -93,6 +115,7 @@ export const AUDIT_ACTIONS = [
   "invite_used",
   "invite_revoked",
   "handshake_refused",
+  "refusal_burst",
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -33,6 +33,8 @@ export async function seedDevices(dbFile: string, publicKeys: Uint8Array[], opts
     lastSeenAtMs: null,
     lastSeenAddress: null,
     lastSeenClass: null,
+    expiresAtMs: null,
+    revokedReason: null,
     revokedAtMs: null,
     revokedBy: null,
   }));

@@ -15,6 +15,7 @@ export interface StoreHarness {
 }
 
 const T0 = 1_764_028_800_000;
+const HOUR = 3_600_000;
 const MINUTE = 60_000;
 let serial = 0;
 
@@ -41,8 +42,10 @@ export function deviceRecord(overrides: Partial<DeviceRecord> = {}): DeviceRecor
     lastSeenAtMs: null,
     lastSeenAddress: null,
     lastSeenClass: null,
+    expiresAtMs: null,
     revokedAtMs: null,
     revokedBy: null,
+    revokedReason: null,
     ...overrides,
   };
 }
@@ -78,6 +81,7 @@ export function inviteRecord(overrides: Partial<InviteRecord> = {}): InviteRecor
     createdAtMs: T0 + serial,
     createdBy: "cli",
     expiresAtMs: T0 + serial + 15 * MINUTE,
+    deviceExpiresInMs: null,
     usedAtMs: null,
     usedByDeviceId: null,
     revokedAtMs: null,
@@ -209,6 +213,66 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
         ]);
         expect(await store.getDevice(d.id)).toMatchObject({ lastSeenAtMs: T0 + 2, lastSeenAddress: "fd00::5", lastSeenClass: "private" });
         expect(await store.listDevices()).toHaveLength(1);
+      });
+    });
+
+    describe("device lifecycle", () => {
+      it("keeps a guest device's end time, and records why a device was revoked", async () => {
+        const guest = deviceRecord({ expiresAtMs: T0 + HOUR });
+        const plain = deviceRecord();
+        await store.insertDevices([guest, plain]);
+        expect(await store.getDevice(guest.id)).toMatchObject({ expiresAtMs: T0 + HOUR, revokedReason: null });
+        expect(await store.revokeDevice(plain.id, T0 + 1, "Alice", audit("revoked", { deviceId: plain.id }))).toBe(true);
+        expect(await store.getDevice(plain.id)).toMatchObject({ revokedReason: "revoked", expiresAtMs: null });
+      });
+
+      it("lists due devices: end time passed, or last seen at or before the idle cut-off; never revoked ones", async () => {
+        const ended = deviceRecord({ expiresAtMs: T0 + 10, lastSeenAtMs: T0 + 50 });
+        const endsLater = deviceRecord({ expiresAtMs: T0 + 11, lastSeenAtMs: T0 + 50 });
+        const idle = deviceRecord({ lastSeenAtMs: T0 + 5 });
+        const recent = deviceRecord({ lastSeenAtMs: T0 + 6 });
+        const gone = deviceRecord({ expiresAtMs: T0, lastSeenAtMs: T0, revokedAtMs: T0 + 1, revokedBy: "Alice", revokedReason: "revoked" });
+        await store.insertDevices([ended, endsLater, idle, recent, gone]);
+        expect((await store.listDueDevices(T0 + 10, null, 100)).map((d) => d.id)).toEqual([ended.id]);
+        expect(new Set((await store.listDueDevices(T0 + 10, T0 + 5, 100)).map((d) => d.id))).toEqual(new Set([ended.id, idle.id]));
+        expect(await store.listDueDevices(T0 + 10, T0 + 5, 1)).toHaveLength(1);
+        expect(await store.listDueDevices(T0 + 9, T0 + 4, 100)).toEqual([]);
+      });
+
+      it("expires a device exactly once, as the gateway with reason expired, and writes its audit entry", async () => {
+        const d = deviceRecord({ expiresAtMs: T0 });
+        await store.insertDevices([d]);
+        expect(await store.expireDevice(d.id, T0 + 1, audit("revoked", { deviceId: d.id }))).toBe(true);
+        expect(await store.expireDevice(d.id, T0 + 2, audit("revoked", { deviceId: d.id }))).toBe(false);
+        expect(await store.revokeDevice(d.id, T0 + 3, "Alice", audit("revoked", { deviceId: d.id }))).toBe(false);
+        expect(await store.getDevice(d.id)).toMatchObject({ revokedAtMs: T0 + 1, revokedBy: "gateway", revokedReason: "expired" });
+        expect(await auditActions()).toEqual(["revoked"]);
+        expect(await store.listDueDevices(T0 + 10, null, 100)).toEqual([]);
+      });
+
+      it("never expires the last active admin, and expires an admin while another one stays", async () => {
+        const first = deviceRecord({ role: "admin", expiresAtMs: T0 });
+        const second = deviceRecord({ role: "admin", expiresAtMs: T0 });
+        await store.insertDevices([first, second]);
+        expect(await store.expireDevice(first.id, T0 + 1, audit("revoked", { deviceId: first.id }))).toBe(true);
+        expect(await store.expireDevice(second.id, T0 + 1, audit("revoked", { deviceId: second.id }))).toBe(false);
+        expect(await store.getDevice(second.id)).toMatchObject({ revokedAtMs: null });
+        expect(await store.countActiveAdmins()).toBe(1);
+        expect(await auditActions()).toEqual(["revoked"]);
+      });
+
+      it("lets exactly one of many concurrent expiries of the last two admins win", async () => {
+        const admins = [deviceRecord({ role: "admin", expiresAtMs: T0 }), deviceRecord({ role: "admin", expiresAtMs: T0 })];
+        await store.insertDevices(admins);
+        const results = await Promise.all(admins.flatMap((a) => [1, 2].map(() => store.expireDevice(a.id, T0 + 1, audit("revoked", { deviceId: a.id })))));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await store.countActiveAdmins()).toBe(1);
+      });
+
+      it("keeps an invite's device lifetime", async () => {
+        const invite = inviteRecord({ deviceExpiresInMs: 2 * HOUR });
+        await store.createInvite(invite, audit("invite_created"));
+        expect(await store.findInviteByHash(invite.tokenHash)).toMatchObject({ deviceExpiresInMs: 2 * HOUR });
       });
     });
 
@@ -423,7 +487,7 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
         const p = pendingRecord({ name: "Laptop" });
         await store.createPending(p, audit("request_created"));
         expect(await store.approvePending(p.id, T0 + 7, deviceFor(p), [audit("approved"), audit("revoked", { deviceId: old.id })], { deviceId: old.id, by: "Alice" })).toBe(true);
-        expect(await store.getDevice(old.id)).toMatchObject({ revokedAtMs: T0 + 7, revokedBy: "Alice" });
+        expect(await store.getDevice(old.id)).toMatchObject({ revokedAtMs: T0 + 7, revokedBy: "Alice", revokedReason: "replaced" });
         expect((await store.listDevices()).map((d) => d.id)).toEqual([p.deviceId]);
       });
 

@@ -76,7 +76,7 @@ describe("SqliteStore on disk", () => {
     const db = new Database(file);
     db.pragma("user_version = 99");
     db.close();
-    expect(() => openAt(file)).toThrow(expect.objectContaining({ name: "StoreError", code: "schema_too_new", message: expect.stringMatching(/schema version 99, newer than this pairgate understands \(3\)/) }));
+    expect(() => openAt(file)).toThrow(expect.objectContaining({ name: "StoreError", code: "schema_too_new", message: expect.stringMatching(/schema version 99, newer than this pairgate understands \(4\)/) }));
     const after = new Database(file, { readonly: true });
     expect(after.pragma("user_version", { simple: true })).toBe(99); // refused, not touched
     after.close();
@@ -95,11 +95,15 @@ describe("SqliteStore on disk", () => {
 
     const store = openAt(file);
     open.push(store);
-    expect(store.info().schemaVersion).toBe(3);
+    expect(store.info().schemaVersion).toBe(4);
     expect(await store.loadGatewayId(() => "not-this")).toBe("AAECAwQFBgcICQoLDA0ODw");
     const db = store["db"];
     expect({ devices: rows("devices", db), invites: rows("invites", db), audit: rows("audit", db), meta: rows("meta", db) }).toEqual({
-      devices: old.devices, invites: old.invites, audit: old.audit, meta: old.meta,
+      // v4 added the lifecycle columns, empty on old rows: no end time, no recorded revoke reason.
+      devices: old.devices.map((d) => ({ ...d, expires_at_ms: null, revoked_reason: null })),
+      invites: old.invites.map((i) => ({ ...i, device_expires_in_ms: null })),
+      audit: old.audit,
+      meta: old.meta,
     });
     const pending = rows("pending", db);
     const stale = old.pending.find((p) => p.name === "Stale tab")!;
@@ -111,16 +115,16 @@ describe("SqliteStore on disk", () => {
     await expect(store.createPending({ ...(await store.getPending(String(live.id)))!, id: "req_new" }, { atMs: 1, action: "request_created", actor: "t" })).rejects.toMatchObject({ code: "code_taken" });
     // v3 added the device list's indexes to the old file.
     const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'devices' AND sql IS NOT NULL ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
-    expect(indexes).toEqual(["devices_list_order", "devices_name"]);
+    expect(indexes).toEqual(["devices_expires_at", "devices_last_seen", "devices_list_order", "devices_name"]);
 
     await store.close();
     const again = openAt(file);
     open.push(again);
-    expect(again.info().schemaVersion).toBe(3); // a second open has nothing left to run
+    expect(again.info().schemaVersion).toBe(4); // a second open has nothing left to run
   });
 
   it("creates a new database at the latest schema in one step", () => {
-    expect(fresh().info().schemaVersion).toBe(3);
+    expect(fresh().info().schemaVersion).toBe(4);
   });
 
   it("never writes an invite token to the database files, only its SHA-256", async () => {

@@ -34,7 +34,7 @@ describe("replicas on one Postgres", () => {
   it("share one gateway id and schema, and doctor shows each replica's store, id and healthy LISTEN", async () => {
     const [da, db] = await Promise.all([a.doctor(), b.doctor()]);
     for (const d of [da, db]) {
-      expect(d.store).toMatchObject({ kind: "postgres", location: cluster.url, schemaVersion: 3, changeFeed: { listening: true, reconnects: 0 } });
+      expect(d.store).toMatchObject({ kind: "postgres", location: cluster.url, schemaVersion: 4, changeFeed: { listening: true, reconnects: 0 } });
       expect(d.store.replicaId).toMatch(/^rep_/);
     }
     expect(da.store.replicaId).not.toBe(db.store.replicaId);

@@ -110,7 +110,7 @@ describe("authenticated RPCs and events", () => {
     for (const c of [target.client, second]) {
       const { error } = await expectRefusal(c, "device_revoked", 4410);
       expect(error.revoked?.byName).toBe("Admin");
-      expect(eventsOf(c, "device.revoked")).toEqual([{ deviceId: target.key.deviceId, byName: "Admin", atMs: expect.any(Number) }]);
+      expect(eventsOf(c, "device.revoked")).toEqual([{ deviceId: target.key.deviceId, byName: "Admin", atMs: expect.any(Number), reason: "revoked" }]);
     }
     const changed = await waitForEvent(admin.client, "devices.changed", (d) => d.removed.some((x) => x.id === target.key.deviceId));
     expect(changed.removed).toEqual([{ id: target.key.deviceId, name: target.welcome.device.name, fingerprint: target.key.fingerprint, approvedAtMs: expect.any(Number) }]);

@@ -346,7 +346,7 @@ describe("handshake refusals", () => {
     const c = g.open();
     await c.hello(key);
     const error = expectRejected(c.socket, "device_revoked");
-    expect(error.revoked).toEqual({ byName: "Alice", atMs: T0 + 5 * SECOND });
+    expect(error.revoked).toEqual({ byName: "Alice", atMs: T0 + 5 * SECOND, reason: "revoked" });
     expect(error.message).toContain("Alice");
   });
 
@@ -458,7 +458,7 @@ describe("after authentication", () => {
       const types = s.frames.map((f) => f.type);
       expect(types.slice(-2)).toEqual(["event", "error"]);
       expect(s.frames.at(-2)).toMatchObject({ event: "device.revoked", data: { deviceId: key.deviceId, byName: "Alice", atMs: T0 + SECOND } });
-      expect(expectRejected(s, "device_revoked").revoked).toEqual({ byName: "Alice", atMs: T0 + SECOND });
+      expect(expectRejected(s, "device_revoked").revoked).toEqual({ byName: "Alice", atMs: T0 + SECOND, reason: "revoked" });
     }
   });
 

@@ -1,11 +1,11 @@
 // The dashboard shell: header and navigation, the screen for the current state, and a live region.
-import { useEffect, useState } from "react";
+import { Suspense, useEffect, useState } from "react";
 import { AppHeader } from "./components/app-header.js";
 import { ConnectionBanner } from "./components/connection-banner.js";
 import { StateAnnouncer } from "./components/state-announcer.js";
 import { useAppServices } from "./hooks/app-services.js";
 import { useRoute } from "./hooks/use-route.js";
-import { prefetchScreens } from "./lazy-screens.js";
+import { LiveNotices, prefetchScreens } from "./lazy-screens.js";
 import { usePairing } from "./react/use-connection.js";
 import { Screen } from "./screen.js";
 
@@ -56,6 +56,11 @@ export function App() {
         />
       </div>
       <StateAnnouncer status={shown.status} />
+      {state.status === "paired" ? (
+        <Suspense fallback={null}>
+          <LiveNotices isAdmin={isAdmin} />
+        </Suspense>
+      ) : null}
     </>
   );
 }

@@ -13,6 +13,9 @@ const expired = preloadableLazy(loadOutcomes, (module) => module.ExpiredPage);
 const rateLimited = preloadableLazy(loadOutcomes, (module) => module.RateLimitedPage);
 const authFailed = preloadableLazy(loadOutcomes, (module) => module.AuthFailedPage);
 const failed = preloadableLazy(loadOutcomes, (module) => module.FailedPage);
+const notices = preloadableLazy(() => import("./components/live-notices.js"), (module) => module.LiveNotices);
+// Admin-only: in the Devices page's chunk, which viewers never load.
+const adminAlerts = preloadableLazy(() => import("./pages/devices-page.js"), (module) => module.AdminAlerts);
 
 export const PairedHomePage = home.Component;
 export const DevicesPage = devices.Component;
@@ -22,10 +25,12 @@ export const ExpiredPage = expired.Component;
 export const RateLimitedPage = rateLimited.Component;
 export const AuthFailedPage = authFailed.Component;
 export const FailedPage = failed.Component;
+export const LiveNotices = notices.Component;
+export const AdminAlerts = adminAlerts.Component;
 
 /** Warms the lazy screens once the gateway has answered, so approval or a revoke shows without a blank frame. */
 export function prefetchScreens(isAdmin: boolean): void {
-  const outcomes = [home, revoked, rejected, expired, rateLimited, authFailed, failed];
+  const outcomes = [home, revoked, rejected, expired, rateLimited, authFailed, failed, notices];
   for (const screen of isAdmin ? [...outcomes, devices] : outcomes) {
     // Not fatal here: rendering retries the load, and ChunkErrorBoundary explains a second failure.
     screen.preload().catch((error: unknown) => console.warn("pairgate: prefetch failed", error));

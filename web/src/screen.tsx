@@ -69,7 +69,7 @@ function ScreenForState({ snapshot, route, approveCode, actions }: ScreenProps) 
     case "expired":
       return <ExpiredPage closeCode={lastCloseCode} onRequestAgain={actions.requestAgain} />;
     case "revoked":
-      return <RevokedPage byName={shown.byName} atMs={shown.atMs} closeCode={lastCloseCode} onPairAgain={actions.pairAgain} />;
+      return <RevokedPage byName={shown.byName} atMs={shown.atMs} reason={shown.reason} closeCode={lastCloseCode} onPairAgain={actions.pairAgain} />;
     case "protocol_mismatch":
       return <ProtocolMismatchPage detail={shown.detail} closeCode={lastCloseCode} onReload={actions.reload} />;
     case "auth_failed":

@@ -13,11 +13,13 @@ import {
   NETWORK_CLASS_LABELS,
   nameProblem,
   normalizeCode,
+  parseDeviceExpiry,
+  parseDuration,
   quoteName,
 } from "../../../shared/index.js";
 import { callGateway } from "./admin-client.js";
 import { CliError, EXIT } from "./exit-codes.js";
-import { parseDuration, printJson, printTable } from "./output.js";
+import { printJson, printTable } from "./output.js";
 import { printQr } from "./qr.js";
 import { resolveDevice } from "./resolve-device.js";
 
@@ -33,9 +35,26 @@ const deviceRow = (d: DeviceView, nowMs: number) => [
   d.role,
   d.keyStorage,
   `${d.approvedVia} by ${d.approvedBy}`,
-  d.online > 0 ? `online (${d.online})` : d.lastSeenAtMs === null ? "never" : formatRelativeTime(d.lastSeenAtMs, nowMs),
-  ...(d.revokedAtMs !== undefined ? [`revoked ${formatTime(d.revokedAtMs)}`] : []),
+  lastActive(d, nowMs),
+  d.expiresAtMs === null ? "never" : `${formatTime(d.expiresAtMs)} (${formatRelativeTime(d.expiresAtMs, nowMs)})`,
+  ...(d.revokedAtMs !== undefined ? [`${d.revokedReason === "expired" ? "expired" : "revoked"} ${formatTime(d.revokedAtMs)}`] : []),
 ];
+
+/** "active now (2)", or "5 min ago from 192.168.1.5 (private network)". */
+function lastActive(d: DeviceView, nowMs: number): string {
+  if (d.online > 0) return `active now (${d.online})`;
+  if (d.lastSeenAtMs === null) return "never";
+  const from = d.lastSeenFrom ? ` from ${d.lastSeenFrom.address} (${NETWORK_CLASS_LABELS[d.lastSeenFrom.networkClass]})` : "";
+  return `${formatRelativeTime(d.lastSeenAtMs, nowMs)}${from}`;
+}
+
+/** A device lifetime flag (--expires, --device-expires) → ms; a bad value is a usage error naming the flag. */
+function checkLifetime(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseDeviceExpiry(text);
+  if (!parsed.ok) throw new CliError(`${flag} ${quoteName(text)}: ${parsed.problem}`, EXIT.usage, "invalid_params");
+  return parsed.ms;
+}
 
 /** Every device that matches, page after page: the gateway answers at most DEVICES_PAGE_MAX per request. */
 async function fetchDevices(c: Common, params: { includeRevoked?: boolean; query?: string }): Promise<DeviceView[]> {
@@ -68,7 +87,7 @@ export async function listDevices(c: Common, all: boolean): Promise<void> {
   const devices = (await fetchDevices(c, { includeRevoked: all })).reverse();
   if (c.json) return printJson({ devices });
   if (devices.length === 0) return console.log("No paired devices yet. Open the dashboard in a browser to request pairing.");
-  printTable(["ID", "FINGERPRINT", "NAME", "ROLE", "KEY", "APPROVED", "LAST SEEN", ...(all ? ["STATUS"] : [])], devices.map((d) => deviceRow(d, Date.now())));
+  printTable(["ID", "FINGERPRINT", "NAME", "ROLE", "KEY", "APPROVED", "LAST ACTIVE", "EXPIRES", ...(all ? ["STATUS"] : [])], devices.map((d) => deviceRow(d, Date.now())));
 }
 
 export async function listPending(c: Common): Promise<void> {
@@ -98,9 +117,10 @@ async function findDevice(c: Common, query: string): Promise<DeviceView> {
   return resolveDevice(query, q.length <= DEVICE_QUERY_MAX ? await fetchDevices(c, { query: q }) : []);
 }
 
-export async function approve(c: Common, code: string, opts: { role?: Role; name?: string; replaces?: string }): Promise<void> {
+export async function approve(c: Common, code: string, opts: { role?: Role; name?: string; replaces?: string; expires?: string }): Promise<void> {
   checkCode(code);
   const name = opts.name === undefined ? undefined : checkName(opts.name, "--name");
+  const expiresInMs = checkLifetime(opts.expires, "--expires");
   let replacesDeviceId: string | undefined;
   if (opts.replaces) replacesDeviceId = (await findDevice(c, opts.replaces)).id;
   const device = await callGateway(c.stateDir, "devices.approve", {
@@ -108,10 +128,12 @@ export async function approve(c: Common, code: string, opts: { role?: Role; name
     ...(opts.role ? { role: opts.role } : {}),
     ...(name ? { name } : {}),
     ...(replacesDeviceId ? { replacesDeviceId } : {}),
+    ...(expiresInMs !== undefined ? { expiresInMs } : {}),
   });
   if (c.json) return printJson({ device });
+  const until = device.expiresAtMs === null ? "" : ` until ${formatTime(device.expiresAtMs)}`;
   console.log(
-    `Approved ${quoteName(device.name)} (${device.fingerprint}) as ${device.role}.${device.online ? " Its tab is paired now." : " It will be paired when it next connects."}`,
+    `Approved ${quoteName(device.name)} (${device.fingerprint}) as ${device.role}${until}.${device.online ? " Its tab is paired now." : " It will be paired when it next connects."}`,
   );
 }
 
@@ -153,14 +175,21 @@ export async function rename(c: Common, query: string, name: string): Promise<vo
   console.log(`Renamed ${device.fingerprint}: ${quoteName(device.name)} → ${quoteName(updated.name)}.`);
 }
 
-export async function invite(c: Common, opts: { role: Role; ttl: string; label?: string }): Promise<void> {
+export async function invite(c: Common, opts: { role: Role; ttl: string; label?: string; deviceExpires?: string }): Promise<void> {
   const ttlMs = parseDuration(opts.ttl);
   if (ttlMs === null) throw new CliError(`--ttl must look like 15m, 2h or 1d, got "${opts.ttl}"`, EXIT.usage, "invalid_params");
   if (ttlMs < INVITE_TTL_MIN_MS || ttlMs > INVITE_TTL_MAX_MS) throw new CliError(`--ttl ${opts.ttl}: an invite lasts ${INVITE_TTL_RULE}`, EXIT.usage, "invalid_params");
   const label = opts.label === undefined ? "" : checkName(opts.label, "--label", true);
-  const created = await callGateway(c.stateDir, "invites.create", { role: opts.role, ttlMs, ...(label ? { label } : {}) });
+  const deviceExpiresInMs = checkLifetime(opts.deviceExpires, "--device-expires");
+  const created = await callGateway(c.stateDir, "invites.create", {
+    role: opts.role,
+    ttlMs,
+    ...(label ? { label } : {}),
+    ...(deviceExpiresInMs !== undefined ? { deviceExpiresInMs } : {}),
+  });
   if (c.json) return printJson({ inviteId: created.inviteId, url: created.url, expiresAtMs: created.expiresAtMs });
-  console.log(`One-time ${opts.role} invite, valid until ${formatTime(created.expiresAtMs)} (single use):\n  ${created.url}`);
+  const guest = deviceExpiresInMs === undefined ? "" : ` The browser it pairs expires ${formatDuration(deviceExpiresInMs)} after pairing.`;
+  console.log(`One-time ${opts.role} invite, valid until ${formatTime(created.expiresAtMs)} (single use):${guest}\n  ${created.url}`);
   await printQr(created.url);
   console.log("Anyone who opens this link before it expires is paired, so send it privately.");
 }

@@ -39,7 +39,7 @@ export function buildProgram(): Command {
   // their PAIRGATE_* variables were silently ignored.
   const attributeOf = new Map<string, string>();
   for (const spec of START_OPTIONS) {
-    const placeholder = spec.kind === "port" || spec.kind === "int" ? "<n>" : spec.kind === "level" ? "<level>" : spec.kind === "format" ? "<format>" : "<value>";
+    const placeholder = spec.kind === "port" || spec.kind === "int" ? "<n>" : spec.kind === "level" ? "<level>" : spec.kind === "format" ? "<format>" : spec.kind === "duration" ? "<duration>" : "<value>";
     const opt = new Option(`--${spec.flag} ${placeholder}`, `${spec.help} (default: ${defaultText(spec)}; config key: ${spec.key})`).env(optionEnv(spec));
     if (spec.kind === "list") opt.argParser(collect);
     start.addOption(opt);
@@ -76,8 +76,9 @@ Deployment recipes (Docker, nginx, Caddy, LAN, SSH tunnel): docs/deploy.md`,
       .argument("<code>", "the code shown on the waiting browser, e.g. BCDF-GHJK")
       .addOption(new Option("--role <role>", "role for the new device").choices(ROLES).default(DEFAULT_ROLE))
       .option("--name <name>", "name for the device")
-      .option("--replaces <device>", "an existing device this browser replaces (it is revoked)"),
-  ).action((code: string, o: { role?: Role; name?: string; replaces?: string }, cmd: Command) => admin.approve(commonOpts(cmd), code, o));
+      .option("--replaces <device>", "an existing device this browser replaces (it is revoked)")
+      .option("--expires <duration>", "a guest: the device is revoked this long after approval, e.g. 2h, 1d"),
+  ).action((code: string, o: { role?: Role; name?: string; replaces?: string; expires?: string }, cmd: Command) => admin.approve(commonOpts(cmd), code, o));
   common(devices.command("reject").description("reject a waiting browser by its CODE, request id or fingerprint").argument("<request>")).action((code: string, _o, cmd: Command) =>
     admin.reject(commonOpts(cmd), code),
   );
@@ -94,8 +95,9 @@ Deployment recipes (Docker, nginx, Caddy, LAN, SSH tunnel): docs/deploy.md`,
       .description("make a one-time invite link (and QR) that pairs the browser that opens it")
       .addOption(new Option("--role <role>", "role the invited browser gets").choices(ROLES).default(DEFAULT_ROLE))
       .option("--ttl <duration>", "how long the link is valid, e.g. 15m, 2h, 1d", "15m")
-      .option("--label <text>", "a note shown in the invite list"),
-  ).action((o: { role: Role; ttl: string; label?: string }, cmd: Command) => admin.invite(commonOpts(cmd), o));
+      .option("--label <text>", "a note shown in the invite list")
+      .option("--device-expires <duration>", "a guest: the paired device is revoked this long after pairing, e.g. 1d"),
+  ).action((o: { role: Role; ttl: string; label?: string; deviceExpires?: string }, cmd: Command) => admin.invite(commonOpts(cmd), o));
 
   common(program.command("audit").description("the audit log, newest first").option("--limit <n>", "how many entries", "50")).action(
     (o: { limit: string }, cmd: Command) => {

@@ -26,12 +26,3 @@ export function printTable(headers: string[], rows: string[][]): void {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   process.stdout.write([line(headers), ...safeRows.map(line)].join("\n") + "\n");
 }
-
-/** "15m", "2h", "90s", "1d" or plain ms → ms. */
-export function parseDuration(text: string): number | null {
-  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m) return null;
-  const n = Number(m[1]);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? "ms") as "ms"];
-  return n * unit;
-}

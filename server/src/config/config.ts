@@ -3,7 +3,7 @@
 // message names the setting the way the user wrote it (--port, PAIRGATE_PORT or "port" in the file).
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { hasUnsafeChars, isIPv4, isIPv6, NAME_RULE, nameProblem } from "../../../shared/index.js";
+import { hasUnsafeChars, isIPv4, isIPv6, NAME_RULE, nameProblem, parseDeviceExpiry } from "../../../shared/index.js";
 import { DEFAULT_LIMITS, type LimitsConfig } from "../gateway/limits.js";
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../log/logger.js";
 import { parseCidr, type Cidr } from "../net/cidr.js";
@@ -28,6 +28,8 @@ export interface GatewayConfig {
   limits: LimitsConfig;
   /** A postgres:// URL shared by several gateways; "" for SQLite in the state dir. */
   database: string;
+  /** Devices not seen for this long expire (--idle-expiry); null: off. Optional so tests may build configs by hand. */
+  idleExpiryMs?: number | null;
   /** Where each setting came from, for `pairgate doctor` (absent when built directly by tests). */
   sources?: Record<string, SettingSource>;
   configFile?: string | null;
@@ -197,6 +199,7 @@ export function buildConfig(values: Record<string, unknown>, stateDir: string, l
     logFormat: v.logFormat as LogFormat,
     limits,
     database,
+    idleExpiryMs: v.idleExpiry as number | null,
   };
 }
 
@@ -243,6 +246,13 @@ function coerce(spec: OptionSpec, raw: unknown, label: string): unknown {
       const list = typeof raw === "string" ? raw.split(",") : raw;
       if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) throw bad("expected a list of strings");
       return list.map((x) => x.trim()).filter(Boolean);
+    }
+    case "duration": {
+      if (raw === "" || raw === "off") return null;
+      if (typeof raw !== "string") throw bad("expected a length of time such as 90d, or off");
+      const parsed = parseDeviceExpiry(raw, "idle");
+      if (!parsed.ok) throw bad(parsed.problem);
+      return parsed.ms;
     }
     case "level":
     case "format": {

@@ -7,7 +7,7 @@ import { installedCliCommand } from "./cli-command.js";
 import { containerCliCommand } from "./container.js";
 import { LOG_FORMATS, LOG_LEVELS } from "../log/logger.js";
 
-export type OptionKind = "port" | "int" | "string" | "list" | "level" | "format";
+export type OptionKind = "port" | "int" | "string" | "list" | "level" | "format" | "duration";
 
 export interface OptionSpec {
   /** The JSON key in --config FILE (camelCase) and the GatewayConfig field. */
@@ -92,6 +92,15 @@ export const START_OPTIONS: readonly OptionSpec[] = [
   limit("requestBurst", "rpc-burst", "request burst per authenticated connection"),
   limit("failuresBeforeBackoff", "failures-before-backoff", "failed handshakes per address before backoff starts"),
   limit("maxBackoffMs", "max-backoff-ms", "longest wait after repeated failed handshakes, ms"),
+  limit("alertRefusals", "alert-refusals", "refused handshakes from one source within a minute that raise an alert in admin tabs and the audit log"),
+  {
+    key: "idleExpiry",
+    flag: "idle-expiry",
+    kind: "duration",
+    help: "revoke devices not seen for this long, e.g. 90d (the last active admin never expires)",
+    default: () => "",
+    defaultText: "off",
+  },
 ];
 
 /** Keys a config file may hold besides START_OPTIONS. */

@@ -5,10 +5,12 @@ import { randomInt } from "node:crypto";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import {
+  classifyAddress,
   encodeB64u,
   isMethodName,
   isReservedName,
   type DeviceView,
+  type EventData,
   type InviteView,
   type MethodName,
   type MethodParams,
@@ -21,6 +23,7 @@ import { startAdminSocket, type AdminSocket } from "../admin/admin-socket.js";
 import { Connection } from "../gateway/connection.js";
 import { DEFAULT_LIMITS, WindowCounter, type LimitsConfig } from "../gateway/limits.js";
 import { createRandomPool } from "../gateway/random-pool.js";
+import { RefusalBursts, REFUSAL_BURST_WINDOW_MS } from "../gateway/refusal-bursts.js";
 import type { Refusal } from "../gateway/refusals.js";
 import type { RpcCaller } from "../gateway/caller.js";
 import { createRpcDispatcher } from "../gateway/rpc-handlers.js";
@@ -32,6 +35,7 @@ import { toDeviceView, toPendingView } from "../gateway/views.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { every } from "../log/periodic.js";
 import { parseCidr } from "../net/cidr.js";
+import { limitKey } from "../net/limit-key.js";
 import type { PairingEvent } from "../pairing/events.js";
 import { PairingService } from "../pairing/pairing-service.js";
 import { SignatureVerifier } from "../pairing/verify-signature.js";
@@ -63,6 +67,8 @@ export interface PairgateOptions<M extends MethodMap = MethodMap> {
   timers?: Timers;
   /** Reported in gateway.status and the pairing screen. */
   version?: string;
+  /** Devices not seen for this long are revoked with reason `expired` (the last active admin never is). Off when absent. */
+  idleExpiryMs?: number | null;
 }
 
 export interface AttachOptions {
@@ -85,6 +91,8 @@ export type PairgateEvents = {
   "invites.changed": Record<string, never>;
   /** A refused upgrade or handshake (bad Origin or Host, rate limit, failed signature, …). */
   refused: Omit<Refusal, "atMs">;
+  /** Many refusals from one source within a minute (`limits.alertRefusals`); admin tabs get it as gateway.alert. */
+  "gateway.alert": EventData<"gateway.alert">;
 };
 export type PairgateEventName = keyof PairgateEvents;
 
@@ -131,6 +139,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     // replica, which this one can't see: there no request counts as unwatched, and the pending limits refuse as before.
     hasWaitingTab: (requestId) => store.changes !== undefined || hub.isRequestOnline(requestId),
     isOnline: (deviceId) => hub.onlineCount(deviceId) > 0, // likewise
+    idleExpiryMs: options.idleExpiryMs ?? null,
   });
   const onInternalError = (err: unknown) => log.error("internal error", { error: err instanceof Error ? err.stack ?? err.message : String(err) });
   const hub = new SessionHub(store, now, timers, onInternalError);
@@ -181,6 +190,20 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     }
   }
 
+  // A burst of refusals from one source: an alert in every admin tab and one audit entry per burst (once a window).
+  const bursts = new RefusalBursts(limits.alertRefusals);
+  function refused(r: Omit<Refusal, "atMs">): void {
+    emit("refused", r);
+    const atMs = now();
+    const count = bursts.hit(limitKey(r.address), atMs);
+    if (count === null) return;
+    const alert = { kind: "refusal_burst" as const, address: r.address, networkClass: classifyAddress(r.address), count, windowMs: REFUSAL_BURST_WINDOW_MS, atMs };
+    hub.alertAdmins(alert);
+    emit("gateway.alert", alert);
+    const { kind: _kind, atMs: _at, ...detail } = alert;
+    store.appendAudit([{ atMs, action: "refusal_burst", actor: r.address, detail }]).catch(onInternalError);
+  }
+
   const builtin = createRpcDispatcher({
     service,
     store,
@@ -201,8 +224,11 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
 
   const attached: Array<ReturnType<typeof attachWsServer>> = [];
   const cliSockets: AdminSocket[] = [];
+  // Devices whose time ran out while no gateway ran are revoked before the first socket is taken.
+  await service.expireDueDevices();
   const intervals = [
     every("expiry sweep", SWEEP_MS, () => service.expireDue(), log, now),
+    every("device expiry sweep", SWEEP_MS, () => service.expireDueDevices(), log, now),
     every("last-seen flush", LAST_SEEN_FLUSH_MS, () => hub.flushLastSeen(), log, now),
   ];
   let closed = false;
@@ -219,7 +245,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
         now,
         path: attachOptions.path ?? "/ws",
         otherPaths: attachOptions.refuseOtherPaths ? "refuse" : "ignore",
-        onRefused: (r) => emit("refused", r),
+        onRefused: refused,
         createConnection: (socket, info, hooks) =>
           new Connection(socket, info, {
             service,
@@ -246,7 +272,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
             onRefused: (c, code, reason) => {
               if (code === "shutting_down") return;
               if (code === "auth_failed" || code === "bad_frame" || code === "invite_invalid") hooks.recordFailure();
-              emit("refused", { stage: "handshake", code, reason, address: c.info.seenFrom.address, origin: c.info.origin || null, host: c.info.host ?? null });
+              refused({ stage: "handshake", code, reason, address: c.info.seenFrom.address, origin: c.info.origin || null, host: c.info.host ?? null });
             },
             onClosed: (c) => {
               hooks.releaseUnauth();
@@ -319,6 +345,8 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
 
     /** Expires due pairing requests now (the gateway does this every second; tests with an injected clock call it). */
     sweep: () => service.expireDue(),
+    /** Expires due devices now (end time passed, or idle too long); the gateway does this at start and every second. */
+    sweepDevices: () => service.expireDueDevices(),
 
     get sockets() {
       return {
@@ -340,7 +368,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
       replicas.stop();
       await Promise.all(cliSockets.map((c) => c.close()));
       await Promise.all(attached.map((ws) => ws.shutdown(closeOptions.graceMs ?? SHUTDOWN_GRACE_MS)));
-      await hub.flushLastSeen().catch(onInternalError);
+      await hub.flushLastSeen({ all: true }).catch(onInternalError);
       if (!closeOptions.keepStoreOpen) await store.close();
     },
   };

@@ -17,6 +17,7 @@ import {
   type EventFrame,
   type HelloFrame,
   type ReqFrame,
+  type RevokeReason,
   type Role,
   type ServerFrame,
 } from "../../../shared/index.js";
@@ -202,7 +203,7 @@ export class Connection implements Session {
   }
 
   /** Sends `error {code}` and closes with the code's close code. The single exit for refusals. */
-  reject(code: ErrorCode, message?: string, retryAfterMs?: number, revoked?: { byName: string; atMs: number }): void {
+  reject(code: ErrorCode, message?: string, retryAfterMs?: number, revoked?: { byName: string; atMs: number; reason: RevokeReason }): void {
     if (this.state === "closed") return;
     if (this.state === "challenged" || this.state === "verifying") this.deps.onRefused(this, code, message ?? ERRORS[code].message);
     this.send({
@@ -218,7 +219,7 @@ export class Connection implements Session {
   }
 
   private rejectWith(err: unknown): void {
-    if (err instanceof RevokedError) return this.reject("device_revoked", err.message, undefined, { byName: err.byName, atMs: err.atMs });
+    if (err instanceof RevokedError) return this.reject("device_revoked", err.message, undefined, { byName: err.byName, atMs: err.atMs, reason: err.reason });
     const { code, message, retryAfterMs } = errorInfo(err, this.deps.onInternalError);
     this.reject(code, message, retryAfterMs);
   }

@@ -13,6 +13,8 @@ export interface LimitsConfig {
   newRequestsPerMinute: number;
   failuresBeforeBackoff: number;
   maxBackoffMs: number;
+  /** Refused handshakes from one source within a minute that raise an alert in admin tabs and the audit log. */
+  alertRefusals: number;
 }
 
 export const DEFAULT_LIMITS: LimitsConfig = {
@@ -27,6 +29,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   newRequestsPerMinute: 10,
   failuresBeforeBackoff: 5,
   maxBackoffMs: 60_000,
+  alertRefusals: 10,
 };
 
 const MAX_TRACKED_ADDRESSES = 10_000;

@@ -14,7 +14,10 @@ import type { Actor, PairingService } from "../pairing/pairing-service.js";
 import type { DeviceStore } from "../store/device-store.js";
 import { actorOf, type RpcCaller } from "./caller.js";
 import type { SessionHub } from "./session-hub.js";
-import { toAuditEntry, toDeviceView } from "./views.js";
+import { toAuditEntry, toDeviceView, toPairedNotice } from "./views.js";
+
+/** The recent activity list a paired tab shows: short, so a new entry stands out. */
+const RECENT_PAIRINGS_DEFAULT = 5;
 
 export type { RpcCaller } from "./caller.js";
 
@@ -58,6 +61,9 @@ export function createRpcDispatcher(deps: RpcDeps) {
       await service.revoke(p.deviceId, actor); // the hub closes the sockets synchronously on the event
       return { closedConnections, ms: Math.round((performance.now() - started) * 100) / 100 };
     },
+    "devices.recent": async (p) => ({
+      paired: (await store.listDevicesPage({ limit: p.limit ?? RECENT_PAIRINGS_DEFAULT })).map(toPairedNotice),
+    }),
     "devices.rename": async (p, caller, actor) => {
       const device = await service.rename(p.deviceId, p.name, actor);
       return toDeviceView(device, hub.onlineCount(device.id), currentId(caller));

@@ -8,18 +8,20 @@ import {
   type DevicesListParams,
   type DevicesListResult,
   type AppEventFrame,
+  type EventData,
   type EventFrame,
   type PendingView,
   type Role,
 } from "../../../shared/index.js";
 import type { PairingEvent } from "../pairing/events.js";
+import { revokedMessage } from "../pairing/pairing-service.js";
 import { suggestedReplacement } from "../pairing/replacement.js";
 import type { DeviceRecord, DeviceStore, LastSeen } from "../store/device-store.js";
 import { CountsBroadcast } from "./counts-broadcast.js";
 import { chunkDiff, DevicesDiff } from "./devices-diff.js";
 import type { Session } from "./session.js";
 import type { Timers } from "./socket.js";
-import { toDeviceView, toInviteView, toPendingView } from "./views.js";
+import { toDeviceView, toInviteView, toPairedNotice, toPendingView } from "./views.js";
 
 /** Waiting sockets per pending request; a newer one closes the oldest (`superseded`). Two covers a reload race. */
 export const MAX_WAITING_PER_REQUEST = 2;
@@ -27,11 +29,20 @@ export const MAX_WAITING_PER_REQUEST = 2;
 /** Presence changes (connects/disconnects) reach admin tabs at most this often; real changes go at once. */
 const PRESENCE_BROADCAST_MS = 1000;
 
+/**
+ * A device's last-seen row is written at most this often: a device that reconnects every second costs one write a
+ * minute, not one per handshake. A device that stays connected is written this often too, so that "last active"
+ * stays true for it and idle expiry (judged from the row, by any gateway on the database) never takes it.
+ */
+export const LAST_SEEN_WRITE_MS = 60_000;
+
 export class SessionHub {
   private readonly byDevice = new Map<string, Set<Session>>();
   private readonly byRequest = new Map<string, Set<Session>>();
   private readonly admins = new Set<Session>();
   private readonly lastSeen = new Map<string, LastSeen>();
+  /** When each device's last-seen row was last written by this process (only the last minute's are kept). */
+  private readonly lastSeenWrittenAtMs = new Map<string, number>();
   private diff = new DevicesDiff();
   /** The seq of the last devices.changed sent; a devices.list reply carries it so a tab knows where it stands. */
   private seq = 0;
@@ -101,11 +112,24 @@ export class SessionHub {
     if (this.admins.size > 0) this.diff.touch(deviceId, { atMs, seenFrom: conn.info.seenFrom });
   }
 
-  /** Hands batched last-seen updates to the store; called on a timer and at shutdown. */
-  async flushLastSeen(): Promise<void> {
-    if (this.lastSeen.size === 0) return;
-    const entries = [...this.lastSeen.values()];
-    this.lastSeen.clear();
+  /**
+   * Hands batched last-seen updates to the store; called on a timer, and at shutdown with `all` to write everything.
+   * An update for a device written less than LAST_SEEN_WRITE_MS ago waits for a later flush.
+   */
+  async flushLastSeen(opts: { all?: boolean } = {}): Promise<void> {
+    const now = this.now();
+    const isDue = (deviceId: string) => opts.all || now - (this.lastSeenWrittenAtMs.get(deviceId) ?? -Infinity) >= LAST_SEEN_WRITE_MS;
+    for (const [deviceId, conns] of this.byDevice) {
+      const conn = conns.values().next().value;
+      if (conn && isDue(deviceId)) this.lastSeen.set(deviceId, { deviceId, atMs: now, ...conn.info.seenFrom });
+    }
+    const entries = [...this.lastSeen.values()].filter((e) => isDue(e.deviceId));
+    for (const [deviceId, atMs] of this.lastSeenWrittenAtMs) if (now - atMs >= LAST_SEEN_WRITE_MS) this.lastSeenWrittenAtMs.delete(deviceId);
+    if (entries.length === 0) return;
+    for (const e of entries) {
+      this.lastSeen.delete(e.deviceId);
+      this.lastSeenWrittenAtMs.set(e.deviceId, now);
+    }
     await this.store.recordLastSeen(entries);
   }
 
@@ -154,15 +178,19 @@ export class SessionHub {
           event: "pairing.resolved",
           data: { requestId: event.request.id, outcome: event.outcome, ...(event.outcome === "approved" ? { deviceId: event.device.id } : {}) },
         });
-        if (event.outcome === "approved") this.diff.upsert(event.device);
+        if (event.outcome === "approved") {
+          this.diff.upsert(event.device);
+          this.announcePaired(event.device);
+        }
         return this.pendingChanged();
       }
       case "device.revoked": {
         const conns = [...(this.byDevice.get(event.device.id) ?? [])];
-        const data = { deviceId: event.device.id, byName: event.byName, atMs: event.atMs };
+        const reason = event.device.revokedReason ?? "revoked";
+        const data = { deviceId: event.device.id, byName: event.byName, atMs: event.atMs, reason };
         for (const conn of conns) {
           conn.sendEvent({ type: "event", event: "device.revoked", data });
-          conn.reject("device_revoked", `This browser was removed by ${event.byName}.`, undefined, { byName: event.byName, atMs: event.atMs });
+          conn.reject("device_revoked", revokedMessage(event.byName, reason), undefined, { byName: event.byName, atMs: event.atMs, reason });
         }
         this.diff.remove(event.device);
         return this.scheduleBroadcast(0);
@@ -177,6 +205,7 @@ export class SessionHub {
       }
       case "device.added":
         this.diff.upsert(event.device);
+        this.announcePaired(event.device);
         return this.scheduleBroadcast(0);
       case "invites.changed":
         this.diff.isInvitesChanged = true;
@@ -201,6 +230,21 @@ export class SessionHub {
       }
     }
     return reached;
+  }
+
+  /**
+   * "New browser paired": every paired session hears of it, viewers too, as every linked device does in Signal, so
+   * a pairing nobody expected is noticed. The new device's own tabs (just welcomed) are not told about themselves.
+   */
+  private announcePaired(device: DeviceRecord): void {
+    const frame: EventFrame = { type: "event", event: "devices.paired", data: { device: toPairedNotice(device) } };
+    const text = JSON.stringify(frame);
+    for (const conn of this.sessions()) if (conn.device?.id !== device.id) conn.sendEvent(frame, text);
+  }
+
+  /** A security alert for every admin tab (a burst of refused handshakes from one source). */
+  alertAdmins(data: EventData<"gateway.alert">): void {
+    this.toAdmins({ type: "event", event: "gateway.alert", data });
   }
 
   private toAdmins(frame: EventFrame): void {

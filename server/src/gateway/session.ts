@@ -1,6 +1,7 @@
 // What the session hub needs from one socket: who it is (a device, or a request waiting for approval), where it
 // connects from, and the few things the hub does to it. Connection implements it; the hub never sees the state
 // machine, and the state machine knows the hub only through the hooks it is given.
+import type { RevokeReason } from "../../../shared/protocol/views.js";
 import type { AppEventFrame, ErrorCode, EventFrame, Role, SeenFrom } from "../../../shared/index.js";
 import type { DeviceRecord, PendingRecord } from "../store/device-store.js";
 
@@ -26,5 +27,5 @@ export interface Session {
   /** `text` lets a broadcast serialise one frame once for many sessions. */
   sendEvent(frame: EventFrame | AppEventFrame, text?: string): void;
   /** Sends `error {code}` and closes with the code's close code. */
-  reject(code: ErrorCode, message?: string, retryAfterMs?: number, revoked?: { byName: string; atMs: number }): void;
+  reject(code: ErrorCode, message?: string, retryAfterMs?: number, revoked?: { byName: string; atMs: number; reason: RevokeReason }): void;
 }

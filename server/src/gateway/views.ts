@@ -1,5 +1,5 @@
 // Store records → the wire views of shared/protocol/views.ts. The only place that decides what a client sees.
-import type { AuditEntry, DeviceView, InviteView, PendingView } from "../../../shared/index.js";
+import type { AuditEntry, DeviceView, InviteView, PairedNotice, PendingView } from "../../../shared/index.js";
 import type { AuditRecord, DeviceRecord, InviteRecord, PendingRecord } from "../store/device-store.js";
 
 export function toDeviceView(d: DeviceRecord, online: number, currentDeviceId?: string): DeviceView {
@@ -18,8 +18,14 @@ export function toDeviceView(d: DeviceRecord, online: number, currentDeviceId?: 
     lastSeenFrom: d.lastSeenAddress && d.lastSeenClass ? { address: d.lastSeenAddress, networkClass: d.lastSeenClass } : null,
     online,
     current: d.id === currentDeviceId,
-    ...(d.revokedAtMs !== null ? { revokedAtMs: d.revokedAtMs, revokedBy: d.revokedBy ?? "" } : {}),
+    expiresAtMs: d.expiresAtMs,
+    ...(d.revokedAtMs !== null ? { revokedAtMs: d.revokedAtMs, revokedBy: d.revokedBy ?? "", revokedReason: d.revokedReason ?? "revoked" } : {}),
   };
+}
+
+/** What every paired tab learns of a new device: who it is and who let it in, nothing about where it connects from. */
+export function toPairedNotice(d: DeviceRecord): PairedNotice {
+  return { id: d.id, name: d.name, fingerprint: d.fingerprint, role: d.role, approvedBy: d.approvedBy, approvedVia: d.approvedVia, approvedAtMs: d.approvedAtMs };
 }
 
 /**
@@ -54,6 +60,7 @@ export function toInviteView(i: InviteRecord, nowMs: number): InviteView {
     status,
     usedAtMs: i.usedAtMs,
     usedByDeviceId: i.usedByDeviceId,
+    deviceExpiresInMs: i.deviceExpiresInMs,
   };
 }
 

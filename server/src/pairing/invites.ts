@@ -15,7 +15,7 @@ export function hashInviteToken(token: string): string {
 }
 
 export function createInvite(
-  params: { role: Role; ttlMs?: number; label?: string },
+  params: { role: Role; ttlMs?: number; label?: string; deviceExpiresInMs?: number },
   createdBy: string,
   nowMs: number,
   randomBytes: (n: number) => Uint8Array,
@@ -34,6 +34,7 @@ export function createInvite(
       usedAtMs: null,
       usedByDeviceId: null,
       revokedAtMs: null,
+      deviceExpiresInMs: params.deviceExpiresInMs ?? null,
     },
   };
 }

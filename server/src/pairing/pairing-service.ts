@@ -17,6 +17,7 @@ import {
   sanitizeClientName,
   type ApprovedVia,
   type HelloFrame,
+  type RevokeReason,
   type Role,
   type SeenFrom,
 } from "../../../shared/index.js";
@@ -43,7 +44,12 @@ export interface PairingDeps {
   requestRate: { hit(address: string, nowMs: number): number };
   /** Whether a tab is still waiting on this request; at a limit, a request nobody waits for is expired first. */
   hasWaitingTab: (requestId: string) => boolean;
+  /** Devices not seen for this long expire (`start --idle-expiry`); null: off. */
+  idleExpiryMs?: number | null;
 }
+
+/** Due devices one sweep expires at most; the next sweep (a second later) takes the rest. */
+const EXPIRE_BATCH = 100;
 
 /** Who did something: a dashboard session (its device) or the local CLI. */
 export interface Actor {
@@ -65,9 +71,14 @@ export type HelloOutcome =
   | { kind: "pending"; request: PendingRecord };
 
 export class RevokedError extends PairgateError {
-  constructor(readonly byName: string, readonly atMs: number) {
-    super("device_revoked", `This browser was removed by ${byName}.`);
+  constructor(readonly byName: string, readonly atMs: number, readonly reason: RevokeReason) {
+    super("device_revoked", revokedMessage(byName, reason));
   }
+}
+
+/** What a revoked tab is told, in the error frame's message. */
+export function revokedMessage(byName: string, reason: RevokeReason): string {
+  return reason === "expired" ? "This browser's access expired." : `This browser was removed by ${byName}.`;
 }
 
 export class PairingService {
@@ -110,8 +121,13 @@ export class PairingService {
     }
 
     const device = await this.devices.get(deviceId);
-    if (device?.revokedAtMs != null) throw new RevokedError(device.revokedBy ?? "an admin", device.revokedAtMs);
-    if (device) return { kind: "paired", device, redeemedInvite: false };
+    if (device?.revokedAtMs != null) throw new RevokedError(device.revokedBy ?? "an admin", device.revokedAtMs, device.revokedReason ?? "revoked");
+    if (device) {
+      // Checked here as well as by the sweep: a device whose time ran out while the gateway was stopped, or since
+      // the last sweep, never gets welcome. Only a comparison on the row already read, unless it is due.
+      if (this.isDue(device, now) && (await this.expire(device, now))) throw new RevokedError("gateway", now, "expired");
+      return { kind: "paired", device, redeemedInvite: false };
+    }
 
     const base = { deviceId, publicKey, hello, seenFrom: ctx.seenFrom, now };
     if (hello.invite !== undefined) return { kind: "paired", device: await this.redeemInvite(hello.invite, base), redeemedInvite: true };
@@ -139,8 +155,16 @@ export class PairingService {
       approvedBy: `invite ${invite.label || invite.id}`,
       approvedVia: "invite",
       ...(invite.label ? { name: invite.label } : {}),
+      ...(invite.deviceExpiresInMs !== null ? { expiresAtMs: b.now + invite.deviceExpiresInMs } : {}),
     });
-    const named = { name: device.name, fingerprint: device.fingerprint, inviteId: invite.id, label: invite.label, role: invite.role };
+    const named = {
+      name: device.name,
+      fingerprint: device.fingerprint,
+      inviteId: invite.id,
+      label: invite.label,
+      role: invite.role,
+      ...(device.expiresAtMs !== null ? { expiresAtMs: device.expiresAtMs } : {}),
+    };
     const audit: AuditInput[] = [
       { atMs: b.now, action: "invite_used", actor: device.name, deviceId: device.id, detail: named },
       { atMs: b.now, action: "approved", actor: `invite ${invite.id}`, deviceId: device.id, detail: { via: "invite", ...named } },
@@ -212,7 +236,7 @@ export class PairingService {
     return null;
   }
 
-  async approve(params: { code: string; role: Role; name?: string; replacesDeviceId?: string }, actor: Actor): Promise<DeviceRecord> {
+  async approve(params: { code: string; role: Role; name?: string; replacesDeviceId?: string; expiresInMs?: number }, actor: Actor): Promise<DeviceRecord> {
     const now = this.deps.now();
     const code = normalizeCode(params.code);
     const request = code ? await this.deps.store.findLivePendingByCode(code, now) : null;
@@ -243,6 +267,7 @@ export class PairingService {
         userAgent: request.userAgent,
         keyStorage: request.keyStorage,
         createdAtMs: request.createdAtMs,
+        ...(params.expiresInMs !== undefined ? { expiresAtMs: now + params.expiresInMs } : {}),
       },
     );
     const audit: AuditInput[] = [
@@ -257,6 +282,7 @@ export class PairingService {
           role: device.role,
           name: device.name,
           fingerprint: device.fingerprint,
+          ...(device.expiresAtMs !== null ? { expiresAtMs: device.expiresAtMs } : {}),
           ...(replaced ? { replaces: replaced.id, replacesName: replaced.name, replacesFingerprint: replaced.fingerprint } : {}),
         },
       },
@@ -272,7 +298,7 @@ export class PairingService {
     }
     const won = await this.deps.store.approvePending(request.id, now, device, audit, replaced ? { deviceId: replaced.id, by: actor.name } : undefined);
     if (!won) throw new PairgateError("not_found", "That request was already handled or has expired.");
-    if (replaced) this.announceRevoked(replaced, actor.name, now);
+    if (replaced) this.announceRevoked(replaced, actor.name, now, "replaced");
     this.events.emit({ type: "pairing.resolved", request, outcome: "approved", device });
     return device;
   }
@@ -319,8 +345,42 @@ export class PairingService {
       atMs: now, action: "revoked", actor: actor.name, deviceId, detail: { ...auditedActor(actor), name: device.name, fingerprint: device.fingerprint },
     });
     if (!ok) throw new PairgateError("not_found", "That device was already revoked.");
-    this.announceRevoked(device, actor.name, now);
-    return { ...device, revokedAtMs: now, revokedBy: actor.name };
+    this.announceRevoked(device, actor.name, now, "revoked");
+    return { ...device, revokedAtMs: now, revokedBy: actor.name, revokedReason: "revoked" };
+  }
+
+  /** Whether a device's end time has passed, or it has not been seen for the idle expiry. */
+  private isDue(d: DeviceRecord, now: number): boolean {
+    const idleMs = this.deps.idleExpiryMs ?? null;
+    return (d.expiresAtMs !== null && d.expiresAtMs <= now) || (idleMs !== null && d.lastSeenAtMs !== null && d.lastSeenAtMs <= now - idleMs);
+  }
+
+  /**
+   * Revokes a due device with reason `expired`. False when the store refused: it is the last active admin (kept,
+   * so the gateway is never left without one), or another gateway on the database expired it first.
+   */
+  private async expire(device: DeviceRecord, now: number): Promise<boolean> {
+    const byEndTime = device.expiresAtMs !== null && device.expiresAtMs <= now;
+    const detail = {
+      reason: "expired",
+      name: device.name,
+      fingerprint: device.fingerprint,
+      ...(byEndTime ? { expiresAtMs: device.expiresAtMs } : { idleMs: this.deps.idleExpiryMs ?? 0, lastSeenAtMs: device.lastSeenAtMs }),
+    };
+    const ok = await this.deps.store.expireDevice(device.id, now, { atMs: now, action: "revoked", actor: "gateway", deviceId: device.id, detail });
+    if (ok) this.announceRevoked(device, "gateway", now, "expired");
+    return ok;
+  }
+
+  /** Expires every due device (end time passed, or idle too long); called at start and by the sweep timer. */
+  async expireDueDevices(): Promise<number> {
+    const now = this.deps.now();
+    const idleMs = this.deps.idleExpiryMs ?? null;
+    let count = 0;
+    for (const device of await this.deps.store.listDueDevices(now, idleMs === null ? null : now - idleMs, EXPIRE_BATCH)) {
+      if (await this.expire(device, now)) count++;
+    }
+    return count;
   }
 
   /** A change another gateway on the same database committed, read back as an event (gateway/replica-sync.ts). */
@@ -329,9 +389,9 @@ export class PairingService {
     this.events.emit(event);
   }
 
-  private announceRevoked(device: DeviceRecord, byName: string, atMs: number): void {
+  private announceRevoked(device: DeviceRecord, byName: string, atMs: number, reason: RevokeReason): void {
     this.deps.verifier.forget(device.id);
-    this.events.emit({ type: "device.revoked", device: { ...device, revokedAtMs: atMs, revokedBy: byName }, byName, atMs });
+    this.events.emit({ type: "device.revoked", device: { ...device, revokedAtMs: atMs, revokedBy: byName, revokedReason: reason }, byName, atMs });
   }
 
   async rename(deviceId: string, name: string, actor: Actor): Promise<DeviceRecord> {
@@ -349,13 +409,20 @@ export class PairingService {
     return updated;
   }
 
-  async createInvite(params: { role: Role; ttlMs?: number; label?: string }, actor: Actor): Promise<NewInvite> {
+  async createInvite(params: { role: Role; ttlMs?: number; label?: string; deviceExpiresInMs?: number }, actor: Actor): Promise<NewInvite> {
     const created = createInvite(params, actor.name, this.deps.now(), this.deps.randomBytes);
     await this.deps.store.createInvite(created.record, {
       atMs: created.record.createdAtMs,
       action: "invite_created",
       actor: actor.name,
-      detail: { ...auditedActor(actor), inviteId: created.record.id, label: created.record.label, role: params.role, expiresAtMs: created.record.expiresAtMs },
+      detail: {
+        ...auditedActor(actor),
+        inviteId: created.record.id,
+        label: created.record.label,
+        role: params.role,
+        expiresAtMs: created.record.expiresAtMs,
+        ...(params.deviceExpiresInMs !== undefined ? { deviceExpiresInMs: params.deviceExpiresInMs } : {}),
+      },
     });
     this.events.emit({ type: "invites.changed" });
     return created;
@@ -411,7 +478,16 @@ interface NewKey {
 
 function newDevice(
   b: NewKey,
-  opts: { role: Role; approvedBy: string; approvedVia: ApprovedVia; name?: string; userAgent?: string; keyStorage?: DeviceRecord["keyStorage"]; createdAtMs?: number },
+  opts: {
+    role: Role;
+    approvedBy: string;
+    approvedVia: ApprovedVia;
+    name?: string;
+    userAgent?: string;
+    keyStorage?: DeviceRecord["keyStorage"];
+    createdAtMs?: number;
+    expiresAtMs?: number;
+  },
 ): DeviceRecord {
   return {
     id: b.deviceId,
@@ -428,8 +504,10 @@ function newDevice(
     lastSeenAtMs: b.now,
     lastSeenAddress: b.seenFrom.address,
     lastSeenClass: b.seenFrom.networkClass,
+    expiresAtMs: opts.expiresAtMs ?? null,
     revokedAtMs: null,
     revokedBy: null,
+    revokedReason: null,
   };
 }
 

@@ -1,6 +1,6 @@
 // The store interface in domain terms (docs/design.md#store). Every state change that is acknowledged to a person
 // (approve, revoke, invite use) is one atomic operation here, durable before its promise resolves.
-import type { ApprovedVia, AuditAction, DeviceOrderKey, KeyStorage, NetworkClass, Role } from "../../../shared/index.js";
+import type { ApprovedVia, AuditAction, DeviceOrderKey, KeyStorage, NetworkClass, RevokeReason, Role } from "../../../shared/index.js";
 
 export interface DeviceRecord {
   id: string;
@@ -17,8 +17,12 @@ export interface DeviceRecord {
   lastSeenAtMs: number | null;
   lastSeenAddress: string | null;
   lastSeenClass: NetworkClass | null;
+  /** A guest device's end time; null: none. */
+  expiresAtMs: number | null;
   revokedAtMs: number | null;
   revokedBy: string | null;
+  /** Null on rows revoked before reasons were recorded (read as "revoked"). */
+  revokedReason: RevokeReason | null;
 }
 
 export type PendingStatus = "pending" | "approved" | "rejected" | "expired";
@@ -51,6 +55,8 @@ export interface InviteRecord {
   usedAtMs: number | null;
   usedByDeviceId: string | null;
   revokedAtMs: number | null;
+  /** The paired device's lifetime (a guest invite); null: no end time. */
+  deviceExpiresInMs: number | null;
 }
 
 export interface AuditInput {
@@ -147,6 +153,16 @@ export interface DeviceStore {
   renameDevice(id: string, name: string, audit: AuditInput): Promise<boolean>;
   /** Marks an active device revoked; false when it was unknown or already revoked. */
   revokeDevice(id: string, atMs: number, by: string, audit: AuditInput): Promise<boolean>;
+  /**
+   * Active devices that are due to expire at `nowMs`: their end time passed, or (when `idleBeforeMs` is given)
+   * they were last seen at or before it. Oldest first, at most `limit`. Indexed: a sweep reads only due rows.
+   */
+  listDueDevices(nowMs: number, idleBeforeMs: number | null, limit: number): Promise<DeviceRecord[]>;
+  /**
+   * Revokes an active device with reason `expired`, unless it is the last active admin (the gateway must keep
+   * one). Exactly one caller wins, on any number of gateways sharing the database; the others get false.
+   */
+  expireDevice(id: string, atMs: number, audit: AuditInput): Promise<boolean>;
   /** Best-effort presence, batched by the caller; not acknowledged to anyone. */
   recordLastSeen(entries: LastSeen[]): Promise<void>;
 

@@ -87,8 +87,25 @@ export class MemoryStore implements DeviceStore {
   async revokeDevice(id: string, atMs: number, by: string, audit: AuditInput): Promise<boolean> {
     const d = this.devices.get(id);
     if (!d || d.revokedAtMs !== null) return false;
-    d.revokedAtMs = atMs;
-    d.revokedBy = by;
+    Object.assign(d, { revokedAtMs: atMs, revokedBy: by, revokedReason: "revoked" });
+    this.audit([audit]);
+    return true;
+  }
+
+  async listDueDevices(nowMs: number, idleBeforeMs: number | null, limit: number): Promise<DeviceRecord[]> {
+    const isIdle = (d: DeviceRecord) => idleBeforeMs !== null && d.lastSeenAtMs !== null && d.lastSeenAtMs <= idleBeforeMs;
+    return [...this.devices.values()]
+      .filter((d) => d.revokedAtMs === null && ((d.expiresAtMs !== null && d.expiresAtMs <= nowMs) || isIdle(d)))
+      .sort((a, b) => a.approvedAtMs - b.approvedAtMs || (a.id < b.id ? -1 : 1))
+      .slice(0, limit)
+      .map((d) => ({ ...d }));
+  }
+
+  async expireDevice(id: string, atMs: number, audit: AuditInput): Promise<boolean> {
+    const d = this.devices.get(id);
+    if (!d || d.revokedAtMs !== null) return false;
+    if (d.role === "admin" && ![...this.devices.values()].some((o) => o.role === "admin" && o.revokedAtMs === null && o.id !== id)) return false;
+    Object.assign(d, { revokedAtMs: atMs, revokedBy: "gateway", revokedReason: "expired" });
     this.audit([audit]);
     return true;
   }
@@ -146,8 +163,7 @@ export class MemoryStore implements DeviceStore {
     p.status = "approved";
     const old = replaces && this.devices.get(replaces.deviceId);
     if (old && old.revokedAtMs === null) {
-      old.revokedAtMs = nowMs;
-      old.revokedBy = replaces.by;
+      Object.assign(old, { revokedAtMs: nowMs, revokedBy: replaces.by, revokedReason: "replaced" });
     }
     this.audit(audit);
     return true;

@@ -3,7 +3,7 @@
 // so other replicas hear of it only once it is committed. Exactly-once rules (approve, redeem, revoke) are
 // conditional UPDATEs: under READ COMMITTED the loser re-checks the row after the winner commits and finds it handled.
 import pg from "pg";
-import { searchTerms, type DeviceOrderKey } from "../../../shared/index.js";
+import { searchTerms, type DeviceOrderKey, type RevokeReason } from "../../../shared/index.js";
 import type {
   AuditInput,
   AuditRecord,
@@ -27,6 +27,11 @@ import { codeTaken, StoreError } from "./store-error.js";
 /** Any fixed number: every pairgate on one database takes this advisory lock to migrate. */
 const MIGRATION_LOCK = 7_304_917_213;
 const MIGRATION_TIMEOUT_MS = 30 * 60_000;
+/**
+ * Taken by each device expiry: two replicas expiring two admins at once would each still see the other one active
+ * under READ COMMITTED, and leave none. Expiries are rare, so serialising them costs nothing.
+ */
+const EXPIRY_LOCK = 7_304_917_214;
 
 export interface PostgresStoreOptions {
   /** This process's id, sent with each NOTIFY so that a replica skips its own changes. */
@@ -136,9 +141,11 @@ export class PostgresStore implements DeviceStore {
     const col = <K extends keyof DeviceRecord>(k: K) => devices.map((d) => d[k]);
     await c.query(
       `INSERT INTO devices (id, public_key, fingerprint, name, role, key_storage, user_agent, created_at_ms, approved_at_ms,
-         approved_by, approved_via, last_seen_at_ms, last_seen_address, last_seen_class, revoked_at_ms, revoked_by)
+         approved_by, approved_via, last_seen_at_ms, last_seen_address, last_seen_class, revoked_at_ms, revoked_by,
+         expires_at_ms, revoked_reason)
        SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
-         $9::bigint[], $10::text[], $11::text[], $12::bigint[], $13::text[], $14::text[], $15::bigint[], $16::text[])`,
+         $9::bigint[], $10::text[], $11::text[], $12::bigint[], $13::text[], $14::text[], $15::bigint[], $16::text[],
+         $17::bigint[], $18::text[])`,
       [
         col("id"),
         devices.map((d) => Buffer.from(d.publicKey)),
@@ -156,6 +163,8 @@ export class PostgresStore implements DeviceStore {
         col("lastSeenClass"),
         col("revokedAtMs"),
         col("revokedBy"),
+        col("expiresAtMs"),
+        col("revokedReason"),
       ],
     );
   }
@@ -243,7 +252,31 @@ export class PostgresStore implements DeviceStore {
 
   async revokeDevice(id: string, atMs: number, by: string, audit: AuditInput): Promise<boolean> {
     return this.tx(async (c) => {
-      if (!(await revoke(c, id, atMs, by))) return false;
+      if (!(await revoke(c, id, atMs, by, "revoked"))) return false;
+      await this.audit(c, [audit]);
+      await this.notify(c, "device.revoked", id);
+      return true;
+    });
+  }
+
+  async listDueDevices(nowMs: number, idleBeforeMs: number | null, limit: number): Promise<DeviceRecord[]> {
+    const sql = `SELECT * FROM devices WHERE id IN (
+        SELECT id FROM devices WHERE expires_at_ms IS NOT NULL AND revoked_at_ms IS NULL AND expires_at_ms <= $1
+        UNION SELECT id FROM devices WHERE revoked_at_ms IS NULL AND last_seen_at_ms <= $2
+      ) ORDER BY approved_at_ms, id COLLATE "C" LIMIT $3`;
+    return (await this.all(sql, [nowMs, idleBeforeMs, limit])).map(toDevice);
+  }
+
+  async expireDevice(id: string, atMs: number, audit: AuditInput): Promise<boolean> {
+    return this.tx(async (c) => {
+      await c.query("SELECT pg_advisory_xact_lock($1)", [EXPIRY_LOCK]);
+      const won = await c.query(
+        `UPDATE devices d SET revoked_at_ms = $1, revoked_by = 'gateway', revoked_reason = 'expired'
+         WHERE id = $2 AND revoked_at_ms IS NULL
+           AND (role <> 'admin' OR EXISTS (SELECT 1 FROM devices o WHERE o.role = 'admin' AND o.revoked_at_ms IS NULL AND o.id <> d.id))`,
+        [atMs, id],
+      );
+      if (won.rowCount !== 1) return false;
       await this.audit(c, [audit]);
       await this.notify(c, "device.revoked", id);
       return true;
@@ -310,7 +343,7 @@ export class PostgresStore implements DeviceStore {
     return this.tx(async (c) => {
       const won = await c.query("UPDATE pending SET status = 'approved' WHERE id = $1 AND status = 'pending' AND expires_at_ms > $2", [requestId, nowMs]);
       if (won.rowCount !== 1) return false;
-      if (replaces && (await revoke(c, replaces.deviceId, nowMs, replaces.by))) await this.notify(c, "device.revoked", replaces.deviceId);
+      if (replaces && (await revoke(c, replaces.deviceId, nowMs, replaces.by, "replaced"))) await this.notify(c, "device.revoked", replaces.deviceId);
       await this.insertDeviceRows(c, [device]);
       await this.audit(c, audit);
       await this.notify(c, "pairing.resolved", requestId);
@@ -330,9 +363,9 @@ export class PostgresStore implements DeviceStore {
   async createInvite(i: InviteRecord, audit: AuditInput): Promise<void> {
     await this.tx(async (c) => {
       await c.query(
-        `INSERT INTO invites (id, token_hash, role, label, created_at_ms, created_by, expires_at_ms, used_at_ms, used_by_device_id, revoked_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [i.id, i.tokenHash, i.role, i.label, i.createdAtMs, i.createdBy, i.expiresAtMs, i.usedAtMs, i.usedByDeviceId, i.revokedAtMs],
+        `INSERT INTO invites (id, token_hash, role, label, created_at_ms, created_by, expires_at_ms, used_at_ms, used_by_device_id, revoked_at_ms,
+           device_expires_in_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [i.id, i.tokenHash, i.role, i.label, i.createdAtMs, i.createdBy, i.expiresAtMs, i.usedAtMs, i.usedByDeviceId, i.revokedAtMs, i.deviceExpiresInMs],
       );
       await this.audit(c, [audit]);
       await this.notify(c, "invites.changed", i.id);
@@ -396,8 +429,9 @@ export class PostgresStore implements DeviceStore {
   }
 }
 
-async function revoke(c: Queryable, id: string, atMs: number, by: string): Promise<boolean> {
-  return (await c.query("UPDATE devices SET revoked_at_ms = $1, revoked_by = $2 WHERE id = $3 AND revoked_at_ms IS NULL", [atMs, by, id])).rowCount === 1;
+async function revoke(c: Queryable, id: string, atMs: number, by: string, reason: RevokeReason): Promise<boolean> {
+  const sql = "UPDATE devices SET revoked_at_ms = $1, revoked_by = $2, revoked_reason = $3 WHERE id = $4 AND revoked_at_ms IS NULL";
+  return (await c.query(sql, [atMs, by, reason, id])).rowCount === 1;
 }
 
 /** The URL as doctor and error messages show it: never the password. */

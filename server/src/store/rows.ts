@@ -1,6 +1,6 @@
 // Rows of the SQL stores (snake_case columns) as domain records. SQLite and Postgres share the column names;
 // integers may arrive as strings (Postgres bigint) and audit detail as text (SQLite) or parsed jsonb (Postgres).
-import type { ApprovedVia, KeyStorage, NetworkClass, Role } from "../../../shared/index.js";
+import type { ApprovedVia, KeyStorage, NetworkClass, RevokeReason, Role } from "../../../shared/index.js";
 import type { AuditRecord, DeviceRecord, InviteRecord, PendingRecord, PendingStatus } from "./device-store.js";
 
 export type Row = Record<string, unknown>;
@@ -24,8 +24,10 @@ export function toDevice(r: Row): DeviceRecord {
     lastSeenAtMs: num(r.last_seen_at_ms),
     lastSeenAddress: str(r.last_seen_address),
     lastSeenClass: str(r.last_seen_class) as NetworkClass | null,
+    expiresAtMs: num(r.expires_at_ms),
     revokedAtMs: num(r.revoked_at_ms),
     revokedBy: str(r.revoked_by),
+    revokedReason: str(r.revoked_reason) as RevokeReason | null,
   };
 }
 
@@ -59,6 +61,7 @@ export function toInvite(r: Row): InviteRecord {
     usedAtMs: num(r.used_at_ms),
     usedByDeviceId: str(r.used_by_device_id),
     revokedAtMs: num(r.revoked_at_ms),
+    deviceExpiresInMs: num(r.device_expires_in_ms),
   };
 }
 

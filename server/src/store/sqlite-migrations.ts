@@ -83,8 +83,21 @@ CREATE INDEX devices_list_order ON devices (approved_at_ms, id);
 CREATE INDEX devices_name ON devices (name);
 `;
 
+/**
+ * Device lifecycle: a guest device's end time, why a device was revoked, an invite's device lifetime, and the
+ * indexes the expiry sweep reads (only active devices with an end time, and active devices by last seen).
+ */
+const V4 = `
+ALTER TABLE devices ADD COLUMN expires_at_ms INTEGER;
+ALTER TABLE devices ADD COLUMN revoked_reason TEXT;
+ALTER TABLE invites ADD COLUMN device_expires_in_ms INTEGER;
+CREATE INDEX devices_expires_at ON devices (expires_at_ms) WHERE expires_at_ms IS NOT NULL AND revoked_at_ms IS NULL;
+CREATE INDEX devices_last_seen ON devices (last_seen_at_ms) WHERE revoked_at_ms IS NULL;
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: V1 },
   { version: 2, name: "unique live pairing codes", sql: V2 },
   { version: 3, name: "device list order and name indexes", sql: V3 },
+  { version: 4, name: "device expiry and revoke reasons", sql: V4 },
 ];

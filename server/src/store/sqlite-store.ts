@@ -93,11 +93,19 @@ export class SqliteStore implements DeviceStore {
       countAdmins: db.prepare("SELECT count(*) AS n FROM devices WHERE revoked_at_ms IS NULL AND role = 'admin'"),
       insertDevice: db.prepare(`INSERT INTO devices (id, public_key, fingerprint, name, role, key_storage, user_agent,
         created_at_ms, approved_at_ms, approved_by, approved_via, last_seen_at_ms, last_seen_address, last_seen_class,
-        revoked_at_ms, revoked_by) VALUES (@id, @publicKey, @fingerprint, @name, @role, @keyStorage, @userAgent,
-        @createdAtMs, @approvedAtMs, @approvedBy, @approvedVia, @lastSeenAtMs, @lastSeenAddress, @lastSeenClass,
-        @revokedAtMs, @revokedBy)`),
+        expires_at_ms, revoked_at_ms, revoked_by, revoked_reason) VALUES (@id, @publicKey, @fingerprint, @name, @role,
+        @keyStorage, @userAgent, @createdAtMs, @approvedAtMs, @approvedBy, @approvedVia, @lastSeenAtMs, @lastSeenAddress,
+        @lastSeenClass, @expiresAtMs, @revokedAtMs, @revokedBy, @revokedReason)`),
       rename: db.prepare("UPDATE devices SET name = ? WHERE id = ? AND revoked_at_ms IS NULL"),
-      revoke: db.prepare("UPDATE devices SET revoked_at_ms = ?, revoked_by = ? WHERE id = ? AND revoked_at_ms IS NULL"),
+      revoke: db.prepare("UPDATE devices SET revoked_at_ms = ?, revoked_by = ?, revoked_reason = ? WHERE id = ? AND revoked_at_ms IS NULL"),
+      // Both halves read their own partial index; the last active admin is never expired (see expireDevice).
+      dueDevices: db.prepare(`SELECT * FROM devices WHERE id IN (
+          SELECT id FROM devices WHERE expires_at_ms IS NOT NULL AND revoked_at_ms IS NULL AND expires_at_ms <= @now
+          UNION SELECT id FROM devices WHERE revoked_at_ms IS NULL AND last_seen_at_ms <= @idleBefore
+        ) ORDER BY approved_at_ms, id LIMIT @limit`),
+      expire: db.prepare(`UPDATE devices SET revoked_at_ms = ?, revoked_by = 'gateway', revoked_reason = 'expired'
+        WHERE id = ? AND revoked_at_ms IS NULL
+          AND (role <> 'admin' OR EXISTS (SELECT 1 FROM devices o WHERE o.role = 'admin' AND o.revoked_at_ms IS NULL AND o.id <> devices.id))`),
       lastSeen: db.prepare("UPDATE devices SET last_seen_at_ms = ?, last_seen_address = ?, last_seen_class = ? WHERE id = ?"),
       getPending: db.prepare("SELECT * FROM pending WHERE id = ?"),
       livePendingByDevice: db.prepare("SELECT * FROM pending WHERE device_id = ? AND status = 'pending' AND expires_at_ms > ?"),
@@ -110,8 +118,8 @@ export class SqliteStore implements DeviceStore {
       approvePending: db.prepare("UPDATE pending SET status = 'approved' WHERE id = ? AND status = 'pending' AND expires_at_ms > ?"),
       resolvePending: db.prepare("UPDATE pending SET status = ? WHERE id = ? AND status = 'pending'"),
       insertInvite: db.prepare(`INSERT INTO invites (id, token_hash, role, label, created_at_ms, created_by, expires_at_ms,
-        used_at_ms, used_by_device_id, revoked_at_ms) VALUES (@id, @tokenHash, @role, @label, @createdAtMs, @createdBy,
-        @expiresAtMs, @usedAtMs, @usedByDeviceId, @revokedAtMs)`),
+        used_at_ms, used_by_device_id, revoked_at_ms, device_expires_in_ms) VALUES (@id, @tokenHash, @role, @label,
+        @createdAtMs, @createdBy, @expiresAtMs, @usedAtMs, @usedByDeviceId, @revokedAtMs, @deviceExpiresInMs)`),
       inviteByHash: db.prepare("SELECT * FROM invites WHERE token_hash = ?"),
       listInvites: db.prepare("SELECT * FROM invites ORDER BY created_at_ms DESC LIMIT 200"),
       redeemInvite: db.prepare(`UPDATE invites SET used_at_ms = ?, used_by_device_id = ?
@@ -223,7 +231,19 @@ export class SqliteStore implements DeviceStore {
 
   async revokeDevice(id: string, atMs: number, by: string, audit: AuditInput): Promise<boolean> {
     return this.db.transaction(() => {
-      if (this.stmt.revoke.run(atMs, by, id).changes !== 1) return false;
+      if (this.stmt.revoke.run(atMs, by, "revoked", id).changes !== 1) return false;
+      this.audit([audit]);
+      return true;
+    })();
+  }
+
+  async listDueDevices(nowMs: number, idleBeforeMs: number | null, limit: number): Promise<DeviceRecord[]> {
+    return (this.stmt.dueDevices.all({ now: nowMs, idleBefore: idleBeforeMs, limit }) as Row[]).map(toDevice);
+  }
+
+  async expireDevice(id: string, atMs: number, audit: AuditInput): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.stmt.expire.run(atMs, id).changes !== 1) return false;
       this.audit([audit]);
       return true;
     })();
@@ -279,7 +299,7 @@ export class SqliteStore implements DeviceStore {
   ): Promise<boolean> {
     return this.db.transaction(() => {
       if (this.stmt.approvePending.run(requestId, nowMs).changes !== 1) return false;
-      if (replaces) this.stmt.revoke.run(nowMs, replaces.by, replaces.deviceId);
+      if (replaces) this.stmt.revoke.run(nowMs, replaces.by, "replaced", replaces.deviceId);
       this.stmt.insertDevice.run(fromDevice(device));
       this.audit(audit);
       return true;

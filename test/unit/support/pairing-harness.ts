@@ -105,7 +105,9 @@ export interface ServiceHarness {
   events: PairingEvent[];
 }
 
-export function createService(overrides: Partial<Pick<PairingDeps, "limits" | "requestRate" | "randomInt" | "hasWaitingTab">> & { clock?: ManualClock } = {}): ServiceHarness {
+export function createService(
+  overrides: Partial<Pick<PairingDeps, "limits" | "requestRate" | "randomInt" | "hasWaitingTab" | "idleExpiryMs">> & { clock?: ManualClock } = {},
+): ServiceHarness {
   const clock = overrides.clock ?? new ManualClock();
   const store = new MemoryStore();
   const service = new PairingService({
@@ -118,6 +120,7 @@ export function createService(overrides: Partial<Pick<PairingDeps, "limits" | "r
     requestRate: overrides.requestRate ?? new WindowCounter(10, MINUTE),
     // Every request has a waiting tab unless a test says otherwise, so limits refuse instead of evicting.
     hasWaitingTab: overrides.hasWaitingTab ?? (() => true),
+    idleExpiryMs: overrides.idleExpiryMs ?? null,
   });
   const events: PairingEvent[] = [];
   service.events.subscribe((e) => events.push(e));

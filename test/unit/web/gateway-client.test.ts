@@ -173,7 +173,7 @@ describe("revocation", () => {
     network.last().deliver({ type: "event", event: "device.revoked", data: { deviceId: "a".repeat(64), byName: "Admin laptop", atMs: 1_764_028_900_000 } });
     network.last().deliver({ type: "error", code: "device_revoked", message: "removed", revoked: { byName: "Admin laptop", atMs: 1_764_028_900_000 } });
     network.last().drop(4410);
-    expect(client.getSnapshot().state).toEqual({ status: "revoked", byName: "Admin laptop", atMs: 1_764_028_900_000 });
+    expect(client.getSnapshot().state).toEqual({ status: "revoked", byName: "Admin laptop", atMs: 1_764_028_900_000, reason: "revoked" });
     expect(client.getSnapshot()).toMatchObject({ lastErrorCode: "device_revoked", lastCloseCode: 4410 });
     clock.advance(300_000);
     expect(network.sockets).toHaveLength(1);
@@ -187,7 +187,25 @@ describe("revocation", () => {
     network.last().deliver(welcomeFrame());
     network.last().deliver({ type: "event", event: "device.revoked", data: { deviceId: "a".repeat(64), byName: "Sam", atMs: 5 } });
     network.last().drop(4410);
-    expect(client.getSnapshot().state).toEqual({ status: "revoked", byName: "Sam", atMs: 5 });
+    expect(client.getSnapshot().state).toEqual({ status: "revoked", byName: "Sam", atMs: 5, reason: "revoked" });
+  });
+
+  it("keeps the reason expired from the error frame, or from the event when only the close code arrives", async () => {
+    const first = setup();
+    first.client.start();
+    await first.handshake();
+    first.network.last().deliver(welcomeFrame());
+    first.network.last().deliver({ type: "error", code: "device_revoked", message: "expired", revoked: { byName: "gateway", atMs: 7, reason: "expired" } });
+    first.network.last().drop(4410);
+    expect(first.client.getSnapshot().state).toEqual({ status: "revoked", byName: "gateway", atMs: 7, reason: "expired" });
+
+    const second = setup();
+    second.client.start();
+    await second.handshake();
+    second.network.last().deliver(welcomeFrame());
+    second.network.last().deliver({ type: "event", event: "device.revoked", data: { deviceId: "a".repeat(64), byName: "gateway", atMs: 8, reason: "expired" } });
+    second.network.last().drop(4410);
+    expect(second.client.getSnapshot().state).toEqual({ status: "revoked", byName: "gateway", atMs: 8, reason: "expired" });
   });
 
   it("pairs again with a new key after a revoke", async () => {

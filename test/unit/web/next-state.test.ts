@@ -15,7 +15,7 @@ const PENDING: GatewayState = { status: "pending", request: pairing.request, app
 const PAIRED: GatewayState = { status: "paired", device: welcome.device, role: welcome.role, gateway: welcome.gateway };
 const CONNECTING: GatewayState = { status: "connecting", resume: null };
 const UNREACHABLE: GatewayState = { status: "unreachable", attempt: 2, retryAtMs: NOW + 2000, reason: "no_connection" };
-const REVOKED: GatewayState = { status: "revoked", byName: "ops", atMs: NOW };
+const REVOKED: GatewayState = { status: "revoked", byName: "ops", atMs: NOW, reason: "revoked" };
 const renamed = deviceView({ name: "Renamed laptop" });
 const other = deviceView({ id: "b".repeat(64), name: "Other" });
 
@@ -42,9 +42,9 @@ const TABLE: Array<[string, GatewayState, GatewayEvent, GatewayState]> = [
   ["this device renamed", PAIRED, { type: "device_updated", device: renamed }, { ...PAIRED, device: renamed }],
   ["another device renamed changes nothing", PAIRED, { type: "device_updated", device: other }, PAIRED],
   ["a device update while pending changes nothing", PENDING, { type: "device_updated", device: renamed }, PENDING],
-  ["revoked with the frame's revoker", PAIRED, refused("device_revoked", { revokedBy: { byName: "ops", atMs: NOW - 5 } }), { status: "revoked", byName: "ops", atMs: NOW - 5 }],
-  ["revoked with no revoker known", PAIRED, refused("device_revoked"), { status: "revoked", byName: "an admin", atMs: NOW }],
-  ["revoked with an empty revoker name", PAIRED, refused("device_revoked", { revokedBy: { byName: "", atMs: 7 } }), { status: "revoked", byName: "an admin", atMs: 7 }],
+  ["revoked with the frame's revoker", PAIRED, refused("device_revoked", { revokedBy: { byName: "ops", atMs: NOW - 5 } }), { status: "revoked", byName: "ops", atMs: NOW - 5, reason: "revoked" }],
+  ["revoked with no revoker known", PAIRED, refused("device_revoked"), { status: "revoked", byName: "an admin", atMs: NOW, reason: "revoked" }],
+  ["revoked with an empty revoker name", PAIRED, refused("device_revoked", { revokedBy: { byName: "", atMs: 7 } }), { status: "revoked", byName: "an admin", atMs: 7, reason: "revoked" }],
   ["rejected", PENDING, refused("pairing_rejected"), { status: "rejected" }],
   ["expired", PENDING, refused("pairing_expired"), { status: "expired" }],
   ["protocol_mismatch with the gateway's text", CONNECTING, refused("protocol_mismatch", { message: "speak 5" }), { status: "protocol_mismatch", detail: "speak 5" }],

@@ -138,6 +138,7 @@ export function deviceView(overrides: Partial<DeviceView> = {}): DeviceView {
     keyStorage: "webcrypto",
     userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0",
     createdAtMs: 1_764_028_800_000,
+    expiresAtMs: null,
     approvedAtMs: 1_764_028_800_000,
     approvedBy: "cli",
     approvedVia: "cli",

@@ -2,6 +2,7 @@
 // Nothing is approved until Approve is pressed. The role starts at viewer and goes back to viewer after each
 // approval, so admin is always a choice made for that one browser.
 import { useState, type FormEvent } from "react";
+import { formatTime } from "../../../shared/format/time.js";
 import { formatCode, normalizeCode } from "../../../shared/pairing/pairing-code.js";
 import type { PendingView, Role } from "../../../shared/protocol/views.js";
 import { useClearAfter } from "../hooks/use-clear-after.js";
@@ -10,6 +11,7 @@ import { ROLE_LABELS } from "../lib/labels.js";
 import { Button } from "../ui/button.js";
 import { Field } from "../ui/field.js";
 import { Notice } from "../ui/notice.js";
+import { ExpiryField, readExpiry } from "./expiry-field.js";
 import { RoleSelect } from "./role-select.js";
 
 export interface ApproveFormProps {
@@ -25,7 +27,9 @@ export function ApproveForm({ initialCode, replaces, onApproved }: ApproveFormPr
   });
   const [role, setRole] = useState<Role>("viewer");
   const [name, setName] = useState("");
+  const [expires, setExpires] = useState("");
   const [formatError, setFormatError] = useState<string | null>(null);
+  const [expiryError, setExpiryError] = useState<string | null>(null);
   const approve = useApprove();
   useClearAfter(approve.status === "done", approve.reset);
 
@@ -43,16 +47,21 @@ export function ApproveForm({ initialCode, replaces, onApproved }: ApproveFormPr
       return;
     }
     setFormatError(null);
+    const expiry = readExpiry(expires);
+    setExpiryError(expiry.ok ? null : expiry.problem);
+    if (!expiry.ok) return;
     const trimmedName = name.trim();
     const device = await approve.run({
       code: normalized,
       role,
       ...(trimmedName ? { name: trimmedName } : {}),
       ...(replaces ? { replacesDeviceId: replaces.deviceId } : {}),
+      ...(expiry.ms !== undefined ? { expiresInMs: expiry.ms } : {}),
     });
     if (device) {
       setCode("");
       setName("");
+      setExpires("");
       setRole("viewer");
       onApproved();
     }
@@ -104,6 +113,7 @@ export function ApproveForm({ initialCode, replaces, onApproved }: ApproveFormPr
           )}
         </Field>
         <RoleSelect value={role} onChange={setRole} testId="approve-role" label="Role for the new browser" />
+        <ExpiryField label="Expires after (optional)" value={expires} onChange={setExpires} error={expiryError} testId="approve-expires" />
         <Button variant="primary" type="submit" className="approve-submit" isBusy={approve.status === "busy"} data-testid="approve-submit">
           Approve
         </Button>
@@ -115,8 +125,8 @@ export function ApproveForm({ initialCode, replaces, onApproved }: ApproveFormPr
       ) : null}
       {approve.status === "done" ? (
         <Notice tone="good" testId="approve-result">
-          Approved <strong>{approve.data.name}</strong> ({approve.data.fingerprint}) as {ROLE_LABELS[approve.data.role].toLowerCase()}. That browser is
-          paired now.
+          Approved <strong>{approve.data.name}</strong> ({approve.data.fingerprint}) as {ROLE_LABELS[approve.data.role].toLowerCase()}
+          {approve.data.expiresAtMs !== null ? ` until ${formatTime(approve.data.expiresAtMs)}` : ""}. That browser is paired now.
         </Notice>
       ) : null}
       {serverError ? (

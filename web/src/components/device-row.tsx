@@ -17,7 +17,7 @@ export interface DeviceRowProps {
 }
 
 export function DeviceRow({ device, nowMs, onRevoke, index, measureRef }: DeviceRowProps) {
-  const lastSeen = device.online > 0 ? "online now" : device.lastSeenAtMs === null ? "never seen" : `last seen ${formatRelativeTime(device.lastSeenAtMs, nowMs)}`;
+  const lastSeen = device.online > 0 ? "active now" : device.lastSeenAtMs === null ? "never seen" : `last active ${formatRelativeTime(device.lastSeenAtMs, nowMs)}`;
   return (
     <li ref={measureRef} data-index={index} className="row device-row" data-testid="device-row" data-device-id={device.id} data-current={device.current || undefined}>
       <div className="row-main">
@@ -44,7 +44,7 @@ export function DeviceRow({ device, nowMs, onRevoke, index, measureRef }: Device
             {device.online} online
           </span>
           <span className="dot-sep"> · </span>
-          {lastSeen}
+          <span data-testid="device-last-active">{lastSeen}</span>
           {device.lastSeenFrom ? (
             <>
               {" from "}
@@ -52,6 +52,11 @@ export function DeviceRow({ device, nowMs, onRevoke, index, measureRef }: Device
             </>
           ) : null}
         </p>
+        {device.expiresAtMs !== null ? (
+          <p className="row-meta" data-testid="device-expires">
+            Guest: expires {formatRelativeTime(device.expiresAtMs, nowMs)} ({formatTime(device.expiresAtMs)})
+          </p>
+        ) : null}
         <p className="row-meta muted">
           Approved by {device.approvedBy || "unknown"} via {APPROVED_VIA_LABELS[device.approvedVia]}, {formatTime(device.approvedAtMs)}
         </p>

@@ -14,7 +14,7 @@ export function InvitePanel({ invites }: { invites: InviteView[] }) {
       <p className="muted">An invite link pairs the first browser that opens it, with the role you pick, no code needed.</p>
       <InviteCreateForm
         isBusy={create.status === "busy"}
-        onCreate={({ role, ttlMs, label }) => void create.run({ role, ttlMs, ...(label ? { label } : {}) })}
+        onCreate={({ label, ...request }) => void create.run({ ...request, ...(label ? { label } : {}) })}
       />
       {create.status === "done" ? <InviteCreated invite={create.data} onDone={create.reset} /> : null}
       {create.error ? (

@@ -8,6 +8,7 @@ import { closeCodeFor, type ErrorCode } from "../../../shared/protocol/errors.js
 import type { ChallengeFrame, ErrorFrame, EventData, EventFrame, EventName, HelloFrame, ReqFrame, ServerFrame } from "../../../shared/protocol/frames.js";
 import { isAppEventFrame } from "../../../shared/protocol/reserved.js";
 import type { MethodName, MethodParams, MethodResult } from "../../../shared/protocol/rpc.js";
+import type { RevokeReason } from "../../../shared/protocol/views.js";
 import { NONCE_TTL_MS, PROTOCOL_VERSION } from "../../../shared/protocol/version.js";
 import type { DeviceKeyResult } from "../device-key/device-key.js";
 import { assertNever } from "../lib/assert-never.js";
@@ -71,7 +72,7 @@ export class GatewayClient {
   #keyResult: DeviceKeyResult | null = null;
   #invite: string | undefined;
   #retryTimer: unknown = null;
-  #revokedBy: { byName: string; atMs: number } | null = null;
+  #revokedBy: { byName: string; atMs: number; reason?: RevokeReason | undefined } | null = null;
   #clockSkewMs: number | null = null;
   #isStarted = false;
 
@@ -393,7 +394,7 @@ export class GatewayClient {
     const state = this.#snapshot.state;
     switch (frame.event) {
       case "device.revoked":
-        this.#revokedBy = { byName: frame.data.byName, atMs: frame.data.atMs };
+        this.#revokedBy = { byName: frame.data.byName, atMs: frame.data.atMs, reason: frame.data.reason };
         break;
       case "device.updated":
         this.#apply({ type: "device_updated", device: frame.data.device });
@@ -406,6 +407,8 @@ export class GatewayClient {
       case "pairing.requested":
       case "pairing.resolved":
       case "gateway.counts": // for useGatewayStatus, through the event bus below
+      case "devices.paired": // for the new-device notices
+      case "gateway.alert": // for admin alerts
         break;
       default:
         assertNever(frame);

@@ -2,7 +2,7 @@
 // facts every screen may show (key fingerprint, last error and close code, a notice).
 import type { ErrorCode } from "../../../shared/protocol/errors.js";
 import type { PairingFrame, PairingRequest } from "../../../shared/protocol/frames.js";
-import type { DeviceView, KeyStorage, Role } from "../../../shared/protocol/views.js";
+import type { DeviceView, KeyStorage, RevokeReason, Role } from "../../../shared/protocol/views.js";
 
 export type GatewayInfo = PairingFrame["gateway"];
 
@@ -36,7 +36,7 @@ export type GatewayState =
   | PairedState
   | { status: "rejected" }
   | { status: "expired" }
-  | { status: "revoked"; byName: string; atMs: number }
+  | { status: "revoked"; byName: string; atMs: number; reason: RevokeReason }
   | { status: "protocol_mismatch"; detail: string }
   | { status: "auth_failed"; clockSkewMs: number | null }
   | { status: "rate_limited"; code: "rate_limited" | "pending_limit"; retryAtMs: number }

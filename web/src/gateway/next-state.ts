@@ -2,7 +2,7 @@
 // it events and shows what it returns; the reconnect policy (reconnect-policy.ts) decides when to connect again.
 import { ERRORS, type ErrorCode } from "../../../shared/protocol/errors.js";
 import type { PairingFrame, WelcomeFrame } from "../../../shared/protocol/frames.js";
-import type { DeviceView } from "../../../shared/protocol/views.js";
+import type { DeviceView, RevokeReason } from "../../../shared/protocol/views.js";
 import type { DeviceKeyResult } from "../device-key/device-key.js";
 import type { GatewayState, UnreachableReason } from "./gateway-state.js";
 
@@ -23,7 +23,7 @@ export type GatewayEvent =
       /** The error frame's text, when there was a frame (only the close code may have arrived). */
       message: string | null;
       /** Who revoked this device, from the error frame or an earlier device.revoked event. */
-      revokedBy: { byName: string; atMs: number } | null;
+      revokedBy: { byName: string; atMs: number; reason?: RevokeReason | undefined } | null;
       nowMs: number;
       clockSkewMs: number | null;
     }
@@ -67,7 +67,7 @@ export function nextState(state: GatewayState, event: GatewayEvent): GatewayStat
 function refusedState(event: Extract<GatewayEvent, { type: "refused" }>): GatewayState {
   switch (event.code) {
     case "device_revoked":
-      return { status: "revoked", byName: event.revokedBy?.byName || "an admin", atMs: event.revokedBy?.atMs ?? event.nowMs };
+      return { status: "revoked", byName: event.revokedBy?.byName || "an admin", atMs: event.revokedBy?.atMs ?? event.nowMs, reason: event.revokedBy?.reason ?? "revoked" };
     case "pairing_rejected":
       return { status: "rejected" };
     case "pairing_expired":

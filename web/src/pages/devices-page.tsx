@@ -14,6 +14,9 @@ import { useDevices } from "../react/use-devices.js";
 import { Card } from "../ui/card.js";
 import { Notice } from "../ui/notice.js";
 import { Skeleton } from "../ui/skeleton.js";
+import { NotifyButton } from "../components/notify-button.js";
+
+export { AdminAlerts } from "../components/admin-alerts.js";
 
 // This page re-renders on every keystroke in the search box and whenever a dialog opens; each section re-renders
 // only when its own props change, so a click answers in well under 100 ms with 10,000 devices.
@@ -56,7 +59,7 @@ export function DevicesPage({ sessionEpoch, approveCode, onApproveCodeUsed }: De
         </Notice>
       ) : null}
 
-      <Card title={`Waiting for approval${pending.length ? ` (${pending.length})` : ""}`} testId="pending-section">
+      <Card title={`Waiting for approval${pending.length ? ` (${pending.length})` : ""}`} testId="pending-section" actions={<NotifyButton />}>
         <ApproveForm
           initialCode={approveCode}
           replaces={replaces}

@@ -1,5 +1,6 @@
 // Paired: this device and the gateway. Viewers see only this; admins also get the Devices page.
 import { GatewayStatusCard } from "../components/gateway-status-card.js";
+import { RecentPairings } from "../components/recent-pairings.js";
 import { ThisDeviceCard } from "../components/this-device-card.js";
 import type { PairedState } from "../gateway/gateway-state.js";
 import { usePreflight } from "../hooks/use-preflight.js";
@@ -47,6 +48,7 @@ export function PairedHomePage({ state, sessionEpoch, hasApproveLink, isDevicesR
         <ThisDeviceCard device={device} role={role} />
         <GatewayStatusCard sessionEpoch={sessionEpoch} />
       </div>
+      <RecentPairings sessionEpoch={sessionEpoch} />
       {role === "admin" ? (
         <p className="next-step">
           <a className="btn btn-secondary btn-md" href="#/devices" data-testid="manage-devices">
