@@ -36,7 +36,7 @@ async function emptied(): Promise<string> {
   await store.close();
   const c = new pg.Client({ connectionString: contractUrl });
   await c.connect();
-  await c.query("TRUNCATE meta, devices, pending, invites, audit RESTART IDENTITY");
+  await c.query("TRUNCATE meta, devices, pending, invites, audit, sessions RESTART IDENTITY");
   await c.end();
   return contractUrl;
 }
@@ -56,16 +56,17 @@ describe("PostgresStore on a real cluster", () => {
     const url = await freshDb();
     const stores = await Promise.all([openAt(url), openAt(url), openAt(url)]);
     try {
-      expect(stores.map((s) => s.info().schemaVersion)).toEqual([3, 3, 3]);
+      expect(stores.map((s) => s.info().schemaVersion)).toEqual([4, 4, 4]);
       expect(cluster.psql("SELECT version || ':' || name FROM pairgate_schema ORDER BY version", new URL(url).pathname.slice(1)).trim().split("\n")).toEqual([
         "1:initial schema",
         "2:unique live pairing codes",
         "3:device list order and name indexes",
+        "4:device sessions",
       ]);
       // One gateway id for all of them, created by whichever came first.
       const ids = await Promise.all(stores.map((s, i) => s.loadGatewayId(() => `gw-${i}`)));
       expect(new Set(ids).size).toBe(1);
-      expect(stores[0]!.info()).toEqual({ kind: "postgres", location: url, schemaVersion: 3 });
+      expect(stores[0]!.info()).toEqual({ kind: "postgres", location: url, schemaVersion: 4 });
     } finally {
       for (const s of stores) await s.close();
     }
@@ -75,9 +76,9 @@ describe("PostgresStore on a real cluster", () => {
     const url = await freshDb();
     await (await openAt(url)).close();
     const db = new URL(url).pathname.slice(1);
-    cluster.psql("INSERT INTO pairgate_schema (version, name) VALUES (4, 'from the future')", db);
-    await expect(openAt(url)).rejects.toMatchObject({ name: "StoreError", code: "schema_too_new", message: expect.stringContaining("schema version 4, newer than this pairgate understands (3)") });
-    expect(cluster.psql("SELECT max(version) FROM pairgate_schema", db).trim()).toBe("4");
+    cluster.psql("INSERT INTO pairgate_schema (version, name) VALUES (5, 'from the future')", db);
+    await expect(openAt(url)).rejects.toMatchObject({ name: "StoreError", code: "schema_too_new", message: expect.stringContaining("schema version 5, newer than this pairgate understands (4)") });
+    expect(cluster.psql("SELECT max(version) FROM pairgate_schema", db).trim()).toBe("5");
   });
 
   it("says store_unavailable, with the address, no password and the cause, when nothing listens there", async () => {

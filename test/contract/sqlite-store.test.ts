@@ -75,7 +75,7 @@ describe("SqliteStore on disk", () => {
     const db = new Database(file);
     db.pragma("user_version = 99");
     db.close();
-    expect(() => openAt(file)).toThrow(expect.objectContaining({ name: "StoreError", code: "schema_too_new", message: expect.stringMatching(/schema version 99, newer than this pairgate understands \(3\)/) }));
+    expect(() => openAt(file)).toThrow(expect.objectContaining({ name: "StoreError", code: "schema_too_new", message: expect.stringMatching(/schema version 99, newer than this pairgate understands \(4\)/) }));
     const after = new Database(file, { readonly: true });
     expect(after.pragma("user_version", { simple: true })).toBe(99); // refused, not touched
     after.close();
@@ -94,7 +94,7 @@ describe("SqliteStore on disk", () => {
 
     const store = openAt(file);
     open.push(store);
-    expect(store.info().schemaVersion).toBe(3);
+    expect(store.info().schemaVersion).toBe(4);
     expect(await store.loadGatewayId(() => "not-this")).toBe("AAECAwQFBgcICQoLDA0ODw");
     const db = store["db"];
     expect({ devices: rows("devices", db), invites: rows("invites", db), audit: rows("audit", db), meta: rows("meta", db) }).toEqual({
@@ -115,11 +115,11 @@ describe("SqliteStore on disk", () => {
     await store.close();
     const again = openAt(file);
     open.push(again);
-    expect(again.info().schemaVersion).toBe(3); // a second open has nothing left to run
+    expect(again.info().schemaVersion).toBe(4); // a second open has nothing left to run
   });
 
   it("creates a new database at the latest schema in one step", () => {
-    expect(fresh().info().schemaVersion).toBe(3);
+    expect(fresh().info().schemaVersion).toBe(4);
   });
 
   it("never writes an invite token to the database files, only its SHA-256", async () => {

@@ -33,6 +33,7 @@ import { parseCidr } from "../net/cidr.js";
 import type { PairingEvent } from "../pairing/events.js";
 import { PairingService } from "../pairing/pairing-service.js";
 import { SignatureVerifier } from "../pairing/verify-signature.js";
+import { DEFAULT_SESSION_IDLE_MS, DEFAULT_SESSION_MAX_AGE_MS, SessionRegistry, type SessionView } from "../sessions/session-registry.js";
 import type { DeviceStore } from "../store/device-store.js";
 import { GATEWAY_VERSION } from "../version.js";
 import { callAppMethod, checkMethodMap, mergeMethodMaps, type MethodMap } from "./app-methods.js";
@@ -61,6 +62,10 @@ export interface PairgateOptions<M extends MethodMap = MethodMap> {
   timers?: Timers;
   /** Reported in gateway.status and the pairing screen. */
   version?: string;
+  /** A device session (the front door's cookie) unused this long ends; default 12 h. */
+  sessionIdleMs?: number;
+  /** A device session ends this long after it was made, used or not; default 7 days. */
+  sessionMaxAgeMs?: number;
 }
 
 export interface AttachOptions {
@@ -92,6 +97,7 @@ export interface OperatorOptions {
 }
 
 const SWEEP_MS = 1000;
+const SESSION_SWEEP_MS = 60_000;
 const LAST_SEEN_FLUSH_MS = 5000;
 const SHUTDOWN_GRACE_MS = 1000;
 
@@ -142,6 +148,18 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     onError: onInternalError,
   });
   replicas.start();
+  const sessions = new SessionRegistry({
+    store,
+    now,
+    randomBytes,
+    idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
+    maxAgeMs: options.sessionMaxAgeMs ?? DEFAULT_SESSION_MAX_AGE_MS,
+    onError: onInternalError,
+  });
+  await sessions.load();
+  const unsubscribeSessions =
+    store.changes?.subscribe({ onChange: (change) => void sessions.applyChange(change).catch(onInternalError), onResync: () => void sessions.load().catch(onInternalError) }) ??
+    (() => {});
 
   const listeners = new Map<string, Set<(data: never) => void>>();
   function emit<E extends PairgateEventName>(event: E, data: PairgateEvents[E]): void {
@@ -155,6 +173,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
   }
   service.events.subscribe((event) => {
     hub.handle(event);
+    sessions.handle(event);
     if (listeners.size === 0) return;
     const e = publicEvent(event);
     emit(e.name, e.data as never);
@@ -207,6 +226,8 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
   };
   every(SWEEP_MS, () => service.expireDue());
   every(LAST_SEEN_FLUSH_MS, () => hub.flushLastSeen());
+  every(LAST_SEEN_FLUSH_MS, () => sessions.flush());
+  every(SESSION_SWEEP_MS, () => sessions.sweep());
   let closed = false;
 
   return {
@@ -276,6 +297,17 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     audit: {
       list: (params: MethodParams<"audit.list"> = {}) => operator("audit.list", params),
     },
+    /**
+     * Device sessions: what the front door's cookie stands for (docs/embedding.md). list() and check() read memory
+     * only; end() and endForDevice() end sessions at once on every replica.
+     */
+    sessions: {
+      list: (opts: { deviceId?: string } = {}): SessionView[] => sessions.list(opts),
+      end: (sessionId: string): Promise<boolean> => sessions.end(sessionId),
+      endForDevice: (deviceId: string): Promise<number> => sessions.endForDevice(deviceId),
+      /** The device behind a session cookie's value, or null (no disk I/O). */
+      check: (token: string) => sessions.check(token),
+    },
     /** Any built-in method by name, as the local operator: what the `pairgate` CLI sends over the admin socket. */
     call: (method: string, params: unknown, opts: OperatorOptions = {}) => builtin({ kind: "cli", ...(opts.actor ? { actor: opts.actor } : {}) }, method, params),
 
@@ -340,9 +372,11 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
       closed = true;
       for (const t of intervals) clearInterval(t);
       replicas.stop();
+      unsubscribeSessions();
       await Promise.all(cliSockets.map((c) => c.close()));
       await Promise.all(attached.map((ws) => ws.shutdown(closeOptions.graceMs ?? SHUTDOWN_GRACE_MS)));
       await hub.flushLastSeen().catch(onInternalError);
+      await sessions.flush().catch(onInternalError);
       if (!closeOptions.keepStoreOpen) await store.close();
     },
   };

@@ -83,8 +83,22 @@ CREATE INDEX devices_list_order ON devices (approved_at_ms, id COLLATE "C");
 CREATE INDEX devices_name ON devices (name);
 `;
 
+/** Device sessions (see sqlite-migrations.ts, version 4). */
+const V4 = `
+CREATE TABLE sessions (
+  id text PRIMARY KEY,
+  token_hash text NOT NULL UNIQUE,
+  device_id text NOT NULL,
+  created_at_ms bigint NOT NULL,
+  last_used_at_ms bigint NOT NULL,
+  expires_at_ms bigint NOT NULL
+);
+CREATE INDEX sessions_device ON sessions (device_id);
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: V1 },
   { version: 2, name: "unique live pairing codes", sql: V2 },
   { version: 3, name: "device list order and name indexes", sql: V3 },
+  { version: 4, name: "device sessions", sql: V4 },
 ];
