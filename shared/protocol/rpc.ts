@@ -50,6 +50,10 @@ export const GatewayStatus = z.object({
 });
 export type GatewayStatus = z.infer<typeof GatewayStatus>;
 
+/** A one-time ticket the page trades for a session cookie in `POST <prefix>/session` (docs/protocol.md). */
+export const SessionTicket = z.object({ ticket: text(43, 43), expiresAtMs: z.int() });
+export type SessionTicket = z.infer<typeof SessionTicket>;
+
 export const InviteCreated = z.object({ inviteId: id, token: text(43, 43), url: text(1, 2048), expiresAtMs: z.int() });
 export type InviteCreated = z.infer<typeof InviteCreated>;
 
@@ -59,6 +63,7 @@ export const DEFAULT_ROLE = "viewer" satisfies Role;
 /** `admin`: only admin sessions and the CLI; `self`: admins, or any role acting on its own device. */
 export const METHODS = {
   "gateway.status": { role: "any", params: empty, result: GatewayStatus },
+  "session.ticket": { role: "any", params: empty, result: SessionTicket },
   "devices.list": { role: "admin", params: DevicesListParams, result: DevicesListResult },
   "devices.approve": {
     role: "admin",

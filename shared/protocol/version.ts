@@ -1,7 +1,7 @@
 // Protocol identity. Bump PROTOCOL_VERSION whenever a schema in frames.ts or rpc.ts changes shape:
 // test/unit/protocol-pin.test.ts fails until the pinned hash and this number move together.
 
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 export const SUBPROTOCOL = "pairgate.v1";
 export const WS_PATH = "/ws";
 /** Client frames above this size close the socket with bad_frame (DESIGN §3). */

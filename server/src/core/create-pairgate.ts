@@ -33,7 +33,8 @@ import { parseCidr } from "../net/cidr.js";
 import type { PairingEvent } from "../pairing/events.js";
 import { PairingService } from "../pairing/pairing-service.js";
 import { SignatureVerifier } from "../pairing/verify-signature.js";
-import { DEFAULT_SESSION_IDLE_MS, DEFAULT_SESSION_MAX_AGE_MS, SessionRegistry, type SessionView } from "../sessions/session-registry.js";
+import { TicketBook, type SessionRefusal } from "../sessions/tickets.js";
+import { DEFAULT_SESSION_IDLE_MS, DEFAULT_SESSION_MAX_AGE_MS, SessionRegistry, type SessionIdentity, type SessionView } from "../sessions/session-registry.js";
 import type { DeviceStore } from "../store/device-store.js";
 import { GATEWAY_VERSION } from "../version.js";
 import { callAppMethod, checkMethodMap, mergeMethodMaps, type MethodMap } from "./app-methods.js";
@@ -148,15 +149,17 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     onError: onInternalError,
   });
   replicas.start();
+  const sessionMaxAgeMs = options.sessionMaxAgeMs ?? DEFAULT_SESSION_MAX_AGE_MS;
   const sessions = new SessionRegistry({
     store,
     now,
     randomBytes,
     idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
-    maxAgeMs: options.sessionMaxAgeMs ?? DEFAULT_SESSION_MAX_AGE_MS,
+    maxAgeMs: sessionMaxAgeMs,
     onError: onInternalError,
   });
   await sessions.load();
+  const tickets = new TicketBook({ now, randomBytes });
   const unsubscribeSessions =
     store.changes?.subscribe({ onChange: (change) => void sessions.applyChange(change).catch(onInternalError), onResync: () => void sessions.load().catch(onInternalError) }) ??
     (() => {});
@@ -202,6 +205,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     service,
     store,
     hub,
+    tickets,
     now,
     gateway: { ...gatewayInfo, gatewayId, startedAtMs },
     get publicUrl() {
@@ -306,7 +310,21 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
       end: (sessionId: string): Promise<boolean> => sessions.end(sessionId),
       endForDevice: (deviceId: string): Promise<number> => sessions.endForDevice(deviceId),
       /** The device behind a session cookie's value, or null (no disk I/O). */
-      check: (token: string) => sessions.check(token),
+      check: (token: string): SessionIdentity | null => sessions.check(token),
+      /**
+       * Trades a one-time ticket (method session.ticket on the paired socket) for a new session: the cookie value.
+       * `origin` is the Origin of the request that brings the ticket; it must be the page the ticket was issued to.
+       */
+      redeemTicket: async (ticket: string, origin: string): Promise<{ token: string } | { refused: SessionRefusal }> => {
+        const redeemed = tickets.redeem(ticket, origin);
+        if ("refused" in redeemed) return redeemed;
+        const device = await store.getDevice(redeemed.deviceId);
+        if (!device || device.revokedAtMs !== null) return { refused: "device_revoked" };
+        return { token: (await sessions.create(device)).token };
+      },
+      /** Called with each session that ends, however it ends. */
+      onEnd: (listener: (sessionId: string) => void) => sessions.onEnd(listener),
+      maxAgeMs: sessionMaxAgeMs,
     },
     /** Any built-in method by name, as the local operator: what the `pairgate` CLI sends over the admin socket. */
     call: (method: string, params: unknown, opts: OperatorOptions = {}) => builtin({ kind: "cli", ...(opts.actor ? { actor: opts.actor } : {}) }, method, params),

@@ -13,6 +13,7 @@ import {
 } from "../../../shared/index.js";
 import { inviteUrl } from "../pairing/invites.js";
 import type { Actor, PairingService } from "../pairing/pairing-service.js";
+import type { TicketBook } from "../sessions/tickets.js";
 import type { DeviceStore } from "../store/device-store.js";
 import type { SessionHub } from "./session-hub.js";
 import { toAuditEntry, toDeviceView } from "./views.js";
@@ -26,6 +27,7 @@ export interface RpcDeps {
   service: PairingService;
   store: DeviceStore;
   hub: SessionHub;
+  tickets: TicketBook;
   now: () => number;
   gateway: { name: string; version: string; gatewayId: string; startedAtMs: number };
   /** Base for invite links made from the CLI (dashboard sessions use their own origin). */
@@ -47,6 +49,11 @@ export function createRpcDispatcher(deps: RpcDeps) {
       counts: { devices: await store.countDevices(), pending: (await store.listLivePending(deps.now())).length, online: hub.onlineDevices() },
       seenFrom: caller.kind === "device" ? caller.seenFrom : { address: "local", networkClass: "loopback" },
     }),
+    "session.ticket": async (_p, caller) => {
+      // Only a browser that proved its key here gets one; the ticket is bound to that browser's origin.
+      if (caller.kind !== "device" || !caller.origin) throw new PairgateError("forbidden", "Only a paired browser can ask for a session ticket.");
+      return deps.tickets.issue(caller.deviceId, caller.origin);
+    },
     "devices.list": async (p, caller) => hub.listDevices(currentId(caller), p),
     "devices.approve": async (p, caller, actor) => {
       const device = await service.approve({ ...p, role: p.role ?? DEFAULT_ROLE }, actor);

@@ -56,6 +56,7 @@ export class SessionRegistry {
   private readonly byId = new Map<string, LiveSession>();
   /** Sessions used since the last flush. */
   private readonly touched = new Set<string>();
+  private readonly endListeners = new Set<(sessionId: string) => void>();
 
   constructor(private readonly deps: SessionRegistryDeps) {}
 
@@ -123,6 +124,12 @@ export class SessionRegistry {
       .map((s) => this.view(s));
   }
 
+  /** Called with each session that ends here, however it ends (revoke, end, expiry, another replica). */
+  onEnd(listener: (sessionId: string) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  }
+
   /** Pairing events from this replica or another: a revoked device's sessions end here at once. */
   handle(event: PairingEvent): void {
     if (event.type === "device.revoked") this.dropDevice(event.device.id);
@@ -178,6 +185,13 @@ export class SessionRegistry {
     this.byHash.delete(s.tokenHash);
     this.byId.delete(s.id);
     this.touched.delete(s.id);
+    for (const fn of this.endListeners) {
+      try {
+        fn(s.id);
+      } catch (err) {
+        this.deps.onError(err);
+      }
+    }
   }
 
   private dropDevice(deviceId: string): number {
