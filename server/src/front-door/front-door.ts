@@ -87,12 +87,14 @@ export function createFrontDoor(opts: FrontDoorOptions) {
       sendError(res, "session_required");
     },
 
-    /** A request outside the prefix: proxied with a valid session, else the login redirect or 401. */
+    /** Whether requests outside the prefix are the front door's (an upstream is set) or nobody's (forward auth). */
+    proxies: proxy !== null,
+
+    /** A request outside the prefix (only with an upstream): proxied with a valid session, else the login redirect or 401. */
     outside(req: IncomingMessage, res: ServerResponse): void {
       const id = identify(req);
       if (!id) return isNavigation(req) ? redirect(res, loginUrl(req.url ?? "/")) : sendError(res, "session_required");
-      if (!proxy) return sendError(res, "session_required");
-      proxy.web(req, res, id, () => (isNavigation(req) ? sendUpstreamDownPage(res) : sendError(res, "upstream_unavailable")));
+      proxy!.web(req, res, id, () => (isNavigation(req) ? sendUpstreamDownPage(res) : sendError(res, "upstream_unavailable")));
     },
 
     /** A WebSocket upgrade outside the prefix: Host and Origin checked, then proxied with a valid session. */

@@ -76,7 +76,7 @@ function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void
   const path = prefix ? (fullPath.startsWith(`${prefix}/`) ? fullPath.slice(prefix.length) : null) : fullPath;
   const door = deps.frontDoor;
   if (path === null) {
-    if (door) return door.outside(req, res);
+    if (door?.proxies) return door.outside(req, res);
     return send(res, 404, "text/plain; charset=utf-8", "not found\n");
   }
   if (door && path === "/session" && req.method === "POST") {
