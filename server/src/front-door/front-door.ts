@@ -26,7 +26,6 @@ export interface FrontDoorSessions {
   readonly maxAgeMs: number;
 }
 
-
 export interface FrontDoorOptions {
   /** Where pairgate's own pages live, e.g. "/_pairgate" (no trailing slash). */
   prefix: string;
