@@ -3,7 +3,7 @@
 // checks event names before the schema module has loaded.
 import type { AppEventFrame, EventFrame } from "./frames.js";
 
-export const RESERVED_PREFIXES = ["gateway.", "devices.", "invites.", "audit.", "pairing.", "device.", "session."] as const;
+export const RESERVED_PREFIXES = ["gateway.", "devices.", "invites.", "audit.", "pairing.", "device.", "session.", "sessions."] as const;
 
 export function isReservedName(name: string): boolean {
   return RESERVED_PREFIXES.some((prefix) => name.startsWith(prefix));

@@ -3,7 +3,7 @@
 import { z } from "zod/mini";
 import { DEVICE_QUERY_MAX, DEVICES_PAGE_MAX } from "./device-search.js";
 import { Label, Name } from "./names.js";
-import { AuditEntry, DeviceView, GatewayCounts, InviteView, PendingView, Role, SeenFrom } from "./views.js";
+import { AppSessionView, AuditEntry, DeviceView, GatewayCounts, InviteView, PendingView, Role, SeenFrom } from "./views.js";
 
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 const id = text(1, 64);
@@ -57,6 +57,10 @@ export type SessionTicket = z.infer<typeof SessionTicket>;
 export const InviteCreated = z.object({ inviteId: id, token: text(43, 43), url: text(1, 2048), expiresAtMs: z.int() });
 export type InviteCreated = z.infer<typeof InviteCreated>;
 
+/** One session by its id, or every session of one device: exactly one of the two. */
+export const SessionsEndParams = z.object({ sessionId: z.optional(id), deviceId: z.optional(id) });
+export type SessionsEndParams = z.infer<typeof SessionsEndParams>;
+
 /** Approvals and invites without a role make viewers: admin is always an explicit choice. */
 export const DEFAULT_ROLE = "viewer" satisfies Role;
 
@@ -99,6 +103,10 @@ export const METHODS = {
     }),
     result: z.object({ entries: z.array(AuditEntry) }),
   },
+  /** App sessions of the front door, newest use first; one device's with `deviceId`. */
+  "sessions.list": { role: "admin", params: z.object({ deviceId: z.optional(id) }), result: z.object({ sessions: z.array(AppSessionView) }) },
+  /** Ends sessions at once; the device stays paired and its key may open a new one. `ended`: how many ended. */
+  "sessions.end": { role: "admin", params: SessionsEndParams, result: z.object({ ended: z.int().check(z.nonnegative()) }) },
 } as const;
 
 export type MethodName = keyof typeof METHODS;

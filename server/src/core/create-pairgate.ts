@@ -206,6 +206,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     store,
     hub,
     tickets,
+    sessions,
     now,
     gateway: { ...gatewayInfo, gatewayId, startedAtMs },
     get publicUrl() {

@@ -10,6 +10,7 @@ import {
   type MethodResult,
   type Role,
   type SeenFrom,
+  type AppSessionView,
 } from "../../../shared/index.js";
 import { inviteUrl } from "../pairing/invites.js";
 import type { Actor, PairingService } from "../pairing/pairing-service.js";
@@ -32,6 +33,15 @@ export interface RpcDeps {
   gateway: { name: string; version: string; gatewayId: string; startedAtMs: number };
   /** Base for invite links made from the CLI (dashboard sessions use their own origin). */
   publicUrl: string;
+  /** The front door's app sessions (server/src/sessions/session-registry.ts). */
+  sessions: AppSessions;
+}
+
+/** What the admin methods need of the session registry: its memory, never the cookie or its hash. */
+export interface AppSessions {
+  list(opts: { deviceId?: string }): Array<Omit<AppSessionView, "deviceName">>;
+  end(sessionId: string): Promise<boolean>;
+  endForDevice(deviceId: string): Promise<number>;
 }
 
 type Handler<M extends MethodName> = (params: MethodParams<M>, caller: RpcCaller, actor: Actor) => Promise<MethodResult<M>>;
@@ -85,6 +95,21 @@ export function createRpcDispatcher(deps: RpcDeps) {
     "audit.list": async (p) => ({
       entries: (await store.listAudit({ limit: p.limit ?? 100, ...(p.beforeId !== undefined ? { beforeId: p.beforeId } : {}) })).map(toAuditEntry),
     }),
+    "sessions.list": async (p) => {
+      const sessions = deps.sessions.list(p.deviceId !== undefined ? { deviceId: p.deviceId } : {});
+      // One read per device that has sessions (admins only, never per request): names change, sessions don't carry them.
+      const names = new Map<string, string>();
+      for (const id of new Set(sessions.map((s) => s.deviceId))) names.set(id, (await store.getDevice(id))?.name ?? "");
+      return { sessions: sessions.map((s) => ({ ...s, deviceName: names.get(s.deviceId) ?? "" })) };
+    },
+    "sessions.end": async (p) => {
+      if ((p.sessionId === undefined) === (p.deviceId === undefined)) throw new PairgateError("invalid_params", "Give either sessionId or deviceId.");
+      if (p.sessionId !== undefined) {
+        if (!(await deps.sessions.end(p.sessionId))) throw new PairgateError("not_found", "No such session: it may have ended already.");
+        return { ended: 1 };
+      }
+      return { ended: await deps.sessions.endForDevice(p.deviceId!) };
+    },
   };
 
   return async function dispatch(caller: RpcCaller, method: string, rawParams: unknown): Promise<unknown> {
