@@ -2,47 +2,15 @@
 // the SQLite store before the gateway starts (the registry reads them at start), so this file tests the CLI and the
 // admin methods on their own; test/integration/front-door-proxies.test.ts makes sessions the way browsers do.
 import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SqliteStore } from "../../server/src/store/sqlite-store.js";
-import type { DeviceRecord, SessionRecord } from "../../server/src/store/device-store.js";
-import { deviceIdFromPublicKey, fingerprintFromPublicKey, type AppSessionView } from "../../shared/index.js";
+import type { AppSessionView } from "../../shared/index.js";
 import { runCli, spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
+import { seedDevice, seedSession, seedStore } from "../helpers/seed-sessions.js";
 
 const NOW = Date.now();
 const HOUR = 3600_000;
-
-function device(name: string): DeviceRecord {
-  const publicKey = makeTestKey().publicKey;
-  return {
-    id: deviceIdFromPublicKey(publicKey),
-    publicKey,
-    fingerprint: fingerprintFromPublicKey(publicKey),
-    name,
-    role: "viewer",
-    keyStorage: "webcrypto",
-    userAgent: "pairgate-test",
-    createdAtMs: NOW - 2 * HOUR,
-    approvedAtMs: NOW - 2 * HOUR,
-    approvedBy: "test seed",
-    approvedVia: "cli",
-    lastSeenAtMs: null,
-    lastSeenAddress: null,
-    lastSeenClass: null,
-    revokedAtMs: null,
-    revokedBy: null,
-  };
-}
-
-const session = (id: string, deviceId: string, lastUsedAtMs: number): SessionRecord => ({
-  id,
-  tokenHash: id.padEnd(64, "0"),
-  deviceId,
-  createdAtMs: NOW - HOUR,
-  lastUsedAtMs,
-  expiresAtMs: NOW + 24 * HOUR,
-});
+const device = (name: string) => seedDevice(name, NOW);
+const session = (id: string, deviceId: string, lastUsedAtMs: number) => seedSession(id, deviceId, lastUsedAtMs, NOW);
 
 // A name no browser could send today (the name rule refuses ESC), as an older row might hold it.
 const laptop = device("laptop\x1b[2J");
@@ -51,12 +19,7 @@ let g: SpawnedGateway;
 
 beforeAll(async () => {
   const stateDir = tempStateDir();
-  const store = new SqliteStore(join(stateDir, "pairgate.db"));
-  await store.insertDevices([laptop, phone]);
-  for (const s of [session("ses_laptop1", laptop.id, NOW - 5 * 60_000), session("ses_laptop2", laptop.id, NOW - 60_000), session("ses_phone1", phone.id, NOW - 30_000)]) {
-    await store.createSession(s);
-  }
-  await store.close();
+  await seedStore(stateDir, [laptop, phone], [session("ses_laptop1", laptop.id, NOW - 5 * 60_000), session("ses_laptop2", laptop.id, NOW - 60_000), session("ses_phone1", phone.id, NOW - 30_000)]);
   g = await spawnGateway([], { stateDir });
 });
 afterAll(async () => {
