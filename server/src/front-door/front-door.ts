@@ -81,8 +81,12 @@ export function createFrontDoor(opts: FrontDoorOptions) {
       }
       const original = originalUri(req, trust);
       // nginx's auth_request passes 401 and 403 on and turns anything else into 500, so an nginx subrequest
-      // (X-Original-URL) gets the 401 and nginx's error_page redirects. Traefik and Caddy pass a 302 to the browser.
-      if (original && !req.headers["x-original-url"] && isNavigation(req)) return redirect(res, loginUrl(original));
+      // (X-Original-URL) gets the 401 with the pairing page's address in Location, rd already encoded (nginx has no
+      // way to encode it), and nginx's error_page redirects there. Traefik and Caddy pass a 302 to the browser.
+      if (original && isNavigation(req)) {
+        if (!req.headers["x-original-url"]) return redirect(res, loginUrl(original));
+        res.setHeader("Location", loginUrl(original));
+      }
       sendError(res, "session_required");
     },
 
