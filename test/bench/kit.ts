@@ -1,6 +1,6 @@
 // What the plain-JS benchmark processes borrow from the product, bundled once by test/bench/run.js into
 // dist/bench/kit.js: the protocol's own signed bytes and device ids, the real store for seeding, and the container
-// tests' podman scaffolding.
+// tests' podman scaffolding, and the front door's nginx config as docs/front-door.md gives it.
 import { PostgresStore } from "../../server/src/store/postgres-store.js";
 import { SqliteStore } from "../../server/src/store/sqlite-store.js";
 import type { DeviceRecord } from "../../server/src/store/device-store.js";
@@ -9,6 +9,8 @@ import { buildSignedBytes, deviceIdFromPublicKey, encodeB64u, fingerprintFromPub
 export { ensureBaseImages } from "../container/base-images.js";
 export { buildImage } from "../container/image.js";
 export { podman, podmanUnavailable } from "../container/podman.js";
+export { frontDoorNginxSite, withoutMaps } from "../integration/deploy-support/front-door-configs.js";
+export { freePort, startNginx } from "../integration/deploy-support/proxies.js";
 export { buildSignedBytes, deviceIdFromPublicKey, encodeB64u, fingerprintFromPublicKey, PROTOCOL_VERSION, SUBPROTOCOL, WS_PATH };
 
 /**
