@@ -1,12 +1,12 @@
 // The front door's baseline: the same proxy library with the same options as pairgate's built-in proxy
-// (server/src/front-door/upstream-proxy.ts: http-proxy-3, ws, xfwd) in front of the same app, with no check at all.
+// (server/src/front-door/upstream-proxy.ts: http-proxy-3, ws, xfwd, a keep-alive agent) in front of the same app, with no check at all.
 //   node bare-proxy-server.js http://127.0.0.1:PORT   prints "bare-proxy listening on PORT"
-import { createServer } from "node:http";
+import { Agent, createServer } from "node:http";
 import { createProxyServer } from "http-proxy-3";
 
 const target = process.argv[2];
 if (!target) throw new Error("usage: bare-proxy-server.js http://host:port");
-const proxy = createProxyServer({ target, ws: true, xfwd: true });
+const proxy = createProxyServer({ target, ws: true, xfwd: true, agent: new Agent({ keepAlive: true }) });
 proxy.on("error", () => {});
 const server = createServer((req, res) =>
   proxy.web(req, res, {}, () => {

@@ -28,9 +28,9 @@ export function frontDoorNginxSite(opts: { listenPort: number; gatewayPort: numb
   return site;
 }
 
-/** Two nginx sites side by side share one `map` block only once: the second copy's maps are dropped. */
+/** Two nginx sites side by side define each `map` and `upstream` once: the second copy's are dropped. */
 export function withoutMaps(site: string): string {
-  return site.replace(/^map [^{]+\{[\s\S]*?^\}\n?/gm, "");
+  return site.replace(/^(map|upstream) [^{]+\{[\s\S]*?^\}\n?/gm, "");
 }
 
 /** The doc's Caddyfile site for `address` (e.g. "http://app.example.com:8080" or "app.example.com:8443"). */
