@@ -5,11 +5,10 @@
 // Each pair runs interleaved (A B A B …) under autocannon, keep-alive, `concurrency` connections: throughput as
 // a ratio. Latency is measured apart, at one connection (no queueing), as p99 added by the check.
 import { spawn } from "node:child_process";
-import { generateKeyPairSync, sign } from "node:crypto";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import WebSocket from "ws";
 import { adminClient } from "../lib/admin-socket.js";
+import { pairedSocket } from "../lib/paired-socket.js";
 import { REPO_ROOT, startGateway, tempDir, track } from "../lib/processes.js";
 import { figure, latency, ratio, round } from "../lib/stats.js";
 
@@ -39,32 +38,13 @@ async function startChild(file, args, pattern, what) {
 /** A device session the way a browser gets one: key proven on <prefix>/ws, approved, ticket → POST → cookie. */
 async function openSession(gw, kit) {
   const origin = gw.httpUrl;
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-  const publicKeyB64u = publicKey.export({ format: "jwk" }).x;
-  const ws = new WebSocket(`${gw.url.replace(/\/ws$/, "")}/_pairgate/ws`, kit.SUBPROTOCOL, { origin });
-  const frames = [];
-  let wake = null;
-  ws.on("message", (d) => {
-    frames.push(JSON.parse(String(d)));
-    wake?.();
-  });
-  const next = async (type) => {
-    for (;;) {
-      const i = frames.findIndex((f) => f.type === type);
-      if (i >= 0) return frames.splice(i, 1)[0];
-      await new Promise((r) => (wake = r));
-    }
+  const approve = async (code) => {
+    const admin = await adminClient(gw.adminSocket);
+    const approved = await admin.call("devices.approve", { code });
+    admin.close();
+    if (!approved.ok) throw new Error(`approve: ${approved.error?.code}`);
   };
-  const challenge = await next("challenge");
-  const signedAtMs = Date.now();
-  const bytes = kit.buildSignedBytes({ gatewayId: challenge.gatewayId, nonce: challenge.nonce, origin, publicKeyB64u, signedAtMs });
-  ws.send(JSON.stringify({ type: "hello", protocol: kit.PROTOCOL_VERSION, publicKey: publicKeyB64u, signedAtMs, signature: kit.encodeB64u(sign(null, bytes, privateKey)), keyStorage: "webcrypto", client: { name: "bench", userAgent: "bench" } }));
-  const pairing = await next("pairing");
-  const admin = await adminClient(gw.adminSocket);
-  const approved = await admin.call("devices.approve", { code: pairing.request.code });
-  admin.close();
-  if (!approved.ok) throw new Error(`approve: ${approved.error?.code}`);
-  await next("welcome");
+  const { ws, next } = await pairedSocket({ url: `${gw.url.replace(/\/ws$/, "")}/_pairgate/ws`, origin, proto: kit, approve });
   ws.send(JSON.stringify({ type: "req", id: "t", method: "session.ticket", params: {} }));
   const res = await next("res");
   if (!res.ok) throw new Error(`session.ticket: ${res.error.code}`);
@@ -91,7 +71,7 @@ async function hit(url, cookie, opts) {
   return { ok, bad: bad + r.errors + r.timeouts, durationMs: r.duration * 1000, samples };
 }
 
-/** Interleaved slices over two targets; returns each one's rate, and its p99 at one connection. */
+/** Interleaved slices over two targets: each one's figures, the rate ratio, and p99 and median added at one connection. */
 async function comparePair([a, b], cfg, smoke) {
   const seconds = Math.max(1, Math.round(cfg.sliceMs / 1000));
   const load = { connections: cfg.concurrency, duration: seconds };
@@ -119,7 +99,8 @@ async function comparePair([a, b], cfg, smoke) {
     latencyOneConnection: latency(x.latency),
     errors: x.bad,
   }));
-  return [out[0], out[1], ratio(out[0].rate.value, out[1].rate.value), round(out[0].latencyOneConnection.p99 - out[1].latencyOneConnection.p99)];
+  const added = (k) => round(out[0].latencyOneConnection[k] - out[1].latencyOneConnection[k]);
+  return [out[0], out[1], ratio(out[0].rate.value, out[1].rate.value), added("p99"), added("median")];
 }
 
 export async function runFrontDoor({ cfg, kit, log, smoke }) {
@@ -135,7 +116,7 @@ export async function runFrontDoor({ cfg, kit, log, smoke }) {
     const cookie = await openSession(gw, kit);
 
     log(`front-door.builtin: ${cfg.concurrency} connections, pairgate --upstream with a session vs bare http-proxy-3, ${cfg.slices} interleaved slices`);
-    const [withAuth, withoutAuth, builtinRatio, builtinAdded] = await comparePair(
+    const [withAuth, withoutAuth, builtinRatio, builtinAdded, builtinMedianAdded] = await comparePair(
       [
         { url: `${gw.httpUrl}/api/echo`, cookie },
         { url: `http://127.0.0.1:${bare.port}/api/echo`, cookie },
@@ -152,7 +133,7 @@ export async function runFrontDoor({ cfg, kit, log, smoke }) {
     const nginx = await kit.startNginx(tempDir("pg-bench-nginx-"), sites, { host: "127.0.0.1", port: authPort });
     stops.push(() => nginx.stop());
     log(`front-door.nginx: nginx + auth_request to pairgate vs the same nginx site without it`);
-    const [authRequest, straight, nginxRatio, nginxAdded] = await comparePair(
+    const [authRequest, straight, nginxRatio, nginxAdded, nginxMedianAdded] = await comparePair(
       [
         { url: `http://127.0.0.1:${authPort}/api/echo`, cookie },
         { url: `http://127.0.0.1:${straightPort}/api/echo`, cookie },
@@ -168,6 +149,7 @@ export async function runFrontDoor({ cfg, kit, log, smoke }) {
         withoutAuth,
         rateVsNoAuth: builtinRatio,
         p99AddedMs: builtinAdded,
+        medianAddedMs: builtinMedianAdded,
       },
       "frontDoor.nginx": {
         what: "GET /api/echo through nginx: docs/front-door.md's site with auth_request to pairgate vs the same site without the auth_request line; interleaved; latency at 1 connection",
@@ -175,6 +157,7 @@ export async function runFrontDoor({ cfg, kit, log, smoke }) {
         straight,
         rateVsStraight: nginxRatio,
         p99AddedMs: nginxAdded,
+        medianAddedMs: nginxMedianAdded,
       },
     };
   } finally {
