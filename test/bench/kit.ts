@@ -3,7 +3,7 @@
 // tests' podman scaffolding, and the front door's nginx config as docs/front-door.md gives it.
 import { PostgresStore } from "../../server/src/store/postgres-store.js";
 import { SqliteStore } from "../../server/src/store/sqlite-store.js";
-import type { DeviceRecord } from "../../server/src/store/device-store.js";
+import { deviceRecord } from "../helpers/seed-sessions.js";
 import { buildSignedBytes, deviceIdFromPublicKey, encodeB64u, fingerprintFromPublicKey, PROTOCOL_VERSION, SUBPROTOCOL, WS_PATH } from "../../shared/index.js";
 
 export { ensureBaseImages } from "../container/base-images.js";
@@ -20,24 +20,9 @@ export { buildSignedBytes, deviceIdFromPublicKey, encodeB64u, fingerprintFromPub
  */
 export async function seedDevices(dbFile: string, publicKeys: Uint8Array[], opts: { role?: "admin" | "viewer"; nowMs?: number } = {}): Promise<number> {
   const nowMs = opts.nowMs ?? Date.now();
-  const devices: DeviceRecord[] = publicKeys.map((publicKey, i) => ({
-    id: deviceIdFromPublicKey(publicKey),
-    publicKey,
-    fingerprint: fingerprintFromPublicKey(publicKey),
-    name: `bench device ${i}`,
-    role: opts.role ?? "viewer",
-    keyStorage: "webcrypto",
-    userAgent: "pairgate-bench",
-    createdAtMs: nowMs,
-    approvedAtMs: nowMs,
-    approvedBy: "bench seed",
-    approvedVia: "cli",
-    lastSeenAtMs: null,
-    lastSeenAddress: null,
-    lastSeenClass: null,
-    revokedAtMs: null,
-    revokedBy: null,
-  }));
+  const devices = publicKeys.map((publicKey, i) =>
+    deviceRecord(publicKey, `bench device ${i}`, { role: opts.role ?? "viewer", approvedAtMs: nowMs, approvedBy: "bench seed", userAgent: "pairgate-bench" }),
+  );
   const store = dbFile.startsWith("postgres://") ? await PostgresStore.open(dbFile, { replicaId: "bench-seed" }) : new SqliteStore(dbFile);
   try {
     await store.insertDevices(devices);

@@ -8,19 +8,20 @@ import { makeTestKey } from "./test-key.js";
 
 const HOUR = 3600_000;
 
-export function seedDevice(name: string, nowMs = Date.now()): DeviceRecord {
-  const publicKey = makeTestKey().publicKey;
+/** A paired, active device row for `publicKey`, approved by the CLI at `approvedAtMs` (default: two hours ago). */
+export function deviceRecord(publicKey: Uint8Array, name: string, opts: { role?: "admin" | "viewer"; approvedAtMs?: number; approvedBy?: string; userAgent?: string } = {}): DeviceRecord {
+  const atMs = opts.approvedAtMs ?? Date.now() - 2 * HOUR;
   return {
     id: deviceIdFromPublicKey(publicKey),
     publicKey,
     fingerprint: fingerprintFromPublicKey(publicKey),
     name,
-    role: "viewer",
+    role: opts.role ?? "viewer",
     keyStorage: "webcrypto",
-    userAgent: "pairgate-test",
-    createdAtMs: nowMs - 2 * HOUR,
-    approvedAtMs: nowMs - 2 * HOUR,
-    approvedBy: "test seed",
+    userAgent: opts.userAgent ?? "pairgate-test",
+    createdAtMs: atMs,
+    approvedAtMs: atMs,
+    approvedBy: opts.approvedBy ?? "test seed",
     approvedVia: "cli",
     lastSeenAtMs: null,
     lastSeenAddress: null,
@@ -29,6 +30,8 @@ export function seedDevice(name: string, nowMs = Date.now()): DeviceRecord {
     revokedBy: null,
   };
 }
+
+export const seedDevice = (name: string, nowMs = Date.now()): DeviceRecord => deviceRecord(makeTestKey().publicKey, name, { approvedAtMs: nowMs - 2 * HOUR });
 
 /** A session made an hour before `nowMs`, ending a day after it. The token hash is a stand-in: no cookie opens it. */
 export const seedSession = (id: string, deviceId: string, lastUsedAtMs: number, nowMs = Date.now()): SessionRecord => ({

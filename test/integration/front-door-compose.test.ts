@@ -14,7 +14,7 @@ interface Service {
   ports?: string[];
   environment?: Record<string, string>;
 }
-const services = (parseSimpleYaml(frontDoorBlock("front-door-compose")) as { services: Record<string, Service> }).services;
+const services = (parseSimpleYaml(frontDoorBlock("front-door-compose")) as unknown as { services: Record<string, Service> }).services;
 
 describe("the compose example in docs/front-door.md", () => {
   let app: UpstreamApp;
