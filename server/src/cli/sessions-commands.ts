@@ -13,8 +13,8 @@ export async function listSessions(c: Common, device: string | undefined): Promi
   if (sessions.length === 0) return console.log(device === undefined ? "No app sessions." : "That device has no app sessions.");
   const now = Date.now();
   printTable(
-    ["SESSION", "DEVICE", "DEVICE ID", "CREATED", "LAST USED", "ENDS"],
-    sessions.map((s) => [s.id, s.deviceName, s.deviceId.slice(0, 12), formatTime(s.createdAtMs), formatRelativeTime(s.lastUsedAtMs, now), `unused, ${formatRelativeTime(s.expiresAtMs, now)}`]),
+    ["SESSION", "DEVICE", "DEVICE ID", "CREATED", "LAST USED", "ENDS IF UNUSED"],
+    sessions.map((s) => [s.id, s.deviceName, s.deviceId.slice(0, 12), formatTime(s.createdAtMs), formatRelativeTime(s.lastUsedAtMs, now), formatRelativeTime(s.expiresAtMs, now)]),
   );
 }
 
