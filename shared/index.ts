@@ -3,6 +3,7 @@ export { encodeB64u, decodeB64u, b64uLength } from "./encoding/b64u.js";
 export { encodeHex } from "./encoding/hex.js";
 export { classifyAddress, normalizeAddress, NETWORK_CLASSES, NETWORK_CLASS_LABELS, type NetworkClass } from "./net/network-class.js";
 export { isIPv4, isIPv6, parseIPv6 } from "./net/ip.js";
+export { safeRedirectPath } from "./net/redirect-path.js";
 export { deviceIdFromPublicKey, fingerprintFromPublicKey, PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from "./pairing/device-id.js";
 export { buildSignedBytes, CONNECT_DOMAIN, type ConnectPayload } from "./pairing/signed-payload.js";
 export { generateCode, normalizeCode, formatCode, CODE_ALPHABET, CODE_LENGTH } from "./pairing/pairing-code.js";

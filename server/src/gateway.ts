@@ -14,7 +14,9 @@ import { derivePublicUrl, findLanAddress, type PublicUrl } from "./config/public
 import { RefusalLog, type Refusal } from "./gateway/refusals.js";
 import type { RpcDispatch } from "./gateway/rpc-handlers.js";
 import { realTimers, type Timers } from "./gateway/socket.js";
+import { createFrontDoor } from "./front-door/front-door.js";
 import { createHttpServer } from "./http/http-server.js";
+import { writeRawResponse } from "./http/raw-response.js";
 import { loadStaticFiles } from "./http/static-files.js";
 import { clientAddress, isTrustedProxy } from "./http/trust.js";
 import { describeRequest } from "./http/whoami.js";
@@ -35,6 +37,9 @@ export interface GatewayOptions {
   webRoot?: string;
   /** Tests that need no CLI may skip the Unix socket. */
   adminSocket?: boolean;
+  /** Device session lifetimes (createPairgate's options of the same names); tests shorten them. */
+  sessionIdleMs?: number;
+  sessionMaxAgeMs?: number;
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
@@ -70,6 +75,8 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     log,
     now,
     timers,
+    ...(opts.sessionIdleMs ? { sessionIdleMs: opts.sessionIdleMs } : {}),
+    ...(opts.sessionMaxAgeMs ? { sessionMaxAgeMs: opts.sessionMaxAgeMs } : {}),
   }).catch(async (err: unknown) => {
     await store.close(); // a Postgres pool would keep the process alive after a failed start
     throw err;
@@ -86,7 +93,15 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
   const dispatch: RpcDispatch = (caller, method, params) => pg.call(method, params, caller.kind === "cli" && caller.actor ? { actor: caller.actor } : {});
 
   const webRoot = opts.webRoot ?? resolve(dirname(fileURLToPath(import.meta.url)), "../web");
+  const prefix = config.prefix ?? "";
+  // The front door (docs/front-door.md) exists once pairgate's routes move under a prefix.
+  const frontDoor = prefix
+    ? createFrontDoor({ prefix, sessions: pg.sessions, trust: config, upstream: config.upstream || null, onError: onInternalError })
+    : undefined;
   const { server: http, connections } = createHttpServer({
+    prefix,
+    ...(frontDoor ? { frontDoor } : {}),
+    onError: onInternalError,
     connections: {
       perAddress: config.limits.connectionsPerAddress,
       total: config.limits.connectionsTotal,
@@ -113,7 +128,17 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
   }
 
   http.prependListener("upgrade", (req) => recordUpgradeRequest(upgrades, req, config.trustedProxies, now()));
-  pg.attach(http, { path: WS_PATH, refuseOtherPaths: true });
+  const wsPath = `${prefix}${WS_PATH}`;
+  pg.attach(http, { path: wsPath, refuseOtherPaths: !prefix });
+  if (prefix) {
+    // pairgate's socket is taken above; other upgrades under the prefix don't exist, those outside go to the app.
+    http.on("upgrade", (req, socket, head: Buffer) => {
+      const path = (req.url ?? "/").split("?")[0]!;
+      if (path === wsPath) return;
+      if (path.startsWith(`${prefix}/`) || !config.upstream) return writeRawResponse(socket, 404, `pairgate: no WebSocket endpoint here; use ${wsPath}\n`);
+      frontDoor!.upgrade(req, socket, head);
+    });
+  }
 
   const intervals = [every("refusal audit flush", REFUSAL_AUDIT_MS, () => flushRefusalAudit(), log, now)];
   const flushRefusalAudit = async () => {
@@ -131,6 +156,12 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     refusals,
     gatewayId: pg.gatewayId,
     replicaId,
+    /** The library API this gateway runs on (sessions, devices, …), for tests and the admin tools. */
+    pairgate: pg,
+    /** Open WebSockets proxied to the upstream app. */
+    get proxiedSockets(): number {
+      return frontDoor?.proxiedSockets ?? 0;
+    },
     dispatch,
     /** Runs the expiry sweep now (tests with an injected clock call this instead of waiting). */
     sweep: () => pg.sweep(),
@@ -208,6 +239,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
       stopped = true;
       for (const t of intervals) clearInterval(t);
       await admin?.close();
+      frontDoor?.close();
       await pg.close({ graceMs: 1000, keepStoreOpen: true });
       http.closeAllConnections?.();
       await new Promise<void>((r) => http.close(() => r()));

@@ -3,7 +3,9 @@
 export { createPairgate, type AttachOptions, type OperatorOptions, type Pairgate, type PairgateEventName, type PairgateEvents, type PairgateOptions, type PublishTarget } from "./core/create-pairgate.js";
 export { defineMethod, type AppMethod, type MethodContext, type MethodDevice, type MethodMap } from "./core/app-methods.js";
 export { memoryStore, postgresStore, sqliteStore } from "./core/stores.js";
-export type { DeviceStore, DeviceRecord, PendingRecord, InviteRecord, AuditInput, AuditRecord, LastSeen } from "./store/device-store.js";
+export { requireDevice, type PairgateRequestInfo, type RequireDeviceOptions } from "./front-door/require-device.js";
+export type { SessionIdentity, SessionView } from "./sessions/session-registry.js";
+export type { DeviceStore, DeviceRecord, PendingRecord, InviteRecord, AuditInput, AuditRecord, LastSeen, SessionRecord, SessionTouch } from "./store/device-store.js";
 export type { LimitsConfig } from "./gateway/limits.js";
 export type { Timers } from "./gateway/socket.js";
 export type { Logger, LogFields } from "./log/logger.js";

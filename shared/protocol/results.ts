@@ -2,7 +2,7 @@
 // chunk holds only what it parses (gateway → browser) and none of the params schemas it never checks.
 import { z } from "zod/mini";
 import { text } from "./schema-parts.js";
-import { AuditEntry, DeviceView, GatewayCounts, InviteView, PairedNotice, PendingView, SeenFrom } from "./views.js";
+import { AppSessionView, AuditEntry, DeviceView, GatewayCounts, InviteView, PairedNotice, PendingView, SeenFrom } from "./views.js";
 
 const id = text(1, 64);
 export const EMPTY_RESULT = z.object({});
@@ -30,6 +30,10 @@ export const GatewayStatus = z.object({
 });
 export type GatewayStatus = z.infer<typeof GatewayStatus>;
 
+/** A one-time ticket the page trades for a session cookie in `POST <prefix>/session` (docs/protocol.md). */
+export const SessionTicket = z.object({ ticket: text(43, 43), expiresAtMs: z.int() });
+export type SessionTicket = z.infer<typeof SessionTicket>;
+
 export const InviteCreated = z.object({ inviteId: id, token: text(43, 43), url: text(1, 2048), expiresAtMs: z.int() });
 export type InviteCreated = z.infer<typeof InviteCreated>;
 
@@ -41,6 +45,9 @@ export const RESULTS = {
   "devices.revoke": z.object({ closedConnections: z.int(), ms: z.number() }),
   "devices.rename": DeviceView,
   "devices.recent": z.object({ paired: z.array(PairedNotice) }),
+  "session.ticket": SessionTicket,
+  "sessions.list": z.object({ sessions: z.array(AppSessionView) }),
+  "sessions.end": z.object({ ended: z.int().check(z.nonnegative()) }),
   "invites.create": InviteCreated,
   "invites.revoke": EMPTY_RESULT,
   "audit.list": z.object({ entries: z.array(AuditEntry) }),

@@ -12,7 +12,7 @@ import { Role } from "./views.js";
 const id = text(1, 64);
 const empty = z.object({});
 
-export { DevicesListResult, GatewayStatus, InviteCreated, RESULTS } from "./results.js";
+export { DevicesListResult, GatewayStatus, InviteCreated, RESULTS, SessionTicket } from "./results.js";
 
 export const INVITE_TTL_MIN_MS = 60_000;
 export const INVITE_TTL_MAX_MS = 7 * 24 * 3600_000;
@@ -41,12 +41,17 @@ export const DevicesListParams = z.object({
 });
 export type DevicesListParams = z.infer<typeof DevicesListParams>;
 
+/** One session by its id, or every session of one device: exactly one of the two. */
+export const SessionsEndParams = z.object({ sessionId: z.optional(id), deviceId: z.optional(id) });
+export type SessionsEndParams = z.infer<typeof SessionsEndParams>;
+
 /** Approvals and invites without a role make viewers: admin is always an explicit choice. */
 export const DEFAULT_ROLE = "viewer" satisfies Role;
 
 /** `admin`: only admin sessions and the CLI; `self`: admins, or any role acting on its own device. */
 export const METHODS = {
   "gateway.status": { role: "any", params: empty, result: RESULTS["gateway.status"] },
+  "session.ticket": { role: "any", params: empty, result: RESULTS["session.ticket"] },
   "devices.list": { role: "admin", params: DevicesListParams, result: RESULTS["devices.list"] },
   "devices.approve": {
     role: "admin",
@@ -89,6 +94,10 @@ export const METHODS = {
     }),
     result: RESULTS["audit.list"],
   },
+  /** App sessions of the front door, newest use first; one device's with `deviceId`. */
+  "sessions.list": { role: "admin", params: z.object({ deviceId: z.optional(id) }), result: RESULTS["sessions.list"] },
+  /** Ends sessions at once; the device stays paired and its key may open a new one. `ended`: how many ended. */
+  "sessions.end": { role: "admin", params: SessionsEndParams, result: RESULTS["sessions.end"] },
 } as const;
 
 export type MethodName = keyof typeof METHODS;

@@ -130,3 +130,16 @@ export const AuditEntry = z.object({
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/** A device's app session (the front door's cookie) as admins see it: never the cookie or its hash. */
+export const AppSessionView = z.object({
+  id: textUpTo(64),
+  deviceId: textUpTo(64),
+  /** The device's name now (empty if it is gone); from a browser, so escape it before a terminal prints it. */
+  deviceName: textUpTo(64),
+  createdAtMs: ms,
+  lastUsedAtMs: ms,
+  /** When it ends if unused from now on: the earlier of its idle and its absolute end. */
+  expiresAtMs: ms,
+});
+export type AppSessionView = z.infer<typeof AppSessionView>;

@@ -1,14 +1,16 @@
 // What the plain-JS benchmark processes borrow from the product, bundled once by test/bench/run.js into
 // dist/bench/kit.js: the protocol's own signed bytes and device ids, the real store for seeding, and the container
-// tests' podman scaffolding.
+// tests' podman scaffolding, and the front door's nginx config as docs/front-door.md gives it.
 import { PostgresStore } from "../../server/src/store/postgres-store.js";
 import { SqliteStore } from "../../server/src/store/sqlite-store.js";
-import type { DeviceRecord } from "../../server/src/store/device-store.js";
+import { deviceRecord } from "../helpers/seed-sessions.js";
 import { buildSignedBytes, deviceIdFromPublicKey, encodeB64u, fingerprintFromPublicKey, PROTOCOL_VERSION, SUBPROTOCOL, WS_PATH } from "../../shared/index.js";
 
 export { ensureBaseImages } from "../container/base-images.js";
 export { buildImage } from "../container/image.js";
 export { podman, podmanUnavailable } from "../container/podman.js";
+export { frontDoorNginxSite, withoutMaps } from "../integration/deploy-support/front-door-configs.js";
+export { freePort, startNginx } from "../integration/deploy-support/proxies.js";
 export { buildSignedBytes, deviceIdFromPublicKey, encodeB64u, fingerprintFromPublicKey, PROTOCOL_VERSION, SUBPROTOCOL, WS_PATH };
 
 /**
@@ -18,26 +20,9 @@ export { buildSignedBytes, deviceIdFromPublicKey, encodeB64u, fingerprintFromPub
  */
 export async function seedDevices(dbFile: string, publicKeys: Uint8Array[], opts: { role?: "admin" | "viewer"; nowMs?: number } = {}): Promise<number> {
   const nowMs = opts.nowMs ?? Date.now();
-  const devices: DeviceRecord[] = publicKeys.map((publicKey, i) => ({
-    id: deviceIdFromPublicKey(publicKey),
-    publicKey,
-    fingerprint: fingerprintFromPublicKey(publicKey),
-    name: `bench device ${i}`,
-    role: opts.role ?? "viewer",
-    keyStorage: "webcrypto",
-    userAgent: "pairgate-bench",
-    createdAtMs: nowMs,
-    approvedAtMs: nowMs,
-    approvedBy: "bench seed",
-    approvedVia: "cli",
-    lastSeenAtMs: null,
-    lastSeenAddress: null,
-    lastSeenClass: null,
-    expiresAtMs: null,
-    revokedReason: null,
-    revokedAtMs: null,
-    revokedBy: null,
-  }));
+  const devices = publicKeys.map((publicKey, i) =>
+    deviceRecord(publicKey, `bench device ${i}`, { role: opts.role ?? "viewer", approvedAtMs: nowMs, approvedBy: "bench seed", userAgent: "pairgate-bench" }),
+  );
   const store = dbFile.startsWith("postgres://") ? await PostgresStore.open(dbFile, { replicaId: "bench-seed" }) : new SqliteStore(dbFile);
   try {
     await store.insertDevices(devices);

@@ -2,7 +2,7 @@
 // `npm run bench` (full, a few minutes) and `npm run bench:smoke` (same code, tiny counts, < 30 s, for CI).
 // Builds what it measures, runs each suite against real `pairgate start` processes driven by a separate load
 // process, prints one JSON object and writes it to bench/results/latest.json. See docs/performance.md.
-//   node test/bench/run.js [--smoke] [--only startup,handshake,approve,revoke,memory,dashboard,library,replicas,admin,profile,container] [--profile]
+//   node test/bench/run.js [--smoke] [--only startup,handshake,approve,revoke,memory,dashboard,library,replicas,front-door,admin,profile,container] [--profile]
 //                          [--no-build] [--out FILE]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +17,7 @@ import { runApprove, runRevoke } from "./suites/admin-latency.js";
 import { runAdminScale } from "./suites/admin-scale.js";
 import { runContainer } from "./suites/container.js";
 import { runDashboard } from "./suites/dashboard.js";
+import { runFrontDoor } from "./suites/front-door.js";
 import { runHandshake } from "./suites/handshake.js";
 import { runLibrary } from "./suites/library.js";
 import { runMemory } from "./suites/memory.js";
@@ -144,6 +145,7 @@ async function main() {
     ["dashboard", runDashboard],
     ["library", runLibrary],
     ["replicas", runReplicas],
+    ["front-door", runFrontDoor],
     ...(argv.includes("--profile") || only?.includes("profile") ? [["profile", runProfile]] : []),
     // 10,000 devices and a browser clicking through them: the smoke run takes it only when asked by --only.
     ...(!smoke || only?.includes("admin") ? [["admin", runAdminScale]] : []),

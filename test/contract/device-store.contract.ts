@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compareDevices, deviceIdFromPublicKey, deviceMatches, fingerprintFromPublicKey } from "../../shared/index.js";
-import type { AuditInput, DeviceRecord, DeviceStore, InviteRecord, PendingRecord } from "../../server/src/store/device-store.js";
+import type { AuditInput, DeviceRecord, DeviceStore, InviteRecord, PendingRecord, SessionRecord } from "../../server/src/store/device-store.js";
 
 export interface StoreHarness {
   /** A fresh, empty store. */
@@ -85,6 +85,19 @@ export function inviteRecord(overrides: Partial<InviteRecord> = {}): InviteRecor
     usedAtMs: null,
     usedByDeviceId: null,
     revokedAtMs: null,
+    ...overrides,
+  };
+}
+
+export function sessionRecord(overrides: Partial<SessionRecord> = {}): SessionRecord {
+  serial++;
+  return {
+    id: `ses_${serial}_${randomBytes(4).toString("hex")}`,
+    tokenHash: randomBytes(32).toString("hex"),
+    deviceId: "dev_unset",
+    createdAtMs: T0,
+    lastUsedAtMs: T0,
+    expiresAtMs: T0 + 7 * 24 * 60 * MINUTE,
     ...overrides,
   };
 }
@@ -616,6 +629,73 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
         await expect(store.redeemInvite(i.id, T0 + 1, { ...existing, name: "dup" }, [audit("invite_used")])).rejects.toThrow();
         expect(await store.findInviteByHash(i.tokenHash)).toMatchObject({ usedAtMs: null, usedByDeviceId: null });
         expect(await auditActions()).toEqual(["invite_created"]);
+      });
+    });
+
+    describe("sessions", () => {
+      it("creates, reads back, lists per device and ends one session", async () => {
+        const a = deviceRecord();
+        const b = deviceRecord();
+        await store.insertDevices([a, b]);
+        const s1 = sessionRecord({ deviceId: a.id });
+        const s2 = sessionRecord({ deviceId: a.id, createdAtMs: T0 + 1 });
+        const s3 = sessionRecord({ deviceId: b.id });
+        for (const s of [s1, s2, s3]) await store.createSession(s);
+        expect(await store.getSession(s1.id)).toEqual(s1);
+        expect(await store.getSession("ses_missing")).toBeNull();
+        expect((await store.listSessions({ deviceId: a.id })).map((s) => s.id)).toEqual([s1.id, s2.id]);
+        expect((await store.listSessions()).map((s) => s.id).sort()).toEqual([s1.id, s2.id, s3.id].sort());
+        expect(await store.endSession(s1.id)).toBe(true);
+        expect(await store.endSession(s1.id)).toBe(false);
+        expect((await store.listSessions({ deviceId: a.id })).map((s) => s.id)).toEqual([s2.id]);
+      });
+
+      it("refuses a second session with the same token hash", async () => {
+        const s = sessionRecord({ deviceId: "dev_a" });
+        await store.createSession(s);
+        await expect(store.createSession(sessionRecord({ deviceId: "dev_b", tokenHash: s.tokenHash }))).rejects.toThrow();
+      });
+
+      it("moves last use forward only, in one batch", async () => {
+        const s1 = sessionRecord({ deviceId: "dev_a" });
+        const s2 = sessionRecord({ deviceId: "dev_a" });
+        await store.createSession(s1);
+        await store.createSession(s2);
+        await store.touchSessions([{ id: s1.id, lastUsedAtMs: T0 + 500 }, { id: s2.id, lastUsedAtMs: T0 - 500 }, { id: "ses_gone", lastUsedAtMs: T0 }]);
+        expect((await store.getSession(s1.id))!.lastUsedAtMs).toBe(T0 + 500);
+        expect((await store.getSession(s2.id))!.lastUsedAtMs).toBe(T0);
+      });
+
+      it("ends every session of a device, and revoking the device ends them too", async () => {
+        const a = deviceRecord();
+        const b = deviceRecord();
+        await store.insertDevices([a, b]);
+        await store.createSession(sessionRecord({ deviceId: a.id }));
+        await store.createSession(sessionRecord({ deviceId: a.id }));
+        await store.createSession(sessionRecord({ deviceId: b.id }));
+        expect(await store.endDeviceSessions(a.id)).toBe(2);
+        expect(await store.endDeviceSessions(a.id)).toBe(0);
+        expect(await store.revokeDevice(b.id, T0 + 1, "Alice", audit("revoked", { deviceId: b.id }))).toBe(true);
+        expect(await store.listSessions()).toEqual([]);
+      });
+
+      it("ends the sessions of the device a re-pair replaces", async () => {
+        const old = deviceRecord();
+        await store.insertDevices([old]);
+        await store.createSession(sessionRecord({ deviceId: old.id }));
+        const p = pendingRecord();
+        await store.createPending(p, audit("request_created"));
+        expect(await store.approvePending(p.id, T0, deviceFor(p), [audit("approved")], { deviceId: old.id, by: "Alice" })).toBe(true);
+        expect(await store.listSessions({ deviceId: old.id })).toEqual([]);
+      });
+
+      it("deletes sessions past their absolute end or idle too long, and keeps the rest", async () => {
+        const live = sessionRecord({ deviceId: "dev_a", lastUsedAtMs: T0 + 10, expiresAtMs: T0 + 100 });
+        const ended = sessionRecord({ deviceId: "dev_a", lastUsedAtMs: T0 + 10, expiresAtMs: T0 + 50 });
+        const idle = sessionRecord({ deviceId: "dev_a", lastUsedAtMs: T0 + 1, expiresAtMs: T0 + 100 });
+        for (const s of [live, ended, idle]) await store.createSession(s);
+        expect(await store.deleteExpiredSessions(T0 + 50, T0 + 5)).toBe(2);
+        expect((await store.listSessions()).map((s) => s.id)).toEqual([live.id]);
       });
     });
 

@@ -36,7 +36,7 @@ async function emptied(): Promise<string> {
   await store.close();
   const c = new pg.Client({ connectionString: contractUrl });
   await c.connect();
-  await c.query("TRUNCATE meta, devices, pending, invites, audit RESTART IDENTITY");
+  await c.query("TRUNCATE meta, devices, pending, invites, audit, sessions RESTART IDENTITY");
   await c.end();
   return contractUrl;
 }
@@ -56,17 +56,18 @@ describe("PostgresStore on a real cluster", () => {
     const url = await freshDb();
     const stores = await Promise.all([openAt(url), openAt(url), openAt(url)]);
     try {
-      expect(stores.map((s) => s.info().schemaVersion)).toEqual([4, 4, 4]);
+      expect(stores.map((s) => s.info().schemaVersion)).toEqual([5, 5, 5]);
       expect(cluster.psql("SELECT version || ':' || name FROM pairgate_schema ORDER BY version", new URL(url).pathname.slice(1)).trim().split("\n")).toEqual([
         "1:initial schema",
         "2:unique live pairing codes",
         "3:device list order and name indexes",
         "4:device expiry and revoke reasons",
+        "5:device sessions",
       ]);
       // One gateway id for all of them, created by whichever came first.
       const ids = await Promise.all(stores.map((s, i) => s.loadGatewayId(() => `gw-${i}`)));
       expect(new Set(ids).size).toBe(1);
-      expect(stores[0]!.info()).toEqual({ kind: "postgres", location: url, schemaVersion: 4 });
+      expect(stores[0]!.info()).toEqual({ kind: "postgres", location: url, schemaVersion: 5 });
     } finally {
       for (const s of stores) await s.close();
     }

@@ -95,7 +95,7 @@ describe("SqliteStore on disk", () => {
 
     const store = openAt(file);
     open.push(store);
-    expect(store.info().schemaVersion).toBe(4);
+    expect(store.info().schemaVersion).toBe(5);
     expect(await store.loadGatewayId(() => "not-this")).toBe("AAECAwQFBgcICQoLDA0ODw");
     const db = store["db"];
     expect({ devices: rows("devices", db), invites: rows("invites", db), audit: rows("audit", db), meta: rows("meta", db) }).toEqual({
@@ -120,11 +120,11 @@ describe("SqliteStore on disk", () => {
     await store.close();
     const again = openAt(file);
     open.push(again);
-    expect(again.info().schemaVersion).toBe(4); // a second open has nothing left to run
+    expect(again.info().schemaVersion).toBe(5); // a second open has nothing left to run
   });
 
   it("creates a new database at the latest schema in one step", () => {
-    expect(fresh().info().schemaVersion).toBe(4);
+    expect(fresh().info().schemaVersion).toBe(5);
   });
 
   it("never writes an invite token to the database files, only its SHA-256", async () => {

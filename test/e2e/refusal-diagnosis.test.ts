@@ -18,7 +18,7 @@ describe("a refused origin explained in the browser", () => {
     const diagnosis = page.locator("[data-testid=whoami-diagnosis]");
     await diagnosis.waitFor({ state: "visible", timeout: 10_000 });
     expect(await diagnosis.textContent()).toContain(`--allowed-origin ${proxy.url}`);
-    expect(await page.locator("[data-testid=whoami-link]").getAttribute("href")).toBe(`/whoami?origin=${encodeURIComponent(proxy.url)}`);
+    expect(await page.locator("[data-testid=whoami-link]").getAttribute("href")).toBe(`whoami?origin=${encodeURIComponent(proxy.url)}`);
 
     const allowing = await startCliGateway(cleanup, ["--trusted-proxy", "127.0.0.1/32", "--allowed-origin", proxy.url]);
     proxy.retarget(allowing.port);

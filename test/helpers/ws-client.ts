@@ -35,6 +35,8 @@ export interface ConnectOptions {
   headers?: Record<string, string>;
   protocols?: string[];
   localAddress?: string;
+  /** For wss://: the one root to trust and the name to check. */
+  tls?: { ca: string; servername: string };
 }
 
 export function connectClient(url: string, key: TestKey, opts: ConnectOptions = {}): Promise<TestClient> {
@@ -42,6 +44,7 @@ export function connectClient(url: string, key: TestKey, opts: ConnectOptions = 
     ...(opts.origin ? { origin: opts.origin } : {}),
     headers: opts.headers ?? {},
     ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+    ...(opts.tls ?? {}),
   });
   const frames: ServerFrame[] = [];
   let cursor = 0;

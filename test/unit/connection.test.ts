@@ -7,7 +7,9 @@ import { decodeB64u, encodeB64u, ERRORS, PROTOCOL_VERSION, type ErrorCode, type 
 import { Connection, type ConnectionDeps } from "../../server/src/gateway/connection.js";
 import { createRpcDispatcher } from "../../server/src/gateway/rpc-handlers.js";
 import { SessionHub } from "../../server/src/gateway/session-hub.js";
+import { TicketBook } from "../../server/src/sessions/tickets.js";
 import type { Actor } from "../../server/src/pairing/pairing-service.js";
+import { DEFAULT_SESSION_IDLE_MS, DEFAULT_SESSION_MAX_AGE_MS, SessionRegistry } from "../../server/src/sessions/session-registry.js";
 import { makeTestKey, type TestKey } from "../helpers/test-key.js";
 import {
   createService,
@@ -42,6 +44,8 @@ function createGateway(opts: { requestBurst?: number; requestsPerSecond?: number
     service: h.service,
     store: h.store,
     hub,
+    tickets: new TicketBook({ now: h.clock.now, randomBytes: (n) => new Uint8Array(randomBytes(n)) }),
+    sessions: new SessionRegistry({ store: h.store, now: h.clock.now, randomBytes, idleMs: DEFAULT_SESSION_IDLE_MS, maxAgeMs: DEFAULT_SESSION_MAX_AGE_MS, onError: (err) => internalErrors.push(err) }),
     now: h.clock.now,
     gateway: { ...GATEWAY, gatewayId, startedAtMs: T0 },
     publicUrl: "http://127.0.0.1:8420",

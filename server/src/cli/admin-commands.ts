@@ -112,7 +112,7 @@ export async function listPending(c: Common): Promise<void> {
  * The gateway's search (name, fingerprint, id prefix) finds a superset of what resolveDevice accepts, so only the
  * candidates travel, not all 10,000 devices; resolveDevice then applies the exact rules.
  */
-async function findDevice(c: Common, query: string): Promise<DeviceView> {
+export async function findDevice(c: Common, query: string): Promise<DeviceView> {
   const q = query.trim();
   return resolveDevice(query, q.length <= DEVICE_QUERY_MAX ? await fetchDevices(c, { query: q }) : []);
 }

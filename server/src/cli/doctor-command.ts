@@ -68,6 +68,7 @@ function printText(r: DoctorReport): void {
     row("allowed hosts", g.allowedHosts.join(", ") || "(IP literals, localhost and *.localhost only)");
     row("allowed origins", g.allowedOrigins.join(", ") || "(only http(s)://<the request's Host>)");
     row("trusted proxies", g.trustedProxies.join(", ") || "(none: X-Forwarded-For is ignored)");
+    if (g.frontDoor?.prefix) row("front door", `pages under ${g.frontDoor.prefix}/; ${g.frontDoor.upstream ? `proxies everything else to ${g.frontDoor.upstream} for paired browsers` : `forward auth at ${g.frontDoor.prefix}/auth (no --upstream)`}`);
     row("sockets", `${g.sockets.open} open, ${g.sockets.unauthenticated} unauthenticated; ${g.upgradesTotal} upgrades and ${g.refusedTotal} refusals since start`);
     if (g.recentUpgrades.length) {
       out(`\nLast ${g.recentUpgrades.length} WebSocket upgrades (newest first):`);

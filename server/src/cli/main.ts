@@ -9,6 +9,7 @@ import * as admin from "./admin-commands.js";
 import { doctor } from "./doctor-command.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { printableLines, safeJson } from "./output.js";
+import { endSessions, listSessions } from "./sessions-commands.js";
 import { runStart } from "./start-command.js";
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(",").map((s) => s.trim()).filter(Boolean)];
@@ -106,6 +107,18 @@ Deployment recipes (Docker, nginx, Caddy, LAN, SSH tunnel): docs/deploy.md`,
       return admin.audit(commonOpts(cmd), limit);
     },
   );
+  const sessions = program.command("sessions").description("app sessions of the front door (docs/front-door.md): list and end them");
+  common(sessions.command("list").description("app sessions, most recently used first").option("--device <device>", "only this device's (id, id prefix, fingerprint or exact name)")).action(
+    (o: { device?: string }, cmd: Command) => listSessions(commonOpts(cmd), o.device),
+  );
+  common(
+    sessions
+      .command("end")
+      .description("end one session, or every session of a device; the device stays paired")
+      .argument("[session]", "a session id from `pairgate sessions list`")
+      .option("--device <device>", "end every session of this device"),
+  ).action((id: string | undefined, o: { device?: string }, cmd: Command) => endSessions(commonOpts(cmd), id, o.device));
+
   common(program.command("doctor").description("what the gateway sees, and why browsers may be refused")).action((_o, cmd: Command) =>
     doctor(commonOpts(cmd)),
   );

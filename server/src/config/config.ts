@@ -30,6 +30,10 @@ export interface GatewayConfig {
   database: string;
   /** Devices not seen for this long expire (--idle-expiry); null: off. Optional so tests may build configs by hand. */
   idleExpiryMs?: number | null;
+  /** http(s)://host:port of the app behind the front door; "" for none. */
+  upstream?: string;
+  /** Where pairgate's own routes live ("/_pairgate"); "" for the root. */
+  prefix?: string;
   /** Where each setting came from, for `pairgate doctor` (absent when built directly by tests). */
   sources?: Record<string, SettingSource>;
   configFile?: string | null;
@@ -180,6 +184,12 @@ export function buildConfig(values: Record<string, unknown>, stateDir: string, l
     throw fail("database", `expected a postgres:// URL such as postgres://pairgate:secret@db:5432/pairgate, got ${database.includes("@") ? "a value that is not one (not shown: it may hold a password)" : JSON.stringify(database)}`);
   }
 
+  const upstream = String(v.upstream).trim().replace(/\/+$/, "");
+  if (upstream && !/^https?:\/\/[^/\s?#@]+$/i.test(upstream)) throw fail("upstream", `expected http://host:port of the app, with no path, got ${JSON.stringify(upstream)}`);
+  let prefix = String(v.prefix).trim().replace(/\/+$/, "");
+  if (!prefix && upstream) prefix = DEFAULT_PREFIX;
+  if (prefix && !/^(\/[A-Za-z0-9_-]+)+$/.test(prefix)) throw fail("prefix", `expected a path such as /_pairgate (letters, digits, _ and -), got ${JSON.stringify(v.prefix)}`);
+
   if (Buffer.byteLength(join(stateDir, "admin.sock")) > MAX_SOCKET_PATH_BYTES) {
     throw new ConfigError(`state dir ${stateDir} is too long: its admin socket path must fit in ${MAX_SOCKET_PATH_BYTES} bytes; choose a shorter --state-dir`);
   }
@@ -200,8 +210,13 @@ export function buildConfig(values: Record<string, unknown>, stateDir: string, l
     limits,
     database,
     idleExpiryMs: v.idleExpiry as number | null,
+    upstream,
+    prefix,
   };
 }
+
+/** pairgate's own routes when it fronts an app: not a dot-path, which common nginx hardening rules deny. */
+export const DEFAULT_PREFIX = "/_pairgate";
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
 

@@ -36,6 +36,8 @@ export interface DoctorFacts {
   allowedHosts: string[];
   allowedOrigins: string[];
   trustedProxies: string[];
+  /** The front door: pairgate's route prefix and the app it proxies to ("" for none). */
+  frontDoor?: { prefix: string; upstream: string };
   limits: LimitsConfig;
   sockets: { open: number; unauthenticated: number };
   upgradesTotal: number;
@@ -71,6 +73,7 @@ export function collectDoctorFacts(config: GatewayConfig, rt: DoctorRuntime): Do
     allowedHosts: config.allowedHosts,
     allowedOrigins: config.allowedOrigins,
     trustedProxies: config.trustedProxies.map((c) => c.text),
+    frontDoor: { prefix: config.prefix ?? "", upstream: config.upstream ?? "" },
     limits: config.limits,
     sockets: rt.sockets,
     upgradesTotal: rt.upgrades.total,

@@ -73,6 +73,22 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     default: () => "",
     defaultText: "SQLite in the state dir",
   },
+  {
+    key: "upstream",
+    flag: "upstream",
+    kind: "string",
+    help: "http://host:port of an app to put behind device pairing: everything outside --prefix goes there, only for paired browsers (docs/front-door.md)",
+    default: () => "",
+    defaultText: "none",
+  },
+  {
+    key: "prefix",
+    flag: "prefix",
+    kind: "string",
+    help: "path under which pairgate serves its own pages, socket and endpoints, e.g. /_pairgate (for forward auth behind nginx, Caddy or Traefik)",
+    default: () => "",
+    defaultText: "none (/_pairgate with --upstream)",
+  },
   { key: "logLevel", flag: "log-level", kind: "level", help: `log lines on stderr from this level up: ${LOG_LEVELS.join(", ")}`, default: () => "info" },
   {
     key: "logFormat",

@@ -39,6 +39,8 @@ import { limitKey } from "../net/limit-key.js";
 import type { PairingEvent } from "../pairing/events.js";
 import { PairingService } from "../pairing/pairing-service.js";
 import { SignatureVerifier } from "../pairing/verify-signature.js";
+import { TicketBook, type SessionRefusal } from "../sessions/tickets.js";
+import { DEFAULT_SESSION_IDLE_MS, DEFAULT_SESSION_MAX_AGE_MS, SessionRegistry, type SessionIdentity, type SessionView } from "../sessions/session-registry.js";
 import type { DeviceStore } from "../store/device-store.js";
 import { GATEWAY_VERSION } from "../version.js";
 import { callAppMethod, checkMethodMap, mergeMethodMaps, type MethodMap } from "./app-methods.js";
@@ -69,6 +71,10 @@ export interface PairgateOptions<M extends MethodMap = MethodMap> {
   version?: string;
   /** Devices not seen for this long are revoked with reason `expired` (the last active admin never is). Off when absent. */
   idleExpiryMs?: number | null;
+  /** A device session (the front door's cookie) unused this long ends; default 12 h. */
+  sessionIdleMs?: number;
+  /** A device session ends this long after it was made, used or not; default 7 days. */
+  sessionMaxAgeMs?: number;
 }
 
 export interface AttachOptions {
@@ -102,6 +108,7 @@ export interface OperatorOptions {
 }
 
 const SWEEP_MS = 1000;
+const SESSION_SWEEP_MS = 60_000;
 const LAST_SEEN_FLUSH_MS = 5000;
 const SHUTDOWN_GRACE_MS = 1000;
 
@@ -153,6 +160,20 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     onError: onInternalError,
   });
   replicas.start();
+  const sessionMaxAgeMs = options.sessionMaxAgeMs ?? DEFAULT_SESSION_MAX_AGE_MS;
+  const sessions = new SessionRegistry({
+    store,
+    now,
+    randomBytes,
+    idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
+    maxAgeMs: sessionMaxAgeMs,
+    onError: onInternalError,
+  });
+  await sessions.load();
+  const tickets = new TicketBook({ now, randomBytes });
+  const unsubscribeSessions =
+    store.changes?.subscribe({ onChange: (change) => void sessions.applyChange(change).catch(onInternalError), onResync: () => void sessions.load().catch(onInternalError) }) ??
+    (() => {});
 
   const listeners = new Map<string, Set<(data: never) => void>>();
   function emit<E extends PairgateEventName>(event: E, data: PairgateEvents[E]): void {
@@ -166,6 +187,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
   }
   service.events.subscribe((event) => {
     hub.handle(event);
+    sessions.handle(event);
     if (listeners.size === 0) return;
     const e = publicEvent(event);
     emit(e.name, e.data as never);
@@ -208,6 +230,8 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     service,
     store,
     hub,
+    tickets,
+    sessions,
     now,
     gateway: { ...gatewayInfo, gatewayId, startedAtMs },
     get publicUrl() {
@@ -230,6 +254,8 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     every("expiry sweep", SWEEP_MS, () => service.expireDue(), log, now),
     every("device expiry sweep", SWEEP_MS, () => service.expireDueDevices(), log, now),
     every("last-seen flush", LAST_SEEN_FLUSH_MS, () => hub.flushLastSeen(), log, now),
+    every("session last-use flush", LAST_SEEN_FLUSH_MS, () => sessions.flush(), log, now),
+    every("session sweep", SESSION_SWEEP_MS, () => sessions.sweep(), log, now),
   ];
   let closed = false;
 
@@ -300,6 +326,31 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     audit: {
       list: (params: MethodParams<"audit.list"> = {}) => operator("audit.list", params),
     },
+    /**
+     * Device sessions: what the front door's cookie stands for (docs/embedding.md). list() and check() read memory
+     * only; end() and endForDevice() end sessions at once on every replica.
+     */
+    sessions: {
+      list: (opts: { deviceId?: string } = {}): SessionView[] => sessions.list(opts),
+      end: (sessionId: string): Promise<boolean> => sessions.end(sessionId),
+      endForDevice: (deviceId: string): Promise<number> => sessions.endForDevice(deviceId),
+      /** The device behind a session cookie's value, or null (no disk I/O). */
+      check: (token: string): SessionIdentity | null => sessions.check(token),
+      /**
+       * Trades a one-time ticket (method session.ticket on the paired socket) for a new session: the cookie value.
+       * `origin` is the Origin of the request that brings the ticket; it must be the page the ticket was issued to.
+       */
+      redeemTicket: async (ticket: string, origin: string): Promise<{ token: string } | { refused: SessionRefusal }> => {
+        const redeemed = tickets.redeem(ticket, origin);
+        if ("refused" in redeemed) return redeemed;
+        const device = await store.getDevice(redeemed.deviceId);
+        if (!device || device.revokedAtMs !== null) return { refused: "device_revoked" };
+        return { token: (await sessions.create(device)).token };
+      },
+      /** Called with each session that ends, however it ends. */
+      onEnd: (listener: (sessionId: string) => void) => sessions.onEnd(listener),
+      maxAgeMs: sessionMaxAgeMs,
+    },
     /** Any built-in method by name, as the local operator: what the `pairgate` CLI sends over the admin socket. */
     call: (method: string, params: unknown, opts: OperatorOptions = {}) => builtin({ kind: "cli", ...(opts.actor ? { actor: opts.actor } : {}) }, method, params),
 
@@ -366,9 +417,11 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
       closed = true;
       for (const t of intervals) clearInterval(t);
       replicas.stop();
+      unsubscribeSessions();
       await Promise.all(cliSockets.map((c) => c.close()));
       await Promise.all(attached.map((ws) => ws.shutdown(closeOptions.graceMs ?? SHUTDOWN_GRACE_MS)));
       await hub.flushLastSeen({ all: true }).catch(onInternalError);
+      await sessions.flush().catch(onInternalError);
       if (!closeOptions.keepStoreOpen) await store.close();
     },
   };

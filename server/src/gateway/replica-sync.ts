@@ -74,6 +74,10 @@ export class ReplicaSync {
       }
       case "invites.changed":
         return { type: "invites.changed" };
+      case "session.created":
+      case "session.ended":
+      case "device.sessions_ended":
+        return null; // the session registry follows these itself (server/src/sessions/session-registry.ts)
     }
   }
 

@@ -8,9 +8,11 @@ import {
   type MethodName,
   type MethodParams,
   type MethodResult,
+  type AppSessionView,
 } from "../../../shared/index.js";
 import { inviteUrl } from "../pairing/invites.js";
 import type { Actor, PairingService } from "../pairing/pairing-service.js";
+import type { TicketBook } from "../sessions/tickets.js";
 import type { DeviceStore } from "../store/device-store.js";
 import { actorOf, type RpcCaller } from "./caller.js";
 import type { SessionHub } from "./session-hub.js";
@@ -25,10 +27,20 @@ export interface RpcDeps {
   service: PairingService;
   store: DeviceStore;
   hub: SessionHub;
+  tickets: TicketBook;
   now: () => number;
   gateway: { name: string; version: string; gatewayId: string; startedAtMs: number };
   /** Base for invite links made from the CLI (dashboard sessions use their own origin). */
   publicUrl: string;
+  /** The front door's app sessions (server/src/sessions/session-registry.ts). */
+  sessions: AppSessions;
+}
+
+/** What the admin methods need of the session registry: its memory, never the cookie or its hash. */
+export interface AppSessions {
+  list(opts: { deviceId?: string }): Array<Omit<AppSessionView, "deviceName">>;
+  end(sessionId: string): Promise<boolean>;
+  endForDevice(deviceId: string): Promise<number>;
 }
 
 type Handler<M extends MethodName> = (params: MethodParams<M>, caller: RpcCaller, actor: Actor) => Promise<MethodResult<M>>;
@@ -46,6 +58,11 @@ export function createRpcDispatcher(deps: RpcDeps) {
       counts: { devices: await store.countDevices(), pending: (await store.listLivePending(deps.now())).length, online: hub.onlineDevices() },
       seenFrom: caller.kind === "device" ? caller.seenFrom : { address: "local", networkClass: "loopback" },
     }),
+    "session.ticket": async (_p, caller) => {
+      // Only a browser that proved its key here gets one; the ticket is bound to that browser's origin.
+      if (caller.kind !== "device" || !caller.origin) throw new PairgateError("forbidden", "Only a paired browser can ask for a session ticket.");
+      return deps.tickets.issue(caller.deviceId, caller.origin);
+    },
     "devices.list": async (p, caller) => hub.listDevices(currentId(caller), p),
     "devices.approve": async (p, caller, actor) => {
       const device = await service.approve({ ...p, role: p.role ?? DEFAULT_ROLE }, actor);
@@ -80,6 +97,21 @@ export function createRpcDispatcher(deps: RpcDeps) {
     "audit.list": async (p) => ({
       entries: (await store.listAudit({ limit: p.limit ?? 100, ...(p.beforeId !== undefined ? { beforeId: p.beforeId } : {}) })).map(toAuditEntry),
     }),
+    "sessions.list": async (p) => {
+      const sessions = deps.sessions.list(p.deviceId !== undefined ? { deviceId: p.deviceId } : {});
+      // One read per device that has sessions (admins only, never per request): names change, sessions don't carry them.
+      const names = new Map<string, string>();
+      for (const id of new Set(sessions.map((s) => s.deviceId))) names.set(id, (await store.getDevice(id))?.name ?? "");
+      return { sessions: sessions.map((s) => ({ ...s, deviceName: names.get(s.deviceId) ?? "" })) };
+    },
+    "sessions.end": async (p) => {
+      if ((p.sessionId === undefined) === (p.deviceId === undefined)) throw new PairgateError("invalid_params", "Give either sessionId or deviceId.");
+      if (p.sessionId !== undefined) {
+        if (!(await deps.sessions.end(p.sessionId))) throw new PairgateError("not_found", "No such session: it may have ended already.");
+        return { ended: 1 };
+      }
+      return { ended: await deps.sessions.endForDevice(p.deviceId!) };
+    },
   };
 
   return async function dispatch(caller: RpcCaller, method: string, rawParams: unknown): Promise<unknown> {

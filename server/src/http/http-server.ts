@@ -2,6 +2,7 @@
 // route. WebSocket upgrades are handled by gateway/ws-server.ts on the same server.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import type { FrontDoor } from "../front-door/front-door.js";
 import { guardConnections, type ConnectionGuardOptions } from "./connection-guard.js";
 import { SECURITY_HEADERS } from "./headers.js";
 import { renderHostRefusedHtml } from "./host-refused-page.js";
@@ -13,8 +14,13 @@ import { renderWhoamiHtml, WHOAMI_PATH, type WhoamiFacts } from "./whoami.js";
 
 export interface HttpDeps {
   files: Map<string, StaticFile>;
+  /** Where pairgate's own routes live ("/_pairgate"), or "" for the root. */
+  prefix?: string;
+  /** Session, forward-auth and proxy handlers (front-door/front-door.ts); absent without --prefix. */
+  frontDoor?: FrontDoor;
   allowedHosts: string[];
   health: () => Record<string, unknown>;
+  onError?: (err: unknown) => void;
   onRefused: (req: IncomingMessage, reason: string) => void;
   /** GET /whoami: what the gateway sees of this request (http/whoami.ts). */
   whoami?: (req: IncomingMessage) => WhoamiFacts;
@@ -28,7 +34,8 @@ export function createHttpServer(deps: HttpDeps): { server: Server; connections:
   const server = createServer((req, res) => {
     try {
       handle(req, res, deps);
-    } catch {
+    } catch (err) {
+      deps.onError?.(err);
       // A handler bug must not take the gateway down; the client sees a plain 500.
       if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", "internal error\n");
       else res.destroy();
@@ -61,15 +68,30 @@ function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void
     if (wantsHtml(req)) return send(res, 403, "text/html; charset=utf-8", renderHostRefusedHtml(req.headers.host, hostRefusal), undefined, PAGE_CSP);
     return send(res, 403, "text/plain; charset=utf-8", `pairgate: ${hostRefusal}\n`);
   }
-  const path = (req.url ?? "/").split("?")[0]!;
+  const fullPath = (req.url ?? "/").split("?")[0]!;
+  // Unprefixed /healthz stays, so health checks need no change when a prefix is added.
+  if (fullPath === "/healthz") return sendHealth(res, deps);
+  const prefix = deps.prefix ?? "";
+  if (prefix && fullPath === prefix) return redirectTo(res, `${prefix}/${(req.url ?? "").slice(fullPath.length)}`);
+  const path = prefix ? (fullPath.startsWith(`${prefix}/`) ? fullPath.slice(prefix.length) : null) : fullPath;
+  const door = deps.frontDoor;
+  if (path === null) {
+    if (door?.proxies) return door.outside(req, res);
+    return send(res, 404, "text/plain; charset=utf-8", "not found\n");
+  }
+  if (door && path === "/session" && req.method === "POST") {
+    void door.session(req, res).catch((err: unknown) => {
+      deps.onError?.(err);
+      if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", "internal error\n");
+    });
+    return;
+  }
+  if (door && path === "/auth" && (req.method === "GET" || req.method === "HEAD")) return door.auth(req, res);
   if (req.method !== "GET" && req.method !== "HEAD") {
     res.setHeader("Allow", "GET, HEAD");
     return send(res, 405, "text/plain; charset=utf-8", "method not allowed\n");
   }
-  if (path === "/healthz") {
-    res.setHeader("Cache-Control", "no-store");
-    return send(res, 200, "application/json", JSON.stringify(deps.health()) + "\n");
-  }
+  if (path === "/healthz") return sendHealth(res, deps);
   if (path === WHOAMI_PATH && deps.whoami) {
     const facts = deps.whoami(req);
     res.setHeader("Cache-Control", "no-store");
@@ -81,6 +103,16 @@ function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void
   if (file) return sendFile(req, res, file);
   if (path === "/" || path === "/index.html") return send(res, 503, "text/html; charset=utf-8", NOT_BUILT);
   return send(res, 404, "text/plain; charset=utf-8", "not found\n");
+}
+
+function sendHealth(res: ServerResponse, deps: HttpDeps): void {
+  res.setHeader("Cache-Control", "no-store");
+  send(res, 200, "application/json", JSON.stringify(deps.health()) + "\n");
+}
+
+function redirectTo(res: ServerResponse, location: string): void {
+  res.writeHead(302, { ...SECURITY_HEADERS, Location: location, "Content-Length": 0 });
+  res.end();
 }
 
 /** A browser following a link (Accept: text/html) gets a page; scripts and curl get the plain answer. */

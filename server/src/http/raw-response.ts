@@ -5,11 +5,13 @@ import { SECURITY_HEADERS } from "./headers.js";
 
 const STATUS_TEXT: Record<number, string> = {
   400: "Bad Request",
+  401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
   408: "Request Timeout",
   429: "Too Many Requests",
   431: "Request Header Fields Too Large",
+  502: "Bad Gateway",
   503: "Service Unavailable",
 };
 

@@ -79,6 +79,6 @@ ${row("Origin allowed on /ws", yesNo(f.originAllowed, "no origin given"))}
 <h2>Diagnosis</h2>
 <ul class="diagnosis" data-testid="whoami-diagnosis-list">${f.diagnosis.map((d) => `<li>${escapeHtml(d)}</li>`).join("")}</ul>
 <p class="muted">The gateway's view of every browser: <code>pairgate doctor</code> on the gateway's machine.</p>
-<p class="actions"><a class="btn" href="/" data-testid="back-to-dashboard">Back to the dashboard</a></p>`,
+<p class="actions"><a class="btn" href="./" data-testid="back-to-dashboard">Back to the dashboard</a></p>`,
   );
 }

@@ -59,6 +59,27 @@ export interface InviteRecord {
   deviceExpiresInMs: number | null;
 }
 
+/**
+ * A device session: what the front door's cookie stands for (docs/front-door.md). The cookie value is never
+ * stored, only its SHA-256. `id` is a public handle for lists and "end this session", never a credential.
+ */
+export interface SessionRecord {
+  id: string;
+  /** SHA-256 of the cookie value, hex. */
+  tokenHash: string;
+  deviceId: string;
+  createdAtMs: number;
+  /** Written lazily (batched), so it may lag the in-memory value by a flush interval. */
+  lastUsedAtMs: number;
+  /** The absolute end; the idle timeout is counted from lastUsedAtMs. */
+  expiresAtMs: number;
+}
+
+export interface SessionTouch {
+  id: string;
+  lastUsedAtMs: number;
+}
+
 export interface AuditInput {
   atMs: number;
   action: AuditAction;
@@ -92,7 +113,17 @@ export interface DeviceFilter {
  * `pairing.resolved` covers approved, rejected and expired (the row's status tells which).
  */
 export interface StoreChange {
-  type: "pairing.requested" | "pairing.resolved" | "device.added" | "device.revoked" | "device.updated" | "invites.changed";
+  type:
+    | "pairing.requested"
+    | "pairing.resolved"
+    | "device.added"
+    | "device.revoked"
+    | "device.updated"
+    | "invites.changed"
+    /** A session was made (id: the session id) or ended (id: the session id, or the device id for all of a device's). */
+    | "session.created"
+    | "session.ended"
+    | "device.sessions_ended";
   id: string;
 }
 
@@ -151,7 +182,7 @@ export interface DeviceStore {
   /** Bulk insert used by benchmarks and seeding; not part of the pairing flow. */
   insertDevices(devices: DeviceRecord[]): Promise<void>;
   renameDevice(id: string, name: string, audit: AuditInput): Promise<boolean>;
-  /** Marks an active device revoked; false when it was unknown or already revoked. */
+  /** Marks an active device revoked and ends its sessions; false when it was unknown or already revoked. */
   revokeDevice(id: string, atMs: number, by: string, audit: AuditInput): Promise<boolean>;
   /**
    * Active devices that are due to expire at `nowMs`: their end time passed, or (when `idleBeforeMs` is given)
@@ -191,6 +222,18 @@ export interface DeviceStore {
    */
   redeemInvite(inviteId: string, nowMs: number, device: DeviceRecord, audit: AuditInput[]): Promise<boolean>;
   revokeInvite(inviteId: string, atMs: number, audit: AuditInput): Promise<boolean>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | null>;
+  /** Every stored session, or one device's; read at start and after a resync, never per request. */
+  listSessions(opts?: { deviceId?: string }): Promise<SessionRecord[]>;
+  /** Moves last use forward (never back), batched by the caller. */
+  touchSessions(entries: SessionTouch[]): Promise<void>;
+  endSession(id: string): Promise<boolean>;
+  /** Ends every session of a device; returns how many there were. */
+  endDeviceSessions(deviceId: string): Promise<number>;
+  /** Deletes sessions past their absolute end or idle since before `idleBeforeMs`; returns how many. */
+  deleteExpiredSessions(nowMs: number, idleBeforeMs: number): Promise<number>;
 
   appendAudit(entries: AuditInput[]): Promise<void>;
   listAudit(opts: { limit: number; beforeId?: number }): Promise<AuditRecord[]>;

@@ -1,6 +1,6 @@
 // In-memory store for unit tests only; it passes the same contract suite as SqliteStore.
 import { compareDevices, deviceMatches, type DeviceOrderKey } from "../../../shared/index.js";
-import type { AuditInput, AuditRecord, DeviceFilter, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, StoreInfo } from "./device-store.js";
+import type { AuditInput, AuditRecord, DeviceFilter, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, SessionRecord, SessionTouch, StoreInfo } from "./device-store.js";
 import { codeTaken } from "./store-error.js";
 
 export class MemoryStore implements DeviceStore {
@@ -9,6 +9,7 @@ export class MemoryStore implements DeviceStore {
   private readonly pending = new Map<string, PendingRecord>();
   private readonly invites = new Map<string, InviteRecord>();
   private readonly auditLog: AuditRecord[] = [];
+  private readonly sessions = new Map<string, SessionRecord>();
 
   private audit(entries: AuditInput[]): void {
     for (const e of entries) this.auditLog.push({ ...e, detail: e.detail ?? {}, id: this.auditLog.length + 1 });
@@ -88,6 +89,7 @@ export class MemoryStore implements DeviceStore {
     const d = this.devices.get(id);
     if (!d || d.revokedAtMs !== null) return false;
     Object.assign(d, { revokedAtMs: atMs, revokedBy: by, revokedReason: "revoked" });
+    this.endSessionsOf(id);
     this.audit([audit]);
     return true;
   }
@@ -106,6 +108,7 @@ export class MemoryStore implements DeviceStore {
     if (!d || d.revokedAtMs !== null) return false;
     if (d.role === "admin" && ![...this.devices.values()].some((o) => o.role === "admin" && o.revokedAtMs === null && o.id !== id)) return false;
     Object.assign(d, { revokedAtMs: atMs, revokedBy: "gateway", revokedReason: "expired" });
+    this.endSessionsOf(id);
     this.audit([audit]);
     return true;
   }
@@ -164,6 +167,7 @@ export class MemoryStore implements DeviceStore {
     const old = replaces && this.devices.get(replaces.deviceId);
     if (old && old.revokedAtMs === null) {
       Object.assign(old, { revokedAtMs: nowMs, revokedBy: replaces.by, revokedReason: "replaced" });
+      this.endSessionsOf(old.id);
     }
     this.audit(audit);
     return true;
@@ -208,6 +212,47 @@ export class MemoryStore implements DeviceStore {
     i.revokedAtMs = atMs;
     this.audit([audit]);
     return true;
+  }
+
+  private endSessionsOf(deviceId: string): number {
+    let n = 0;
+    for (const [id, s] of this.sessions) if (s.deviceId === deviceId) n++, this.sessions.delete(id);
+    return n;
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    if (this.sessions.has(session.id) || [...this.sessions.values()].some((s) => s.tokenHash === session.tokenHash)) throw new Error("UNIQUE constraint failed: sessions");
+    this.sessions.set(session.id, { ...session });
+  }
+
+  async getSession(id: string): Promise<SessionRecord | null> {
+    const s = this.sessions.get(id);
+    return s ? { ...s } : null;
+  }
+
+  async listSessions(opts: { deviceId?: string } = {}): Promise<SessionRecord[]> {
+    return [...this.sessions.values()].filter((s) => opts.deviceId === undefined || s.deviceId === opts.deviceId).map((s) => ({ ...s }));
+  }
+
+  async touchSessions(entries: SessionTouch[]): Promise<void> {
+    for (const e of entries) {
+      const s = this.sessions.get(e.id);
+      if (s) s.lastUsedAtMs = Math.max(s.lastUsedAtMs, e.lastUsedAtMs);
+    }
+  }
+
+  async endSession(id: string): Promise<boolean> {
+    return this.sessions.delete(id);
+  }
+
+  async endDeviceSessions(deviceId: string): Promise<number> {
+    return this.endSessionsOf(deviceId);
+  }
+
+  async deleteExpiredSessions(nowMs: number, idleBeforeMs: number): Promise<number> {
+    let n = 0;
+    for (const [id, s] of this.sessions) if (s.expiresAtMs <= nowMs || s.lastUsedAtMs < idleBeforeMs) n++, this.sessions.delete(id);
+    return n;
   }
 
   async appendAudit(entries: AuditInput[]): Promise<void> {

@@ -92,9 +92,23 @@ CREATE INDEX devices_expires_at ON devices (expires_at_ms) WHERE expires_at_ms I
 CREATE INDEX devices_last_seen ON devices (last_seen_at_ms) WHERE revoked_at_ms IS NULL;
 `;
 
+/** Device sessions (see sqlite-migrations.ts, version 5). */
+const V5 = `
+CREATE TABLE sessions (
+  id text PRIMARY KEY,
+  token_hash text NOT NULL UNIQUE,
+  device_id text NOT NULL,
+  created_at_ms bigint NOT NULL,
+  last_used_at_ms bigint NOT NULL,
+  expires_at_ms bigint NOT NULL
+);
+CREATE INDEX sessions_device ON sessions (device_id);
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: V1 },
   { version: 2, name: "unique live pairing codes", sql: V2 },
   { version: 3, name: "device list order and name indexes", sql: V3 },
   { version: 4, name: "device expiry and revoke reasons", sql: V4 },
+  { version: 5, name: "device sessions", sql: V5 },
 ];

@@ -13,6 +13,8 @@ import type {
   InviteRecord,
   LastSeen,
   PendingRecord,
+  SessionRecord,
+  SessionTouch,
   StoreChange,
   StoreInfo,
 } from "./device-store.js";
@@ -20,7 +22,7 @@ import { pendingMigrations } from "./migrations.js";
 import { POSTGRES_MIGRATIONS } from "./postgres-migrations.js";
 import { createPool, transaction, type Queryable } from "./postgres-pool.js";
 import { CHANNEL, PostgresListener, type ChangePayload } from "./postgres-listener.js";
-import { escapeLike, toAudit, toDevice, toInvite, toPending, type Row } from "./rows.js";
+import { escapeLike, toAudit, toDevice, toInvite, toPending, toSession, type Row } from "./rows.js";
 import { codeTaken, StoreError } from "./store-error.js";
 
 
@@ -277,6 +279,7 @@ export class PostgresStore implements DeviceStore {
         [atMs, id],
       );
       if (won.rowCount !== 1) return false;
+      await c.query("DELETE FROM sessions WHERE device_id = $1", [id]);
       await this.audit(c, [audit]);
       await this.notify(c, "device.revoked", id);
       return true;
@@ -410,6 +413,59 @@ export class PostgresStore implements DeviceStore {
     });
   }
 
+  async createSession(s: SessionRecord): Promise<void> {
+    await this.tx(async (c) => {
+      await c.query(
+        "INSERT INTO sessions (id, token_hash, device_id, created_at_ms, last_used_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+        [s.id, s.tokenHash, s.deviceId, s.createdAtMs, s.lastUsedAtMs, s.expiresAtMs],
+      );
+      await this.notify(c, "session.created", s.id);
+    });
+  }
+
+  async getSession(id: string): Promise<SessionRecord | null> {
+    const row = await this.one("SELECT * FROM sessions WHERE id = $1", [id]);
+    return row ? toSession(row) : null;
+  }
+
+  async listSessions(opts: { deviceId?: string } = {}): Promise<SessionRecord[]> {
+    const rows =
+      opts.deviceId === undefined
+        ? await this.all("SELECT * FROM sessions ORDER BY created_at_ms")
+        : await this.all("SELECT * FROM sessions WHERE device_id = $1 ORDER BY created_at_ms", [opts.deviceId]);
+    return rows.map(toSession);
+  }
+
+  async touchSessions(entries: SessionTouch[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.pool.query(
+      `UPDATE sessions s SET last_used_at_ms = greatest(s.last_used_at_ms, v.at)
+       FROM unnest($1::text[], $2::bigint[]) AS v(id, at) WHERE s.id = v.id`,
+      [entries.map((e) => e.id), entries.map((e) => e.lastUsedAtMs)],
+    );
+  }
+
+  async endSession(id: string): Promise<boolean> {
+    return this.tx(async (c) => {
+      if ((await c.query("DELETE FROM sessions WHERE id = $1", [id])).rowCount !== 1) return false;
+      await this.notify(c, "session.ended", id);
+      return true;
+    });
+  }
+
+  async endDeviceSessions(deviceId: string): Promise<number> {
+    return this.tx(async (c) => {
+      const n = (await c.query("DELETE FROM sessions WHERE device_id = $1", [deviceId])).rowCount ?? 0;
+      if (n > 0) await this.notify(c, "device.sessions_ended", deviceId);
+      return n;
+    });
+  }
+
+  /** No NOTIFY: every replica expires sessions in memory by the same clock rules. */
+  async deleteExpiredSessions(nowMs: number, idleBeforeMs: number): Promise<number> {
+    return (await this.pool.query("DELETE FROM sessions WHERE expires_at_ms <= $1 OR last_used_at_ms < $2", [nowMs, idleBeforeMs])).rowCount ?? 0;
+  }
+
   async appendAudit(entries: AuditInput[]): Promise<void> {
     await this.audit(this.pool, entries);
   }
@@ -429,9 +485,12 @@ export class PostgresStore implements DeviceStore {
   }
 }
 
+/** Revokes an active device and ends its sessions in the same transaction. */
 async function revoke(c: Queryable, id: string, atMs: number, by: string, reason: RevokeReason): Promise<boolean> {
   const sql = "UPDATE devices SET revoked_at_ms = $1, revoked_by = $2, revoked_reason = $3 WHERE id = $4 AND revoked_at_ms IS NULL";
-  return (await c.query(sql, [atMs, by, reason, id])).rowCount === 1;
+  if ((await c.query(sql, [atMs, by, reason, id])).rowCount !== 1) return false;
+  await c.query("DELETE FROM sessions WHERE device_id = $1", [id]);
+  return true;
 }
 
 /** The URL as doctor and error messages show it: never the password. */

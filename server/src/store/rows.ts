@@ -1,7 +1,7 @@
 // Rows of the SQL stores (snake_case columns) as domain records. SQLite and Postgres share the column names;
 // integers may arrive as strings (Postgres bigint) and audit detail as text (SQLite) or parsed jsonb (Postgres).
 import type { ApprovedVia, KeyStorage, NetworkClass, RevokeReason, Role } from "../../../shared/index.js";
-import type { AuditRecord, DeviceRecord, InviteRecord, PendingRecord, PendingStatus } from "./device-store.js";
+import type { AuditRecord, DeviceRecord, InviteRecord, PendingRecord, PendingStatus, SessionRecord } from "./device-store.js";
 
 export type Row = Record<string, unknown>;
 
@@ -79,3 +79,14 @@ export function toAudit(r: Row): AuditRecord {
 
 /** A search term as a LIKE pattern piece: `%`, `_` and the escape itself match only themselves (ESCAPE '\\'). */
 export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export function toSession(r: Row): SessionRecord {
+  return {
+    id: String(r.id),
+    tokenHash: String(r.token_hash),
+    deviceId: String(r.device_id),
+    createdAtMs: Number(r.created_at_ms),
+    lastUsedAtMs: Number(r.last_used_at_ms),
+    expiresAtMs: Number(r.expires_at_ms),
+  };
+}

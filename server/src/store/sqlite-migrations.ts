@@ -95,9 +95,23 @@ CREATE INDEX devices_expires_at ON devices (expires_at_ms) WHERE expires_at_ms I
 CREATE INDEX devices_last_seen ON devices (last_seen_at_ms) WHERE revoked_at_ms IS NULL;
 `;
 
+/** Device sessions of the front door: the cookie's SHA-256 only, bound to a device (docs/front-door.md). */
+const V5 = `
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  device_id TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  last_used_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL
+);
+CREATE INDEX sessions_device ON sessions (device_id);
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: V1 },
   { version: 2, name: "unique live pairing codes", sql: V2 },
   { version: 3, name: "device list order and name indexes", sql: V3 },
   { version: 4, name: "device expiry and revoke reasons", sql: V4 },
+  { version: 5, name: "device sessions", sql: V5 },
 ];

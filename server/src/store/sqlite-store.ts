@@ -3,9 +3,9 @@
 import { chmodSync, closeSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
 import { searchTerms, type DeviceOrderKey } from "../../../shared/index.js";
-import type { AuditInput, AuditRecord, DeviceFilter, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, PendingStatus, StoreInfo } from "./device-store.js";
+import type { AuditInput, AuditRecord, DeviceFilter, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, PendingStatus, SessionRecord, SessionTouch, StoreInfo } from "./device-store.js";
 import { pendingMigrations } from "./migrations.js";
-import { escapeLike, toAudit, toDevice, toInvite, toPending, type Row } from "./rows.js";
+import { escapeLike, toAudit, toDevice, toInvite, toPending, toSession, type Row } from "./rows.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
 import { codeTaken } from "./store-error.js";
 
@@ -129,6 +129,15 @@ export class SqliteStore implements DeviceStore {
       insertAudit: db.prepare(`INSERT INTO audit (at_ms, action, actor, device_id, request_id, detail)
         VALUES (@atMs, @action, @actor, @deviceId, @requestId, @detail)`),
       listAudit: db.prepare("SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?"),
+      insertSession: db.prepare(`INSERT INTO sessions (id, token_hash, device_id, created_at_ms, last_used_at_ms, expires_at_ms)
+        VALUES (@id, @tokenHash, @deviceId, @createdAtMs, @lastUsedAtMs, @expiresAtMs)`),
+      getSession: db.prepare("SELECT * FROM sessions WHERE id = ?"),
+      listSessions: db.prepare("SELECT * FROM sessions ORDER BY created_at_ms"),
+      listDeviceSessions: db.prepare("SELECT * FROM sessions WHERE device_id = ? ORDER BY created_at_ms"),
+      touchSession: db.prepare("UPDATE sessions SET last_used_at_ms = max(last_used_at_ms, ?) WHERE id = ?"),
+      endSession: db.prepare("DELETE FROM sessions WHERE id = ?"),
+      endDeviceSessions: db.prepare("DELETE FROM sessions WHERE device_id = ?"),
+      deleteExpiredSessions: db.prepare("DELETE FROM sessions WHERE expires_at_ms <= ? OR last_used_at_ms < ?"),
     };
   }
 
@@ -232,6 +241,7 @@ export class SqliteStore implements DeviceStore {
   async revokeDevice(id: string, atMs: number, by: string, audit: AuditInput): Promise<boolean> {
     return this.db.transaction(() => {
       if (this.stmt.revoke.run(atMs, by, "revoked", id).changes !== 1) return false;
+      this.stmt.endDeviceSessions.run(id);
       this.audit([audit]);
       return true;
     })();
@@ -244,6 +254,7 @@ export class SqliteStore implements DeviceStore {
   async expireDevice(id: string, atMs: number, audit: AuditInput): Promise<boolean> {
     return this.db.transaction(() => {
       if (this.stmt.expire.run(atMs, id).changes !== 1) return false;
+      this.stmt.endDeviceSessions.run(id);
       this.audit([audit]);
       return true;
     })();
@@ -299,7 +310,7 @@ export class SqliteStore implements DeviceStore {
   ): Promise<boolean> {
     return this.db.transaction(() => {
       if (this.stmt.approvePending.run(requestId, nowMs).changes !== 1) return false;
-      if (replaces) this.stmt.revoke.run(nowMs, replaces.by, "replaced", replaces.deviceId);
+      if (replaces && this.stmt.revoke.run(nowMs, replaces.by, "replaced", replaces.deviceId).changes === 1) this.stmt.endDeviceSessions.run(replaces.deviceId);
       this.stmt.insertDevice.run(fromDevice(device));
       this.audit(audit);
       return true;
@@ -346,6 +357,38 @@ export class SqliteStore implements DeviceStore {
       this.audit([audit]);
       return true;
     })();
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    this.stmt.insertSession.run(session);
+  }
+
+  async getSession(id: string): Promise<SessionRecord | null> {
+    const row = this.stmt.getSession.get(id) as Row | undefined;
+    return row ? toSession(row) : null;
+  }
+
+  async listSessions(opts: { deviceId?: string } = {}): Promise<SessionRecord[]> {
+    const rows = (opts.deviceId === undefined ? this.stmt.listSessions.all() : this.stmt.listDeviceSessions.all(opts.deviceId)) as Row[];
+    return rows.map(toSession);
+  }
+
+  async touchSessions(entries: SessionTouch[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const e of entries) this.stmt.touchSession.run(e.lastUsedAtMs, e.id);
+    })();
+  }
+
+  async endSession(id: string): Promise<boolean> {
+    return this.stmt.endSession.run(id).changes === 1;
+  }
+
+  async endDeviceSessions(deviceId: string): Promise<number> {
+    return this.stmt.endDeviceSessions.run(deviceId).changes;
+  }
+
+  async deleteExpiredSessions(nowMs: number, idleBeforeMs: number): Promise<number> {
+    return this.stmt.deleteExpiredSessions.run(nowMs, idleBeforeMs).changes;
   }
 
   async appendAudit(entries: AuditInput[]): Promise<void> {

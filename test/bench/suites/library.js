@@ -2,12 +2,11 @@
 // Vite build gives them (minified, gzip -9, dependencies included, React excluded), and an app method's round trip
 // on an authenticated loopback socket, next to the built-in gateway.status on the same socket in the same run.
 import { spawn } from "node:child_process";
-import { generateKeyPairSync, sign } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import WebSocket from "ws";
+import { pairedSocket } from "../lib/paired-socket.js";
 import { REPO_ROOT, tempDir, track } from "../lib/processes.js";
 import { figure, latency, ratio } from "../lib/stats.js";
 
@@ -65,29 +64,7 @@ async function roundTrip(count, log) {
   try {
     const port = Number((await line("port ")).split(" ")[1]);
     const proto = await import(pathToFileURL(join(LIB, "protocol.js")).href);
-    const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-    const publicKeyB64u = publicKey.export({ format: "jwk" }).x;
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/pg`, proto.SUBPROTOCOL);
-    const frames = [];
-    let wake = null;
-    ws.on("message", (d) => {
-      frames.push(JSON.parse(String(d)));
-      wake?.();
-    });
-    const next = async (type) => {
-      for (;;) {
-        const i = frames.findIndex((f) => f.type === type);
-        if (i >= 0) return frames.splice(i, 1)[0];
-        await new Promise((r) => (wake = r));
-      }
-    };
-    const challenge = await next("challenge");
-    const signedAtMs = Date.now();
-    const bytes = proto.buildSignedBytes({ gatewayId: challenge.gatewayId, nonce: challenge.nonce, origin: "", publicKeyB64u, signedAtMs });
-    ws.send(JSON.stringify({ type: "hello", protocol: proto.PROTOCOL_VERSION, publicKey: publicKeyB64u, signedAtMs, signature: proto.encodeB64u(sign(null, bytes, privateKey)), keyStorage: "webcrypto", client: { name: "bench", userAgent: "bench" } }));
-    const pairing = await next("pairing");
-    child.stdin.write(`approve ${pairing.request.code}\n`);
-    await next("welcome");
+    const { ws, next } = await pairedSocket({ url: `ws://127.0.0.1:${port}/pg`, proto, approve: (code) => child.stdin.write(`approve ${code}\n`) });
     const measure = async (method, params) => {
       const samples = [];
       for (let i = 0; i < count + 50; i++) {

@@ -1,16 +1,17 @@
-// Reads the exact configs out of docs/deploy.md, so the tests run what the docs tell people to run. A block is
-// the fenced code block right after a `<!-- test: NAME -->` comment.
+// Reads the exact configs out of the docs (docs/deploy.md, docs/front-door.md), so the tests run what the docs tell
+// people to run. A block is the fenced code block right after a `<!-- test: NAME -->` comment.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../helpers/gateway-harness.js";
 
 export const DEPLOY_DOC = join(REPO_ROOT, "docs/deploy.md");
+export const FRONT_DOOR_DOC = join(REPO_ROOT, "docs/front-door.md");
 
-export function docBlock(name: string): string {
-  const text = readFileSync(DEPLOY_DOC, "utf8");
+export function docBlock(name: string, doc = DEPLOY_DOC): string {
+  const text = readFileSync(doc, "utf8");
   const marker = `<!-- test: ${name} -->`;
   const at = text.indexOf(marker);
-  if (at < 0) throw new Error(`docs/deploy.md has no block marked ${marker}`);
+  if (at < 0) throw new Error(`${doc} has no block marked ${marker}`);
   const m = /```[^\n]*\n([\s\S]*?)\n```/.exec(text.slice(at + marker.length));
   if (!m) throw new Error(`no fenced code block after ${marker}`);
   return m[1]!;

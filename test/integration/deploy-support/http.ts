@@ -1,5 +1,7 @@
-// A plain HTTP GET with exact headers (fetch won't send a chosen Host) and an optional source address.
-import { request } from "node:http";
+// Plain HTTP(S) requests with exact headers (fetch won't send a chosen Host or Cookie) and an optional source
+// address; over https, `ca` is the one root to trust and `servername` the name to check.
+import { request as httpRequestRaw, type RequestOptions } from "node:http";
+import { request as httpsRequestRaw } from "node:https";
 
 export interface Got {
   status: number;
@@ -7,16 +9,38 @@ export interface Got {
   body: string;
 }
 
-export function httpGet(url: string, headers: Record<string, string> = {}, localAddress?: string): Promise<Got> {
+export interface RequestOpts {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  localAddress?: string;
+  ca?: string;
+  servername?: string;
+}
+
+export function httpRequest(url: string, opts: RequestOpts = {}): Promise<Got> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers, ...(localAddress ? { localAddress } : {}), timeout: 10_000 }, (res) => {
+    const https = url.startsWith("https:");
+    const options: RequestOptions & { ca?: string; servername?: string } = {
+      method: opts.method ?? "GET",
+      headers: opts.headers ?? {},
+      timeout: 10_000,
+      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+      ...(https && opts.ca ? { ca: opts.ca } : {}),
+      ...(https && opts.servername ? { servername: opts.servername } : {}),
+    };
+    const req = (https ? httpsRequestRaw : httpRequestRaw)(url, options, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (d) => (body += d));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
-    req.on("timeout", () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on("timeout", () => req.destroy(new Error(`${options.method} ${url} timed out`)));
     req.on("error", reject);
-    req.end();
+    req.end(opts.body);
   });
+}
+
+export function httpGet(url: string, headers: Record<string, string> = {}, localAddress?: string): Promise<Got> {
+  return httpRequest(url, { headers, ...(localAddress ? { localAddress } : {}) });
 }

@@ -9,7 +9,8 @@ export interface WhoamiFacts {
 }
 
 export function whoamiUrl(origin: string): string {
-  return `/whoami?origin=${encodeURIComponent(origin)}`;
+  // Relative: the dashboard may be served under a prefix (docs/front-door.md), and whoami lives beside it.
+  return `whoami?origin=${encodeURIComponent(origin)}`;
 }
 
 /** Returns null when the gateway can't be reached or answers with something else. */

@@ -2,6 +2,7 @@
 // invites and the audit log. Loaded lazily; everything on it updates live from devices.changed diffs.
 import { memo, useCallback, useState } from "react";
 import type { DeviceView, InviteView, PendingView } from "../../../shared/protocol/views.js";
+import { AppSessions } from "../components/app-sessions.js";
 import { ApproveForm } from "../components/approve-form.js";
 import { AuditLog } from "../components/audit-log.js";
 import { DeviceList } from "../components/device-list.js";
@@ -24,6 +25,7 @@ const Pending = memo(PendingList);
 const Devices = memo(DeviceList);
 const Invites = memo(InvitePanel);
 const Audit = memo(AuditLog);
+const Sessions = memo(AppSessions);
 
 const NO_PENDING: PendingView[] = [];
 const NO_DEVICES: DeviceView[] = [];
@@ -75,6 +77,10 @@ export function DevicesPage({ sessionEpoch, approveCode, onApproveCodeUsed }: De
         {revoked ? <RevokedNotice key={revoked.fingerprint} revoked={revoked} onClear={clearRevoked} /> : null}
         <DeviceSearch query={query} onQueryChange={setQuery} />
         {data === null ? <Skeleton shape="line" /> : <Devices devices={devices} hasMore={data.nextCursor !== null} onNeedMore={loadMore} onRevoke={setRevokeTarget} />}
+      </Card>
+
+      <Card title="App sessions" testId="app-sessions-section">
+        <Sessions sessionEpoch={sessionEpoch} />
       </Card>
 
       <Card title="Invites" testId="invites-section">

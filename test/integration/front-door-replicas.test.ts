@@ -1,0 +1,68 @@
+// Device sessions across two `pairgate start --upstream` replicas on one Postgres: a session made on one replica
+// lets the browser in on the other (the NOTIFY carries the session id only), and a revoke on either ends it on both.
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPostgresCluster, type PostgresCluster } from "../helpers/postgres-cluster.js";
+import { makeTestKey } from "../helpers/test-key.js";
+import { connectClient } from "../helpers/ws-client.js";
+import { startReplica, stopReplica, waitUntil, type Replica } from "./support/replicas.js";
+
+let cluster: PostgresCluster;
+let app: Server;
+let a: Replica;
+let b: Replica;
+
+function get(port: number, path: string, cookie?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, headers: cookie ? { Cookie: cookie } : {} }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  cluster = await startPostgresCluster();
+  app = createServer((_req, res) => res.end("app"));
+  await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
+  const upstream = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  [a, b] = await Promise.all([startReplica("a", cluster.url, ["--upstream", upstream]), startReplica("b", cluster.url, ["--upstream", upstream])]);
+}, 120_000);
+
+afterAll(async () => {
+  for (const r of [a, b]) if (r) await stopReplica(r);
+  app?.close();
+  await cluster?.stop();
+});
+
+describe("front door sessions on replicas", () => {
+  it("a session made on one replica is valid on the other, and a revoke on the other ends it on both", async () => {
+    const origin = `http://127.0.0.1:${a.gateway.port}`;
+    const key = makeTestKey();
+    const client = await connectClient(`ws://127.0.0.1:${a.gateway.port}/_pairgate/ws`, key, { origin });
+    await client.hello({ origin });
+    const code = (await client.next("pairing")).request.code;
+    expect((await b.cli(["devices", "approve", code, "--json"])).status).toBe(0);
+    await client.next("welcome", 10_000);
+    const ticket = await client.call<{ ticket: string }>("session.ticket", {});
+    if (!ticket.ok) throw new Error(ticket.error.code);
+    const cookie = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port: a.gateway.port, path: "/_pairgate/session", method: "POST", headers: { Origin: origin, "Content-Type": "application/json" } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(String(res.headers["set-cookie"]?.[0]).split(";")[0]!));
+      });
+      req.on("error", reject);
+      req.end(JSON.stringify({ ticket: ticket.result.ticket }));
+    });
+
+    expect(await get(a.gateway.port, "/x", cookie)).toBe(200);
+    await waitUntil("replica b knows the session", async () => (await get(b.gateway.port, "/x", cookie)) === 200);
+    expect((await b.cli(["devices", "revoke", key.deviceId, "--json"])).status).toBe(0);
+    expect(await get(b.gateway.port, "/x", cookie)).toBe(401);
+    await waitUntil("replica a dropped the session", async () => (await get(a.gateway.port, "/x", cookie)) === 401);
+    client.close();
+  });
+});
