@@ -9,9 +9,6 @@ import { describe, expect, it } from "vitest";
 const ROOT = join(import.meta.dirname, "..", "..");
 // Spelled in pieces so that this file does not match itself.
 const OUTSIDE_DESIGN = new RegExp(`\\b${"DES"}IGN\\b|\\.\\./shared/(${"DES"}IGN|STYLE|reference)\\b`);
-// gateway-client.ts is being split on another branch (issue 18, item 6), which rewrites its comments; its old
-// pointers are left to that change. The test fails once the entry is no longer needed, so it can't linger.
-const NOT_YET_POINTED: ReadonlySet<string> = new Set(["web/src/gateway/gateway-client.ts"]);
 const SCANNED = /\.(ts|tsx|js|mjs|cjs|md|json|css|html|yaml|yml)$|^\.ci\/run$|^Dockerfile$/;
 
 function trackedFiles(): string[] {
@@ -103,13 +100,11 @@ describe("references into the docs", () => {
   it("never point at a design file outside the repo", () => {
     const outside: string[] = [];
     for (const [path, text] of texts) {
-      if (NOT_YET_POINTED.has(path)) continue;
       text.split("\n").forEach((content, index) => {
         if (OUTSIDE_DESIGN.test(content)) outside.push(`${path}:${index + 1}: ${content.trim()}`);
       });
     }
     expect(outside).toEqual([]);
-    for (const path of NOT_YET_POINTED) expect(OUTSIDE_DESIGN.test(texts.get(path) ?? ""), `${path} no longer needs its entry`).toBe(true);
   });
 });
 
