@@ -76,7 +76,7 @@ describe("SqliteStore on disk", () => {
     const db = new Database(file);
     db.pragma("user_version = 99");
     db.close();
-    expect(() => openAt(file)).toThrow(expect.objectContaining({ name: "StoreError", code: "schema_too_new", message: expect.stringMatching(/schema version 99, newer than this pairgate understands \(4\)/) }));
+    expect(() => openAt(file)).toThrow(expect.objectContaining({ name: "StoreError", code: "schema_too_new", message: expect.stringMatching(/schema version 99, newer than this pairgate understands \(5\)/) }));
     const after = new Database(file, { readonly: true });
     expect(after.pragma("user_version", { simple: true })).toBe(99); // refused, not touched
     after.close();

@@ -187,9 +187,10 @@ describe("the image's start command, run the way the container runs it", () => {
       const a = asUser(uid, [process.execPath, join(app(), "bin/pairgate.js"), ...args]);
       return ns!.run(a[0]!, a.slice(1), { env: containerEnv() });
     };
+    // Another user is refused before the CLI writes anything into a socket in a dir it doesn't own (exit 2).
     const other = cli(NODE_UID + 1, ["devices", "pending"]);
-    expect(other.status).toBe(3);
-    expect(other.stderr).toMatch(/permission denied/);
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/belongs to uid \d+, not to this process/);
     const approve = cli(NODE_UID, ["devices", "approve", pairing.request.code, "--json"]);
     expect(approve.status, approve.stderr).toBe(0);
     expect((await c.next("welcome")).device.approvedVia).toBe("cli");

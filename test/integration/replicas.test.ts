@@ -39,7 +39,7 @@ describe("replicas on one Postgres", () => {
     }
     expect(da.store.replicaId).not.toBe(db.store.replicaId);
     const text = await a.cli(["doctor"]);
-    expect(text.stdout).toMatch(/store\s+postgres postgres:\/\/pairgate@127\.0\.0\.1:\d+\/pairgate, schema 4; replica rep_/);
+    expect(text.stdout).toMatch(/store\s+postgres postgres:\/\/pairgate@127\.0\.0\.1:\d+\/pairgate, schema 5; replica rep_/);
     expect(text.stdout).toMatch(/listen\s+healthy, last ping/);
     // The same signed challenge works on both: the gateway id lives in the database.
     const key = makeTestKey();

@@ -51,7 +51,8 @@ describe("authenticated RPCs and events", () => {
     h = await startGateway();
     const a1 = await pairDevice(h, { role: "admin" });
     const a2 = await pairDevice(h, { role: "admin" });
-    const from = a1.client.frames.length;
+    // Each admin's own frame count: a1 and a2 saw different events before this point (a1 also saw a2 being paired).
+    const from = new Map([a1, a2].map((a) => [a, a.client.frames.length]));
     const { client: waiting, pairing, key } = await requestPairing(h.url);
     for (const a of [a1, a2]) {
       const requested = await waitForEvent(a.client, "pairing.requested", (d) => d.request.id === pairing.request.id);
@@ -66,7 +67,7 @@ describe("authenticated RPCs and events", () => {
     for (const a of [a1, a2]) {
       const resolved = await waitForEvent(a.client, "pairing.resolved", (d) => d.requestId === pairing.request.id);
       expect(resolved).toEqual({ requestId: pairing.request.id, outcome: "approved", deviceId: key.deviceId });
-      const changed = await waitForEvent(a.client, "devices.changed", (d) => d.upserts.some((x) => x.id === key.deviceId), { from });
+      const changed = await waitForEvent(a.client, "devices.changed", (d) => d.upserts.some((x) => x.id === key.deviceId), { from: from.get(a) });
       expect(changed.pending).toEqual([]);
       expect(changed.upserts).toEqual([expect.objectContaining({ id: key.deviceId, role: "viewer", current: false })]);
     }

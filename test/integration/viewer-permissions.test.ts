@@ -23,13 +23,15 @@ function paramsFor(method: MethodName, ids: { deviceId: string; code: string; re
     "invites.create": { role: "admin" },
     "invites.revoke": { inviteId: ids.inviteId },
     "audit.list": { limit: 10 },
+    "sessions.list": {},
+    "sessions.end": { deviceId: ids.deviceId },
   };
   return { valid: valid[method], invalid: { code: 7, deviceId: [], role: "root", limit: -1 } };
 }
 
 describe("viewer sessions", () => {
   it("covers every admin method of the protocol in this suite", () => {
-    expect(ADMIN_METHODS.sort()).toEqual(["audit.list", "devices.approve", "devices.list", "devices.reject", "devices.revoke", "invites.create", "invites.revoke"]);
+    expect(ADMIN_METHODS.sort()).toEqual(["audit.list", "devices.approve", "devices.list", "devices.reject", "devices.revoke", "invites.create", "invites.revoke", "sessions.end", "sessions.list"]);
   });
 
   it.each(ADMIN_METHODS)("answers %s from a viewer with forbidden, for valid and invalid params, and keeps the socket open", async (method) => {
@@ -80,7 +82,9 @@ describe("viewer sessions", () => {
     await waitForEvent(admin.client, "devices.changed", (d) => d.invites?.length === 1);
     // Events are written before any later reply on the same socket, so after this round trip none can be in flight.
     expect((await viewer.client.call("gateway.status")).ok).toBe(true);
-    expect(viewer.client.frames.filter((f) => f.type === "event")).toEqual([]);
+    // Only the new-device notice, which every paired tab gets so that an unexpected pairing is noticed (issue 17).
+    const events = viewer.client.frames.filter((f) => f.type === "event");
+    expect(events.map((f) => (f as { event: string }).event)).toEqual(["devices.paired"]);
     expect(JSON.stringify(viewer.client.frames)).not.toContain(admin.key.deviceId);
   });
 });
