@@ -3,14 +3,14 @@
 // tests' podman scaffolding, and the front door's nginx config as docs/front-door.md gives it.
 import { PostgresStore } from "../../server/src/store/postgres-store.js";
 import { SqliteStore } from "../../server/src/store/sqlite-store.js";
-import { deviceRecord } from "../helpers/seed-sessions.js";
+import { deviceRecord } from "../support/seed-sessions.js";
 import { buildSignedBytes, deviceIdFromPublicKey, encodeB64u, fingerprintFromPublicKey, PROTOCOL_VERSION, SUBPROTOCOL, WS_PATH } from "../../shared/index.js";
 
-export { ensureBaseImages } from "../container/base-images.js";
-export { buildImage } from "../container/image.js";
-export { podman, podmanUnavailable } from "../container/podman.js";
-export { frontDoorNginxSite, withoutMaps } from "../integration/deploy-support/front-door-configs.js";
-export { freePort, startNginx } from "../integration/deploy-support/proxies.js";
+export { ensureBaseImages } from "../support/container/base-images.js";
+export { buildImage } from "../support/container/image.js";
+export { podman, podmanUnavailable } from "../support/container/podman.js";
+export { frontDoorNginxSite, withoutMaps } from "../support/deploy/front-door-configs.js";
+export { freePort, startNginx } from "../support/deploy/proxies.js";
 export { buildSignedBytes, deviceIdFromPublicKey, encodeB64u, fingerprintFromPublicKey, PROTOCOL_VERSION, SUBPROTOCOL, WS_PATH };
 
 /**

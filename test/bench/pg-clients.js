@@ -5,7 +5,7 @@
 //   npm install --no-save postgres && node test/bench/pg-clients.js [--n 2000]
 // (postgres.js is not a dependency: it is installed only to repeat this comparison.)
 import pg from "pg";
-import { startPostgresCluster } from "../helpers/postgres-cluster.js";
+import { startPostgresCluster } from "../support/postgres-cluster.js";
 
 const n = Number(process.argv[process.argv.indexOf("--n") + 1]) || 2000;
 const cluster = await startPostgresCluster();

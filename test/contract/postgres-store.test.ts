@@ -6,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StoreChange } from "../../server/src/store/device-store.js";
 import { PostgresStore } from "../../server/src/store/postgres-store.js";
-import { startPostgresCluster, type PostgresCluster } from "../helpers/postgres-cluster.js";
+import { startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster.js";
 import { deviceRecord, pendingRecord, runDeviceStoreContract } from "./device-store.contract.js";
 
 let cluster: PostgresCluster;

@@ -1,8 +1,8 @@
 // An admin browser manages another browser from the Devices page, and each step shows live in both:
 // approve by code (as viewer), rename, revoke (4410 within a second), and "pair again" with a new key.
 import { describe, expect, it } from "vitest";
-import { cliJson, readPairingCode, readProbe, textOf, waitForState } from "../helpers/browser.js";
-import { expectNoSecretsInOutput, LIVE, logTiming, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT, startCliGateway, useBrowserSuite } from "./support.js";
+import { cliJson, readPairingCode, readProbe, textOf, waitForState } from "../support/browser.js";
+import { expectNoSecretsInOutput, LIVE, logTiming, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT, startCliGateway, useBrowserSuite } from "../support/e2e.js";
 
 const suite = useBrowserSuite();
 const cleanup = suite.cleanup;

@@ -6,8 +6,8 @@ import type { Page, WebSocket as PageSocket } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { SqliteStore } from "../../server/src/store/sqlite-store.js";
 import { deviceRecord } from "../contract/device-store.contract.js";
-import { approveWithCli, cliJson, readPairingCode, textOf } from "../helpers/browser.js";
-import { LIVE, logTiming, newProbedContext, newStateDir, openDevicesPage, pairAdminWithFirstStartInvite, startCliGateway, useBrowserSuite } from "./support.js";
+import { approveWithCli, cliJson, readPairingCode, textOf } from "../support/browser.js";
+import { LIVE, logTiming, newProbedContext, newStateDir, openDevicesPage, pairAdminWithFirstStartInvite, startCliGateway, useBrowserSuite } from "../support/e2e.js";
 
 const suite = useBrowserSuite();
 const cleanup = suite.cleanup;

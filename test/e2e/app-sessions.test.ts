@@ -3,10 +3,10 @@
 // into the store before the gateway starts; test/integration/front-door-proxies.test.ts makes them as browsers do.
 import { describe, expect, it } from "vitest";
 import type { AppSessionView } from "../../shared/index.js";
-import { axeViolations } from "../helpers/axe.js";
-import { cliJson } from "../helpers/browser.js";
-import { seedDevice, seedSession, seedStore } from "../helpers/seed-sessions.js";
-import { LIVE, newStateDir, openDevicesPage, pairAdminWithFirstStartInvite, startCliGateway, useBrowserSuite } from "./support.js";
+import { axeViolations } from "../support/axe.js";
+import { cliJson } from "../support/browser.js";
+import { seedDevice, seedSession, seedStore } from "../support/seed-sessions.js";
+import { LIVE, newStateDir, openDevicesPage, pairAdminWithFirstStartInvite, startCliGateway, useBrowserSuite } from "../support/e2e.js";
 
 const suite = useBrowserSuite();
 

@@ -7,11 +7,11 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { axeViolations } from "../helpers/axe.js";
-import { approveWithCli, readPairingCode, textOf, waitForState } from "../helpers/browser.js";
-import { launchBrowser } from "../helpers/chromium.js";
-import { REPO_ROOT } from "../helpers/gateway-harness.js";
-import { LIVE, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT, startCliGateway, useBrowserSuite } from "./support.js";
+import { axeViolations } from "../support/axe.js";
+import { approveWithCli, readPairingCode, textOf, waitForState } from "../support/browser.js";
+import { launchBrowser } from "../support/chromium.js";
+import { REPO_ROOT } from "../support/gateway-harness.js";
+import { LIVE, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT, startCliGateway, useBrowserSuite } from "../support/e2e.js";
 
 const suite = useBrowserSuite();
 const cleanup = suite.cleanup;

@@ -6,8 +6,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, runCli } from "../helpers/gateway-harness.js";
-import { CODE_SHAPE, LIVE, newStateDir, useBrowserSuite, type Cleanup } from "./support.js";
+import { REPO_ROOT, runCli } from "../support/gateway-harness.js";
+import { CODE_SHAPE, LIVE, newStateDir, useBrowserSuite, type Cleanup } from "../support/e2e.js";
 
 const { browser, cleanup } = useBrowserSuite();
 

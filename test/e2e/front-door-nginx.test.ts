@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startUpstreamApp } from "../fixtures/upstream-app.js";
-import { approveWithCli, cliJson, readPairingCode } from "../helpers/browser.js";
-import { frontDoorGatewayArgs, frontDoorNginxSite } from "../integration/deploy-support/front-door-configs.js";
-import { freePort, startNginx } from "../integration/deploy-support/proxies.js";
-import { LIVE, newProbedContext, startCliGateway, useBrowserSuite } from "./support.js";
+import { approveWithCli, cliJson, readPairingCode } from "../support/browser.js";
+import { frontDoorGatewayArgs, frontDoorNginxSite } from "../support/deploy/front-door-configs.js";
+import { freePort, startNginx } from "../support/deploy/proxies.js";
+import { LIVE, newProbedContext, startCliGateway, useBrowserSuite } from "../support/e2e.js";
 
 const { browser, cleanup } = useBrowserSuite();
 

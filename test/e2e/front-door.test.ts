@@ -6,8 +6,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
-import { approveWithCli, cliJson, readPairingCode, textOf } from "../helpers/browser.js";
-import { LIVE, newProbedContext, startCliGateway, useBrowserSuite } from "./support.js";
+import { approveWithCli, cliJson, readPairingCode, textOf } from "../support/browser.js";
+import { LIVE, newProbedContext, startCliGateway, useBrowserSuite } from "../support/e2e.js";
 
 const { browser, cleanup } = useBrowserSuite();
 

@@ -4,9 +4,9 @@
 // paired: …" and lists it under recent activity. A guest approved with --expires shows its end time to admins.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { axeViolations } from "../helpers/axe.js";
-import { approveWithCli, readPairingCode, textOf, waitForState } from "../helpers/browser.js";
-import { LIVE, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, startCliGateway, useBrowserSuite } from "./support.js";
+import { axeViolations } from "../support/axe.js";
+import { approveWithCli, readPairingCode, textOf, waitForState } from "../support/browser.js";
+import { LIVE, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, startCliGateway, useBrowserSuite } from "../support/e2e.js";
 
 const suite = useBrowserSuite();
 const cleanup = suite.cleanup;

@@ -3,9 +3,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cliJson, decodeQrImage, readPairingCode, readProbe, textOf, waitForState } from "../helpers/browser.js";
-import { REPO_ROOT } from "../helpers/gateway-harness.js";
-import { newProbedContext, startCliGateway, useBrowserSuite } from "./support.js";
+import { cliJson, decodeQrImage, readPairingCode, readProbe, textOf, waitForState } from "../support/browser.js";
+import { REPO_ROOT } from "../support/gateway-harness.js";
+import { newProbedContext, startCliGateway, useBrowserSuite } from "../support/e2e.js";
 
 /** Where the README's image lives. Rewritten only with PAIRGATE_UPDATE_SCREENSHOTS=1, so `npm test` leaves git clean. */
 const README_SCREENSHOT = join(REPO_ROOT, "docs/images/pairing-screen.png");

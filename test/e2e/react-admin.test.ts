@@ -10,8 +10,8 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PAIRGATE_BIN, REPO_ROOT, tempStateDir } from "../helpers/gateway-harness.js";
-import { CODE_SHAPE, LIVE, newStateDir, useBrowserSuite, type Cleanup } from "./support.js";
+import { PAIRGATE_BIN, REPO_ROOT, tempStateDir } from "../support/gateway-harness.js";
+import { CODE_SHAPE, LIVE, newStateDir, useBrowserSuite, type Cleanup } from "../support/e2e.js";
 
 const { browser, cleanup } = useBrowserSuite();
 const LIB = join(REPO_ROOT, "dist/lib");

@@ -1,8 +1,8 @@
 // When a proxy changes the Host, the gateway refuses the page's WebSocket (CSWSH check, docs/design.md#http-and-trust).
 // A browser can't read why an upgrade got a 403, so the unreachable screen asks GET /whoami and says which flag to add.
 import { describe, expect, it } from "vitest";
-import { readPairingCode, startForwardingProxy, waitForState } from "../helpers/browser.js";
-import { CODE_SHAPE, newProbedContext, startCliGateway, useBrowserSuite } from "./support.js";
+import { readPairingCode, startForwardingProxy, waitForState } from "../support/browser.js";
+import { CODE_SHAPE, newProbedContext, startCliGateway, useBrowserSuite } from "../support/e2e.js";
 
 const suite = useBrowserSuite();
 const cleanup = suite.cleanup;

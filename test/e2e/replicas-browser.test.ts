@@ -5,12 +5,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readPairingCode, waitForState } from "../helpers/browser.js";
-import { startPostgresCluster, type PostgresCluster } from "../helpers/postgres-cluster.js";
-import type { Proc } from "../integration/deploy-support/processes.js";
-import { freePort, startNginx } from "../integration/deploy-support/proxies.js";
-import { startReplica, stopReplica, waitUntil, type Replica } from "../integration/support/replicas.js";
-import { LIVE, useBrowserSuite } from "./support.js";
+import { readPairingCode, waitForState } from "../support/browser.js";
+import { startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster.js";
+import type { Proc } from "../support/deploy/processes.js";
+import { freePort, startNginx } from "../support/deploy/proxies.js";
+import { startReplica, stopReplica, waitUntil, type Replica } from "../support/replicas.js";
+import { LIVE, useBrowserSuite } from "../support/e2e.js";
 
 const { browser, cleanup } = useBrowserSuite();
 let cluster: PostgresCluster;

@@ -5,12 +5,12 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ERROR_CODES, parseClientFrame, type ResFrame } from "../../shared/index.js";
-import { startGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey, type TestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { CLI, eventually, pairDevice, requestPairing, type Harness } from "../integration/support/sessions.js";
-import { authGarbage, authRequest, preAuthFrame, type WireFrame } from "./support/arbitraries.js";
-import { codedRefusal, open, pool, send, withTimeout, type Exchange } from "./support/fuzz-client.js";
+import { startGateway } from "../support/gateway-harness.js";
+import { makeTestKey, type TestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { CLI, eventually, pairDevice, requestPairing, type Harness } from "../support/sessions.js";
+import { authGarbage, authRequest, preAuthFrame, type WireFrame } from "../support/fuzz/arbitraries.js";
+import { codedRefusal, open, pool, send, withTimeout, type Exchange } from "../support/fuzz/fuzz-client.js";
 
 const PRE_AUTH_FRAMES = 3000;
 const AUTH_REQUESTS = 7000;

@@ -3,11 +3,11 @@
 // the candidates listed. Exit codes: 0 ok, 1 refused or not found, 2 usage, 3 no gateway.
 import { afterEach, describe, expect, it } from "vitest";
 import type { AuditEntry, DeviceView, PendingView } from "../../shared/index.js";
-import { startGateway, tempStateDir } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { runCliAsync } from "./support/cli.js";
-import { CLI, expectRefusal, requestPairing, type Harness } from "./support/sessions.js";
+import { startGateway, tempStateDir } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { runCliAsync } from "../support/cli.js";
+import { CLI, expectRefusal, requestPairing, type Harness } from "../support/sessions.js";
 
 let h: Harness | null = null;
 afterEach(async () => {

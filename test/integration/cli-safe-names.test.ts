@@ -4,11 +4,11 @@
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AuditEntry, DeviceView, PendingView } from "../../shared/index.js";
-import { startGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { runCliAsync } from "./support/cli.js";
-import { CLI, pairDevice, requestPairing, type Harness } from "./support/sessions.js";
+import { startGateway } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { runCliAsync } from "../support/cli.js";
+import { CLI, pairDevice, requestPairing, type Harness } from "../support/sessions.js";
 
 let h: Harness | null = null;
 afterEach(async () => {

@@ -4,8 +4,8 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppSessionView } from "../../shared/index.js";
-import { runCli, spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
-import { seedDevice, seedSession, seedStore } from "../helpers/seed-sessions.js";
+import { runCli, spawnGateway, tempStateDir, type SpawnedGateway } from "../support/gateway-harness.js";
+import { seedDevice, seedSession, seedStore } from "../support/seed-sessions.js";
 
 const NOW = Date.now();
 const HOUR = 3600_000;

@@ -4,10 +4,10 @@
 // peer address.
 import { afterEach, describe, expect, it } from "vitest";
 import type { GatewayStatus, SeenFrom } from "../../shared/index.js";
-import { startGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { expectRefusal, pairDevice, requestPairing, type Harness } from "./support/sessions.js";
-import { connectClient } from "../helpers/ws-client.js";
+import { startGateway } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { expectRefusal, pairDevice, requestPairing, type Harness } from "../support/sessions.js";
+import { connectClient } from "../support/ws-client.js";
 
 let h: Harness | null = null;
 afterEach(async () => {

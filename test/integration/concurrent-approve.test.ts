@@ -2,8 +2,8 @@
 // sessions sending their approvals in the same tick; the loser gets not_found and the waiting tab exactly one welcome.
 import { afterEach, describe, expect, it } from "vitest";
 import type { AuditEntry } from "../../shared/index.js";
-import { startGateway } from "../helpers/gateway-harness.js";
-import { CLI, pairDevice, requestPairing, type Harness } from "./support/sessions.js";
+import { startGateway } from "../support/gateway-harness.js";
+import { CLI, pairDevice, requestPairing, type Harness } from "../support/sessions.js";
 
 let h: Harness | null = null;
 afterEach(async () => {

@@ -8,9 +8,9 @@ import { copyFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEVICES_PAGE_MAX, type DeviceView, type DevicesListResult } from "../../shared/index.js";
-import { spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
-import { openAdmin, type AdminReply } from "./support/admin-socket-client.js";
-import { requestPairing } from "./support/sessions.js";
+import { spawnGateway, tempStateDir, type SpawnedGateway } from "../support/gateway-harness.js";
+import { openAdmin, type AdminReply } from "../support/admin-socket-client.js";
+import { requestPairing } from "../support/sessions.js";
 
 const REQUESTS = 200;
 const IN_FLIGHT = 4;

@@ -2,23 +2,23 @@
 // for. Chromium on the host opens the published loopback port and sees the code and the bridge address; the CLI
 // inside the container approves it, with the command the screen shows; the pairing survives a restart; the
 // HEALTHCHECK passes; compose.yaml's hardening works as written; its CLI-only service works with no network over
-// the shared volume. Scaffolding (stand-in base images, a private podman store): test/container/README.md.
+// the shared volume. Scaffolding (stand-in base images, a private podman store): test/support/container/README.md.
 // Needs root and podman. As root or in CI a missing premise fails the test with the reason; elsewhere it says why
 // and skips, like the other namespace tests.
 import { randomBytes } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
-import { ensureBaseImages } from "../container/base-images.js";
-import { buildImage, composeRunFlags, composeServices } from "../container/image.js";
-import { podman, podmanUnavailable } from "../container/podman.js";
-import { textOf, waitForState } from "../helpers/browser.js";
-import { launchBrowser } from "../helpers/chromium.js";
-import { REPO_ROOT } from "../helpers/gateway-harness.js";
-import { pairInBrowser } from "./deploy-support/browser-pairing.js";
-import { docBlock, shellWords } from "./deploy-support/doc-blocks.js";
-import { httpGet } from "./deploy-support/http.js";
-import { eventually } from "./deploy-support/processes.js";
-import { freePort } from "./deploy-support/proxies.js";
+import { ensureBaseImages } from "../support/container/base-images.js";
+import { buildImage, composeRunFlags, composeServices } from "../support/container/image.js";
+import { podman, podmanUnavailable } from "../support/container/podman.js";
+import { textOf, waitForState } from "../support/browser.js";
+import { launchBrowser } from "../support/chromium.js";
+import { REPO_ROOT } from "../support/gateway-harness.js";
+import { pairInBrowser } from "../support/deploy/browser-pairing.js";
+import { docBlock, shellWords } from "../support/deploy/doc-blocks.js";
+import { httpGet } from "../support/deploy/http.js";
+import { eventually } from "../support/deploy/processes.js";
+import { freePort } from "../support/deploy/proxies.js";
 
 const reason = podmanUnavailable();
 const mustRun = process.env.CI !== undefined || process.getuid?.() === 0;
@@ -70,7 +70,7 @@ describe("the pairgate image under podman, Chromium on the host", () => {
     log(`podman build in ${Math.round(built.ms)} ms; setup ${Math.round(performance.now() - t0)} ms`);
     hostPort = await freePort();
     browser = await launchBrowser();
-  }, 2_700_000); // cold: about 25 min on a loaded 2-core machine (test/container/README.md); warm: about 1 min
+  }, 2_700_000); // cold: about 25 min on a loaded 2-core machine (test/support/container/README.md); warm: about 1 min
 
   afterAll(async () => {
     await first?.context.close();

@@ -3,10 +3,10 @@
 import { chmodSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli, spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { httpGet } from "./deploy-support/http.js";
+import { runCli, spawnGateway, tempStateDir, type SpawnedGateway } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { httpGet } from "../support/deploy/http.js";
 
 let gateways: SpawnedGateway[] = [];
 afterEach(async () => {

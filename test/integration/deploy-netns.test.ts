@@ -8,13 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../helpers/chromium.js";
-import { PAIRGATE_BIN, REPO_ROOT } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { pairInBrowser } from "./deploy-support/browser-pairing.js";
-import { docBlock, startArgs } from "./deploy-support/doc-blocks.js";
-import { createNetns, netnsUnavailable, type Netns } from "./deploy-support/netns.js";
+import { launchBrowser } from "../support/chromium.js";
+import { PAIRGATE_BIN, REPO_ROOT } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { pairInBrowser } from "../support/deploy/browser-pairing.js";
+import { docBlock, startArgs } from "../support/deploy/doc-blocks.js";
+import { createNetns, netnsUnavailable, type Netns } from "../support/deploy/netns.js";
 
 const reason = netnsUnavailable();
 

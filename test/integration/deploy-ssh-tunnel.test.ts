@@ -9,13 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../helpers/chromium.js";
-import { PAIRGATE_BIN, REPO_ROOT } from "../helpers/gateway-harness.js";
-import { pairInBrowser } from "./deploy-support/browser-pairing.js";
-import { docBlock, shellWords, startArgs } from "./deploy-support/doc-blocks.js";
-import { createNetns, netnsUnavailable, type Netns } from "./deploy-support/netns.js";
-import { canConnect, findTool, startProcess, type Proc } from "./deploy-support/processes.js";
-import { freePort } from "./deploy-support/proxies.js";
+import { launchBrowser } from "../support/chromium.js";
+import { PAIRGATE_BIN, REPO_ROOT } from "../support/gateway-harness.js";
+import { pairInBrowser } from "../support/deploy/browser-pairing.js";
+import { docBlock, shellWords, startArgs } from "../support/deploy/doc-blocks.js";
+import { createNetns, netnsUnavailable, type Netns } from "../support/deploy/netns.js";
+import { canConnect, findTool, startProcess, type Proc } from "../support/deploy/processes.js";
+import { freePort } from "../support/deploy/proxies.js";
 
 const reason = netnsUnavailable();
 /** sshd's privilege-separation dir; Debian's service creates it at boot, a bare container may not have it. */

@@ -3,10 +3,10 @@
 // paired tab, the recent pairings list, and the refusal-burst alert for admin tabs.
 import { afterEach, describe, expect, it } from "vitest";
 import { type AuditEntry, type ErrorFrame } from "../../shared/index.js";
-import { startGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { CLI, eventsOf, expectRefusal, manualClock, pairDevice, requestPairing, waitForEvent, type Harness } from "./support/sessions.js";
+import { startGateway } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { CLI, eventsOf, expectRefusal, manualClock, pairDevice, requestPairing, waitForEvent, type Harness } from "../support/sessions.js";
 
 const HOUR = 3_600_000;
 

@@ -5,11 +5,11 @@ import { DEVICES_PAGE_MAX, type DevicesChanged, type DevicesListResult, type Dev
 import { chunkDiff, DIFF_CHUNK_ITEMS } from "../../server/src/gateway/devices-diff.js";
 import type { DeviceStore } from "../../server/src/store/device-store.js";
 import { SqliteStore } from "../../server/src/store/sqlite-store.js";
-import { startGateway, tempStateDir } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
+import { startGateway, tempStateDir } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
 import { deviceRecord } from "../contract/device-store.contract.js";
-import { CLI, eventsOf, pairDevice, requestPairing, waitForEvent, type Harness } from "./support/sessions.js";
+import { CLI, eventsOf, pairDevice, requestPairing, waitForEvent, type Harness } from "../support/sessions.js";
 
 let h: Harness | null = null;
 afterEach(async () => {

@@ -4,11 +4,11 @@
 // Real time has to pass here (a few seconds), since the point is a process that was not running to see it.
 import { afterEach, describe, expect, it } from "vitest";
 import type { AuditEntry, DeviceView, ErrorFrame } from "../../shared/index.js";
-import { runCli, spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { runCliAsync } from "./support/cli.js";
-import { expectRefusal, requestPairing } from "./support/sessions.js";
+import { runCli, spawnGateway, tempStateDir, type SpawnedGateway } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { runCliAsync } from "../support/cli.js";
+import { expectRefusal, requestPairing } from "../support/sessions.js";
 
 let gw: SpawnedGateway | null = null;
 afterEach(async () => {

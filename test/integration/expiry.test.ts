@@ -2,10 +2,10 @@
 // while its browser is away, and on expiry the waiting socket gets pairing_expired 4412.
 import { afterEach, describe, expect, it } from "vitest";
 import { PAIRING_TTL_MS, type AuditEntry } from "../../shared/index.js";
-import { startGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { CLI, expectRefusal, manualClock, pairDevice, requestPairing, waitForEvent, type Harness } from "./support/sessions.js";
+import { startGateway } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { CLI, expectRefusal, manualClock, pairDevice, requestPairing, waitForEvent, type Harness } from "../support/sessions.js";
 
 let h: Harness | null = null;
 afterEach(async () => {

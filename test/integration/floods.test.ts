@@ -7,11 +7,11 @@ import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { SUBPROTOCOL } from "../../shared/index.js";
-import { spawnGateway, startGateway, type SpawnedGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { adminCall } from "./support/admin-socket-client.js";
-import { requestPairing, waitForFrame, type Harness } from "./support/sessions.js";
+import { spawnGateway, startGateway, type SpawnedGateway } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { adminCall } from "../support/admin-socket-client.js";
+import { requestPairing, waitForFrame, type Harness } from "../support/sessions.js";
 
 const FLOOD = 500;
 const CAP = 50;

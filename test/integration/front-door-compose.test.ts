@@ -3,11 +3,11 @@
 // and the bind address swapped for loopback ones), and its shape: only pairgate publishes a port. The image and the
 // hardening flags are the ones compose.yaml uses, which test/integration/deploy-container.test.ts runs under podman.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnGateway, type SpawnedGateway } from "../helpers/gateway-harness.js";
+import { spawnGateway, type SpawnedGateway } from "../support/gateway-harness.js";
 import { startUpstreamApp, type UpstreamApp } from "../fixtures/upstream-app.js";
-import { parseSimpleYaml } from "./deploy-support/dockerfile.js";
-import { frontDoorBlock } from "./deploy-support/front-door-configs.js";
-import { httpGet } from "./deploy-support/http.js";
+import { parseSimpleYaml } from "../support/deploy/dockerfile.js";
+import { frontDoorBlock } from "../support/deploy/front-door-configs.js";
+import { httpGet } from "../support/deploy/http.js";
 
 interface Service {
   command?: string[];

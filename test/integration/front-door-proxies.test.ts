@@ -1,5 +1,5 @@
 // The front door behind real nginx (auth_request) and real Caddy (forward_auth), configured exactly as
-// docs/front-door.md says (only ports and the certificate changed; see deploy-support/front-door-configs.ts), in
+// docs/front-door.md says (only ports and the certificate changed; see test/support/deploy/front-door-configs.ts), in
 // front of the upstream fixture app. A device pairs through the proxy with the real CLI, trades its ticket for the
 // cookie, and the app sees who it is; client-sent identity headers and pairgate's cookie never reach the app; a
 // revoke refuses the next request. One https run through Caddy's internal CA checks the __Host- cookie.
@@ -8,13 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { runCli, spawnGateway, type SpawnedGateway } from "../helpers/gateway-harness.js";
+import { runCli, spawnGateway, type SpawnedGateway } from "../support/gateway-harness.js";
 import { startUpstreamApp, type EchoBody, type UpstreamApp } from "../fixtures/upstream-app.js";
-import { frontDoorCaddySite, frontDoorGatewayArgs, frontDoorNginxSite } from "./deploy-support/front-door-configs.js";
-import { openAppSession, postSession, type SessionTarget } from "./deploy-support/front-door-session.js";
-import { httpRequest, type RequestOpts } from "./deploy-support/http.js";
-import type { Proc } from "./deploy-support/processes.js";
-import { freePort, startCaddy, startNginx } from "./deploy-support/proxies.js";
+import { frontDoorCaddySite, frontDoorGatewayArgs, frontDoorNginxSite } from "../support/deploy/front-door-configs.js";
+import { openAppSession, postSession, type SessionTarget } from "../support/deploy/front-door-session.js";
+import { httpRequest, type RequestOpts } from "../support/deploy/http.js";
+import type { Proc } from "../support/deploy/processes.js";
+import { freePort, startCaddy, startNginx } from "../support/deploy/proxies.js";
 
 const SPOOFED = { "Remote-User": "admin-by-header", "Remote-Groups": "admin", "X-Pairgate-Device": "forged", "X-Pairgate-Role": "admin" };
 /** What Chromium sends for an address-bar navigation. */

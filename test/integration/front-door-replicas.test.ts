@@ -3,10 +3,10 @@
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPostgresCluster, type PostgresCluster } from "../helpers/postgres-cluster.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { startReplica, stopReplica, waitUntil, type Replica } from "./support/replicas.js";
+import { startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { startReplica, stopReplica, waitUntil, type Replica } from "../support/replicas.js";
 
 let cluster: PostgresCluster;
 let app: Server;

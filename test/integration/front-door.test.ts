@@ -5,8 +5,8 @@ import { createServer, request, type IncomingHttpHeaders, type Server } from "no
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
-import { startGateway } from "../helpers/gateway-harness.js";
-import { CLI, eventually, manualClock, pairDevice, type Harness } from "./support/sessions.js";
+import { startGateway } from "../support/gateway-harness.js";
+import { CLI, eventually, manualClock, pairDevice, type Harness } from "../support/sessions.js";
 
 interface Upstream {
   url: string;

@@ -2,8 +2,8 @@
 // home page's "2 paired devices, 1 online, 0 pending" is live without polling. Real sockets, real timers.
 import { afterEach, describe, expect, it } from "vitest";
 import type { GatewayCounts } from "../../shared/index.js";
-import { startGateway } from "../helpers/gateway-harness.js";
-import { CLI, eventsOf, pairDevice, requestPairing, waitForEvent, type Harness } from "./support/sessions.js";
+import { startGateway } from "../support/gateway-harness.js";
+import { CLI, eventsOf, pairDevice, requestPairing, waitForEvent, type Harness } from "../support/sessions.js";
 
 let h: Harness | null = null;
 afterEach(async () => {

@@ -4,12 +4,12 @@ import { existsSync, statSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { spawnGateway, startGateway, type SpawnedGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { adminCall, openAdmin } from "./support/admin-socket-client.js";
-import { rawRequest, upgradeLines } from "./support/raw-http.js";
-import { expectRefusal, requestPairing } from "./support/sessions.js";
+import { spawnGateway, startGateway, type SpawnedGateway } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { adminCall, openAdmin } from "../support/admin-socket-client.js";
+import { rawRequest, upgradeLines } from "../support/raw-http.js";
+import { expectRefusal, requestPairing } from "../support/sessions.js";
 
 let gw: SpawnedGateway | null = null;
 afterEach(async () => {

@@ -5,11 +5,11 @@ import * as ed from "@noble/ed25519";
 import { afterEach, describe, expect, it } from "vitest";
 import { encodeB64u, MAX_CLOCK_SKEW_MS, NONCE_TTL_MS, PROTOCOL_VERSION, type ChallengeFrame } from "../../shared/index.js";
 import { isSmallOrderKey } from "../../server/src/pairing/small-order.js";
-import { startGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey, type TestKey } from "../helpers/test-key.js";
-import { connectClient, type TestClient } from "../helpers/ws-client.js";
-import { signedHello } from "./support/hello.js";
-import { CLI, expectRefusal, manualClock, type Harness } from "./support/sessions.js";
+import { startGateway } from "../support/gateway-harness.js";
+import { makeTestKey, type TestKey } from "../support/test-key.js";
+import { connectClient, type TestClient } from "../support/ws-client.js";
+import { signedHello } from "../support/hello.js";
+import { CLI, expectRefusal, manualClock, type Harness } from "../support/sessions.js";
 
 let h: Harness | null = null;
 afterEach(async () => {

@@ -2,12 +2,12 @@
 // (cross-site WebSocket hijacking) on /ws. A refusal is a 403 with a one-line reason, never a socket, and `pairgate
 // doctor` counts it.
 import { afterEach, describe, expect, it } from "vitest";
-import { startGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { adminCall } from "./support/admin-socket-client.js";
-import { rawRequest, upgradeLines } from "./support/raw-http.js";
-import { CLI, type Harness } from "./support/sessions.js";
+import { startGateway } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { adminCall } from "../support/admin-socket-client.js";
+import { rawRequest, upgradeLines } from "../support/raw-http.js";
+import { CLI, type Harness } from "../support/sessions.js";
 
 let h: Harness | null = null;
 afterEach(async () => {

@@ -5,12 +5,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startGateway, tempStateDir } from "../helpers/gateway-harness.js";
+import { startGateway, tempStateDir } from "../support/gateway-harness.js";
 import { ADMIN_IDLE_MS, ADMIN_MAX_CLIENTS, startAdminSocket } from "../../server/src/admin/admin-socket.js";
 import { createLogger } from "../../server/src/log/logger.js";
-import { openAdmin } from "./support/admin-socket-client.js";
-import { rawRequest, upgradeLines } from "./support/raw-http.js";
-import type { Harness } from "./support/sessions.js";
+import { openAdmin } from "../support/admin-socket-client.js";
+import { rawRequest, upgradeLines } from "../support/raw-http.js";
+import type { Harness } from "../support/sessions.js";
 
 /** Polls an async condition (the admin socket's slot frees when the server side sees the close). */
 async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {

@@ -5,11 +5,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AuditEntry, DevicesListResult, InviteCreated } from "../../shared/index.js";
-import { startGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { runCliAsync } from "./support/cli.js";
-import { CLI, expectRefusal, manualClock, waitForFrame, type Harness } from "./support/sessions.js";
+import { startGateway } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { runCliAsync } from "../support/cli.js";
+import { CLI, expectRefusal, manualClock, waitForFrame, type Harness } from "../support/sessions.js";
 
 let h: Harness | null = null;
 afterEach(async () => {

@@ -8,9 +8,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
 import { z } from "zod";
 import { createPairgate, defineMethod, memoryStore, PairgateError, type MethodMap, type Pairgate } from "../../server/src/index.js";
-import type { TestKey } from "../helpers/test-key.js";
-import { connectClient, type TestClient } from "../helpers/ws-client.js";
-import { requestPairing, waitForFrame } from "./support/sessions.js";
+import type { TestKey } from "../support/test-key.js";
+import { connectClient, type TestClient } from "../support/ws-client.js";
+import { requestPairing, waitForFrame } from "../support/sessions.js";
 
 const notes: string[] = [];
 let started: { abortedBy: string | null } = { abortedBy: null };

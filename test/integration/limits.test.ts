@@ -7,13 +7,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { HANDSHAKE_TIMEOUT_MS, MAX_FRAME_BYTES, type DevicesListResult, type ServerFrame } from "../../shared/index.js";
 import { START_OPTIONS } from "../../server/src/config/options.js";
 import { DEFAULT_LIMITS } from "../../server/src/gateway/limits.js";
-import { REPO_ROOT, startGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient, type TestClient } from "../helpers/ws-client.js";
-import { rawRequest, upgradeLines } from "./support/raw-http.js";
-import { signedHello } from "./support/hello.js";
-import { CLI, eventually, expectRefusal, manualClock, pairDevice, requestPairing, waitForEvent, type Harness } from "./support/sessions.js";
-import { manualTimers } from "./support/timers.js";
+import { REPO_ROOT, startGateway } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient, type TestClient } from "../support/ws-client.js";
+import { rawRequest, upgradeLines } from "../support/raw-http.js";
+import { signedHello } from "../support/hello.js";
+import { CLI, eventually, expectRefusal, manualClock, pairDevice, requestPairing, waitForEvent, type Harness } from "../support/sessions.js";
+import { manualTimers } from "../support/timers.js";
 
 let h: Harness | null = null;
 afterEach(async () => {

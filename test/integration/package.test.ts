@@ -8,7 +8,7 @@ import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../helpers/gateway-harness.js";
+import { REPO_ROOT } from "../support/gateway-harness.js";
 
 let work = "";
 let app = "";

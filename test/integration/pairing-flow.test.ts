@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { PAIRGATE_BIN, startGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
+import { PAIRGATE_BIN, startGateway } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
 
 type Harness = Awaited<ReturnType<typeof startGateway>>;
 let h: Harness | null = null;

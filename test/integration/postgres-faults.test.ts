@@ -7,7 +7,7 @@ import { createServer, connect, type Server, type Socket } from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresStore } from "../../server/src/store/postgres-store.js";
-import { startPostgresCluster, type PostgresCluster } from "../helpers/postgres-cluster.js";
+import { startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster.js";
 import { deviceRecord, pendingRecord } from "../contract/device-store.contract.js";
 
 let cluster: PostgresCluster;

@@ -3,10 +3,10 @@
 // the old key and carries its name over. Only that suggested device can be replaced.
 import { afterEach, describe, expect, it } from "vitest";
 import type { DeviceView, DevicesListResult } from "../../shared/index.js";
-import { startGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { CLI, eventually, expectRefusal, pairDevice, requestPairing, type Harness } from "./support/sessions.js";
+import { startGateway } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { CLI, eventually, expectRefusal, pairDevice, requestPairing, type Harness } from "../support/sessions.js";
 
 let h: Harness | null = null;
 afterEach(async () => {

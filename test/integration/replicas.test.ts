@@ -5,12 +5,12 @@
 // lost and no revoked device still connected.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
-import { runCli, tempStateDir } from "../helpers/gateway-harness.js";
-import { startPostgresCluster, type PostgresCluster } from "../helpers/postgres-cluster.js";
+import { runCli, tempStateDir } from "../support/gateway-harness.js";
+import { startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster.js";
 import { closeCodeFor } from "../../shared/index.js";
-import { connectClient, type TestClient } from "../helpers/ws-client.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { adminClient, pairedClient, startReplica, stopReplica, waitingClient, waitUntil, type Replica } from "./support/replicas.js";
+import { connectClient, type TestClient } from "../support/ws-client.js";
+import { makeTestKey } from "../support/test-key.js";
+import { adminClient, pairedClient, startReplica, stopReplica, waitingClient, waitUntil, type Replica } from "../support/replicas.js";
 
 const REVOKED_CLOSE = closeCodeFor("device_revoked");
 /** Every client here comes from 127.0.0.1: room for the fault tests' waiting sockets (the limit test uses this). */

@@ -2,10 +2,10 @@
 // dashboard uses them.
 import { afterEach, describe, expect, it } from "vitest";
 import type { DeviceView, DevicesChanged, DevicesListResult, GatewayStatus, InviteCreated, PendingView } from "../../shared/index.js";
-import { startGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { CLI, eventsOf, expectRefusal, pairDevice, requestPairing, waitForEvent, type Harness } from "./support/sessions.js";
+import { startGateway } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { CLI, eventsOf, expectRefusal, pairDevice, requestPairing, waitForEvent, type Harness } from "../support/sessions.js";
 
 let h: Harness | null = null;
 afterEach(async () => {

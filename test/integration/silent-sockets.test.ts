@@ -5,11 +5,11 @@ import { readdirSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { CONNECTION_IDLE_MS } from "../../server/src/http/connection-guard.js";
-import { spawnGateway, startGateway, type SpawnedGateway } from "../helpers/gateway-harness.js";
-import { makeTestKey } from "../helpers/test-key.js";
-import { connectClient } from "../helpers/ws-client.js";
-import { rawRequest } from "./support/raw-http.js";
-import { eventually, type Harness } from "./support/sessions.js";
+import { spawnGateway, startGateway, type SpawnedGateway } from "../support/gateway-harness.js";
+import { makeTestKey } from "../support/test-key.js";
+import { connectClient } from "../support/ws-client.js";
+import { rawRequest } from "../support/raw-http.js";
+import { eventually, type Harness } from "../support/sessions.js";
 
 let gw: SpawnedGateway | null = null;
 let h: Harness | null = null;

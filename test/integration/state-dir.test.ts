@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { runCli, spawnGateway, type SpawnedGateway } from "../helpers/gateway-harness.js";
-import { requestPairing } from "./support/sessions.js";
+import { runCli, spawnGateway, type SpawnedGateway } from "../support/gateway-harness.js";
+import { requestPairing } from "../support/sessions.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "pg-statedir-"));
 let gw: SpawnedGateway | null = null;

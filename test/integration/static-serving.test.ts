@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { precompressDir } from "../../scripts/vite-precompress.js";
-import { REPO_ROOT, startGateway, tempStateDir } from "../helpers/gateway-harness.js";
-import { rawRequest, type RawResponse } from "./support/raw-http.js";
-import type { Harness } from "./support/sessions.js";
+import { REPO_ROOT, startGateway, tempStateDir } from "../support/gateway-harness.js";
+import { rawRequest, type RawResponse } from "../support/raw-http.js";
+import type { Harness } from "../support/sessions.js";
 
 let h: Harness | null = null;
 afterEach(async () => {

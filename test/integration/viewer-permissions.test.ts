@@ -2,8 +2,8 @@
 // `forbidden` for it (tested per method, with valid and invalid params) while its socket stays open.
 import { afterEach, describe, expect, it } from "vitest";
 import { METHOD_NAMES, METHODS, type DeviceView, type MethodName } from "../../shared/index.js";
-import { startGateway } from "../helpers/gateway-harness.js";
-import { CLI, pairDevice, requestPairing, waitForEvent, type Harness } from "./support/sessions.js";
+import { startGateway } from "../support/gateway-harness.js";
+import { CLI, pairDevice, requestPairing, waitForEvent, type Harness } from "../support/sessions.js";
 
 let h: Harness | null = null;
 afterEach(async () => {

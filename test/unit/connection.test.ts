@@ -10,7 +10,7 @@ import { SessionHub } from "../../server/src/gateway/session-hub.js";
 import { TicketBook } from "../../server/src/sessions/tickets.js";
 import type { Actor } from "../../server/src/pairing/pairing-service.js";
 import { DEFAULT_SESSION_IDLE_MS, DEFAULT_SESSION_MAX_AGE_MS, SessionRegistry } from "../../server/src/sessions/session-registry.js";
-import { makeTestKey, type TestKey } from "../helpers/test-key.js";
+import { makeTestKey, type TestKey } from "../support/test-key.js";
 import {
   createService,
   ManualTimers,
@@ -23,7 +23,7 @@ import {
   T0,
   type HelloOptions,
   type ServiceHarness,
-} from "./support/pairing-harness.js";
+} from "../support/pairing-harness.js";
 
 const CLI: Actor = { name: "cli", via: "cli" };
 const GATEWAY = { name: "test-gateway", version: "0.1.0" };

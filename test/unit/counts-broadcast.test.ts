@@ -5,7 +5,7 @@ import type { EventFrame } from "../../shared/index.js";
 import type { Connection } from "../../server/src/gateway/connection.js";
 import { COUNTS_BROADCAST_MS, CountsBroadcast } from "../../server/src/gateway/counts-broadcast.js";
 import { MemoryStore } from "../../server/src/store/memory-store.js";
-import { manualTimers } from "../integration/support/timers.js";
+import { manualTimers } from "../support/timers.js";
 
 function setup() {
   const store = new MemoryStore();

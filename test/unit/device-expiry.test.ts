@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { describeAuditEntry, PairgateError, type AuditEntry } from "../../shared/index.js";
 import { RevokedError, type Actor, type HelloOutcome } from "../../server/src/pairing/pairing-service.js";
 import type { DeviceRecord } from "../../server/src/store/device-store.js";
-import { makeTestKey, type TestKey } from "../helpers/test-key.js";
-import { createService, helloContext, MINUTE, signHello, T0, type ServiceHarness } from "./support/pairing-harness.js";
+import { makeTestKey, type TestKey } from "../support/test-key.js";
+import { createService, helloContext, MINUTE, signHello, T0, type ServiceHarness } from "../support/pairing-harness.js";
 
 const CLI: Actor = { name: "cli", via: "cli" };
 const HOUR = 60 * MINUTE;

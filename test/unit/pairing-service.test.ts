@@ -6,8 +6,8 @@ import { formatCode, PairgateError, type ErrorCode } from "../../shared/index.js
 import { WindowCounter } from "../../server/src/gateway/limits.js";
 import { RevokedError, type Actor, type HelloOutcome } from "../../server/src/pairing/pairing-service.js";
 import type { DeviceRecord, PendingRecord } from "../../server/src/store/device-store.js";
-import { makeTestKey, type TestKey } from "../helpers/test-key.js";
-import { createService, helloContext, MINUTE, SECOND, signHello, T0, type HelloOptions, type ServiceHarness } from "./support/pairing-harness.js";
+import { makeTestKey, type TestKey } from "../support/test-key.js";
+import { createService, helloContext, MINUTE, SECOND, signHello, T0, type HelloOptions, type ServiceHarness } from "../support/pairing-harness.js";
 
 const CLI: Actor = { name: "cli", via: "cli" };
 const ALICE: Actor = { name: "Alice", via: "dashboard", deviceId: "alice-device" };

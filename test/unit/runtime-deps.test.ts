@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../helpers/gateway-harness.js";
+import { REPO_ROOT } from "../support/gateway-harness.js";
 
 describe("the gateway bundle", () => {
   it("imports only node built-ins and packages listed under dependencies", () => {

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { deviceIdFromPublicKey } from "../../shared/index.js";
 import { SignatureVerifier } from "../../server/src/pairing/verify-signature.js";
-import { makeTestKey } from "../helpers/test-key.js";
+import { makeTestKey } from "../support/test-key.js";
 
 const seedArb = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const messageArb = fc.uint8Array({ minLength: 1, maxLength: 300 });

@@ -17,7 +17,7 @@ import {
   fingerprintFromPublicKey,
 } from "../../shared/index.js";
 import { SignatureVerifier } from "../../server/src/pairing/verify-signature.js";
-import { makeTestKey } from "../helpers/test-key.js";
+import { makeTestKey } from "../support/test-key.js";
 
 ed.hashes.sha512 = sha512;
 

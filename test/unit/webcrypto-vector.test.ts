@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSignedBytes, decodeB64u, deviceIdFromPublicKey } from "../../shared/index.js";
 import { SignatureVerifier } from "../../server/src/pairing/verify-signature.js";
-import { launchBrowser } from "../helpers/chromium.js";
+import { launchBrowser } from "../support/chromium.js";
 
 const vector = JSON.parse(readFileSync(resolve(import.meta.dirname, "../fixtures/connect-v1.json"), "utf8")) as {
   publicKeyB64u: string;

@@ -1,4 +1,4 @@
-// container (optional: runs where podman can, see test/container/README.md): the real image's size, a cold
+// container (optional: runs where podman can, see test/support/container/README.md): the real image's size, a cold
 // `podman run` → /healthz 200, and the paired handshake rate through the published port as a ratio to the same
 // gateway on the host, both measured in interleaved slices of one run by the same load process.
 import { chmodSync, chownSync } from "node:fs";
@@ -100,7 +100,7 @@ export async function runContainer(ctx) {
       });
       return {
         container: {
-          what: "the real Dockerfile built with podman (stand-in base images, test/container/), run with runc",
+          what: "the real Dockerfile built with podman (stand-in base images, test/support/container/), run with runc",
           baseImages: base.images.map((i) => ({ tag: i.tag, source: i.source, ms: Math.round(i.ms) })),
           buildMs: { value: Math.round(build.ms), note: "podman build; reuses cached layers, so only the first build on a machine is cold" },
           imageSize: figure(sizeBytes / 1e6, "MB", 1, { note: "podman image inspect .Size (uncompressed)" }),

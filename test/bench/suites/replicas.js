@@ -1,7 +1,7 @@
 // replicas.*: two `pairgate start` replicas on one throwaway Postgres cluster (docs/scaling.md). Approve on A's
 // admin socket → welcome on a socket waiting on B; revoke on A → B's socket closed; and paired handshakes on a
 // Postgres store with the largest device count, against the bare-ws + verify baseline in the same interleaved run.
-import { startPostgresCluster } from "../../helpers/postgres-cluster.js";
+import { startPostgresCluster } from "../../support/postgres-cluster.js";
 import { startBareWs, startGateway } from "../lib/processes.js";
 import { figure, latency, ratio } from "../lib/stats.js";
 

@@ -5,7 +5,7 @@ import type { DevicesChanged } from "../../../shared/protocol/frames.js";
 import type { DevicesListResult } from "../../../shared/protocol/rpc.js";
 import type { DeviceView } from "../../../shared/protocol/views.js";
 import { appendPage, applyDiff, changesDevices, listFromPage, type DevicesList } from "../../../web/src/lib/devices-list.js";
-import { deviceView } from "./support.js";
+import { deviceView } from "../../support/web-client.js";
 
 const T0 = 1_764_028_800_000;
 const device = (n: number, overrides: Partial<DeviceView> = {}) =>

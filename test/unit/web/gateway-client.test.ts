@@ -9,7 +9,7 @@ import { PROTOCOL_VERSION } from "../../../shared/protocol/version.js";
 import { loadDeviceKey, replaceDeviceKey, type DeviceKeyResult } from "../../../web/src/device-key/device-key.js";
 import type { GatewayCallError } from "../../../web/src/gateway/call-error.js";
 import { GatewayClient, type GatewayClientDeps } from "../../../web/src/gateway/gateway-client.js";
-import { challenge, deviceView, fakeNetwork, ManualClock, memoryKeyStore, NONCE, OTHER_NONCE, pairingFrame, welcomeFrame, type FakeSocket } from "./support.js";
+import { challenge, deviceView, fakeNetwork, ManualClock, memoryKeyStore, NONCE, OTHER_NONCE, pairingFrame, welcomeFrame, type FakeSocket } from "../../support/web-client.js";
 
 ed.hashes.sha512 = sha512;
 

@@ -6,7 +6,7 @@ import type { PairingFrame, WelcomeFrame } from "../../../shared/protocol/frames
 import type { GatewayState } from "../../../web/src/gateway/gateway-state.js";
 import { nextState, type GatewayEvent } from "../../../web/src/gateway/next-state.js";
 import { QUICK_DROP_MS, ReconnectPolicy, type Reaction } from "../../../web/src/gateway/reconnect-policy.js";
-import { deviceView, pairingFrame, welcomeFrame } from "./support.js";
+import { deviceView, pairingFrame, welcomeFrame } from "../../support/web-client.js";
 
 const NOW = 1_764_028_800_000;
 const pairing = pairingFrame(NOW) as PairingFrame;

@@ -2,7 +2,7 @@
 // people to run. A block is the fenced code block right after a `<!-- test: NAME -->` comment.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../helpers/gateway-harness.js";
+import { REPO_ROOT } from "../gateway-harness.js";
 
 export const DEPLOY_DOC = join(REPO_ROOT, "docs/deploy.md");
 export const FRONT_DOOR_DOC = join(REPO_ROOT, "docs/front-door.md");

@@ -1,7 +1,7 @@
 // The real CLI as a child process, without blocking the event loop: an in-process gateway under test must keep
 // answering the admin socket while the CLI waits for it (runCli's spawnSync would deadlock against it).
 import { spawn } from "node:child_process";
-import { PAIRGATE_BIN } from "../../helpers/gateway-harness.js";
+import { PAIRGATE_BIN } from "./gateway-harness.js";
 
 export interface CliResult {
   status: number | null;

@@ -9,14 +9,14 @@ import {
   type HelloFrame,
   type NetworkClass,
   type ServerFrame,
-} from "../../../shared/index.js";
-import { WindowCounter } from "../../../server/src/gateway/limits.js";
-import type { SocketLike, Timers } from "../../../server/src/gateway/socket.js";
-import type { PairingEvent } from "../../../server/src/pairing/events.js";
-import { PairingService, type HelloContext, type PairingDeps } from "../../../server/src/pairing/pairing-service.js";
-import { SignatureVerifier } from "../../../server/src/pairing/verify-signature.js";
-import { MemoryStore } from "../../../server/src/store/memory-store.js";
-import type { TestKey } from "../../helpers/test-key.js";
+} from "../../shared/index.js";
+import { WindowCounter } from "../../server/src/gateway/limits.js";
+import type { SocketLike, Timers } from "../../server/src/gateway/socket.js";
+import type { PairingEvent } from "../../server/src/pairing/events.js";
+import { PairingService, type HelloContext, type PairingDeps } from "../../server/src/pairing/pairing-service.js";
+import { SignatureVerifier } from "../../server/src/pairing/verify-signature.js";
+import { MemoryStore } from "../../server/src/store/memory-store.js";
+import type { TestKey } from "./test-key.js";
 
 /** 2025-11-25T00:00:00Z, the golden vector's signedAtMs. */
 export const T0 = 1_764_028_800_000;

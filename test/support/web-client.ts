@@ -1,9 +1,9 @@
 // Test doubles for the dashboard's edges: an in-memory key store, a manual clock, and a fake gateway that
 // plays the server side of the socket so the client's state machine runs without a network.
-import type { KeyStore, StoredDeviceKey } from "../../../web/src/device-key/key-store.js";
-import type { OpenSocket, SocketHandlers, SocketLike } from "../../../web/src/gateway/socket.js";
-import { PROTOCOL_VERSION } from "../../../shared/protocol/version.js";
-import type { DeviceView } from "../../../shared/protocol/views.js";
+import type { KeyStore, StoredDeviceKey } from "../../web/src/device-key/key-store.js";
+import type { OpenSocket, SocketHandlers, SocketLike } from "../../web/src/gateway/socket.js";
+import { PROTOCOL_VERSION } from "../../shared/protocol/version.js";
+import type { DeviceView } from "../../shared/protocol/views.js";
 
 export function memoryKeyStore(initial?: unknown): KeyStore & { value: unknown } {
   const store = {

@@ -3,7 +3,7 @@
 import type { SpawnSyncReturns } from "node:child_process";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
-import { readPairingCode, textOf, waitForState } from "../../helpers/browser.js";
+import { readPairingCode, textOf, waitForState } from "../browser.js";
 
 export interface PairedInBrowser {
   code: string;

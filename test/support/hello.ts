@@ -1,7 +1,7 @@
 // Hand-built hello frames for handshake tests: the same signed bytes as the dashboard (shared/), with any
 // part swapped out (nonce, gateway id, origin, time, key, signature) to prove the gateway refuses it.
-import { buildSignedBytes, encodeB64u, PROTOCOL_VERSION, type ChallengeFrame, type HelloFrame } from "../../../shared/index.js";
-import type { TestKey } from "../../helpers/test-key.js";
+import { buildSignedBytes, encodeB64u, PROTOCOL_VERSION, type ChallengeFrame, type HelloFrame } from "../../shared/index.js";
+import type { TestKey } from "./test-key.js";
 
 export interface SignParts {
   gatewayId?: string;

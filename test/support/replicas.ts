@@ -1,10 +1,10 @@
 // Several `pairgate start` processes on one throwaway Postgres cluster, for the cross-replica tests: each replica
 // has its own state dir (its admin socket) and shares the database. Helpers to pair ws clients across them.
 import { rmSync } from "node:fs";
-import type { DoctorFacts } from "../../../server/src/config/doctor-facts.js";
-import { spawnGateway, tempStateDir, type SpawnedGateway } from "../../helpers/gateway-harness.js";
-import { makeTestKey, type TestKey } from "../../helpers/test-key.js";
-import { connectClient, type TestClient } from "../../helpers/ws-client.js";
+import type { DoctorFacts } from "../../server/src/config/doctor-facts.js";
+import { spawnGateway, tempStateDir, type SpawnedGateway } from "./gateway-harness.js";
+import { makeTestKey, type TestKey } from "./test-key.js";
+import { connectClient, type TestClient } from "./ws-client.js";
 import { runCliAsync } from "./cli.js";
 
 export interface Replica {

@@ -2,7 +2,7 @@
 // into the `podman run` flags that Compose would pass, so the tests run the hardening as the file writes it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseSimpleYaml, type Yaml } from "../integration/deploy-support/dockerfile.js";
+import { parseSimpleYaml, type Yaml } from "../deploy/dockerfile.js";
 import { HOST_CA_BUNDLE } from "./base-images.js";
 import { podman } from "./podman.js";
 

@@ -3,9 +3,9 @@
 import { rmSync } from "node:fs";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import { findCodeLike, installProbe, textOf, waitForState } from "../helpers/browser.js";
-import { launchBrowser } from "../helpers/chromium.js";
-import { spawnGateway, tempStateDir, type SpawnedGateway } from "../helpers/gateway-harness.js";
+import { findCodeLike, installProbe, textOf, waitForState } from "./browser.js";
+import { launchBrowser } from "./chromium.js";
+import { spawnGateway, tempStateDir, type SpawnedGateway } from "./gateway-harness.js";
 
 /** A pairing code as the page shows it: RFC 8628 §6.1 consonants, grouped XXXX-XXXX (docs/design.md#pairing). */
 export const CODE_SHAPE = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;

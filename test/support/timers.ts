@@ -1,6 +1,6 @@
 // Timers for gateways under test: short ones (broadcast coalescing) run for real, long ones (the 10 s
 // handshake deadline) wait until the test fires them, so deadline tests need no sleeps.
-import type { Timers } from "../../../server/src/gateway/socket.js";
+import type { Timers } from "../../server/src/gateway/socket.js";
 
 export function manualTimers(realBelowMs = 5000) {
   const held: Array<{ fn: () => void; ms: number; cancelled: boolean }> = [];

@@ -1,9 +1,9 @@
 // Shared steps for integration tests: request pairing, pair a device (as the CLI would approve it), and wait
 // for frames without consuming them. Real sockets against a real gateway; nothing here reaches into its state.
-import type { ServerFrame, EventName, EventData, Role, PairingFrame, WelcomeFrame, HelloFrame } from "../../../shared/index.js";
-import type { startGateway } from "../../helpers/gateway-harness.js";
-import { makeTestKey, type TestKey } from "../../helpers/test-key.js";
-import { connectClient, type ConnectOptions, type TestClient } from "../../helpers/ws-client.js";
+import type { ServerFrame, EventName, EventData, Role, PairingFrame, WelcomeFrame, HelloFrame } from "../../shared/index.js";
+import type { startGateway } from "./gateway-harness.js";
+import { makeTestKey, type TestKey } from "./test-key.js";
+import { connectClient, type ConnectOptions, type TestClient } from "./ws-client.js";
 
 export type Harness = Awaited<ReturnType<typeof startGateway>>;
 export const CLI = { kind: "cli" } as const;

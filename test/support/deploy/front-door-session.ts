@@ -1,8 +1,8 @@
 // A device session as a browser gets one through a proxy: prove the key on <prefix>/ws, be approved by the real
 // CLI, ask for a one-time ticket on that socket, and trade it in POST <prefix>/session (same Origin) for the cookie.
-import { runCli } from "../../helpers/gateway-harness.js";
-import { makeTestKey } from "../../helpers/test-key.js";
-import { connectClient, type TestClient } from "../../helpers/ws-client.js";
+import { runCli } from "../gateway-harness.js";
+import { makeTestKey } from "../test-key.js";
+import { connectClient, type TestClient } from "../ws-client.js";
 import { httpRequest, type Got } from "./http.js";
 
 export interface AppSession {
