@@ -6,7 +6,7 @@ import { createRoot } from "react-dom/client";
 import { App } from "./app.js";
 import { AppServicesContext, type AppServices } from "./hooks/app-services.js";
 import { PairgateProvider } from "./react/context.js";
-import "./styles.css";
+import "./styles/index.css";
 
 const services: AppServices = {
   preflight: boot.preflight,
