@@ -10,6 +10,7 @@ export { generateCode, normalizeCode, formatCode, CODE_ALPHABET, CODE_LENGTH } f
 export * from "./protocol/version.js";
 export * from "./protocol/errors.js";
 export * from "./protocol/views.js";
+export * from "./protocol/admin-views.js";
 export * from "./protocol/rpc.js";
 export * from "./protocol/frames.js";
 export * from "./protocol/parse.js";

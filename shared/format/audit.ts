@@ -1,7 +1,7 @@
 // One audit entry → one sentence a person can read, with names and labels instead of ids, hashes and epoch
 // numbers. The gateway writes the names into `detail` when the action happens (a later rename does not rewrite
 // history); entries written before that carry only ids, and read as "device 1a2b3c4d5e6f".
-import type { AuditEntry } from "../protocol/views.js";
+import type { AuditEntry } from "../protocol/admin-views.js";
 import { NETWORK_CLASS_LABELS, NETWORK_CLASSES, type NetworkClass } from "../net/network-class.js";
 import { quoteName, printable } from "./text.js";
 import { formatDuration, formatTime } from "./time.js";

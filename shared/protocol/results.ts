@@ -2,7 +2,8 @@
 // chunk holds only what it parses (gateway → browser) and none of the params schemas it never checks.
 import { z } from "zod/mini";
 import { text } from "./schema-parts.js";
-import { AppSessionView, AuditEntry, DeviceView, GatewayCounts, InviteView, PairedNotice, PendingView, SeenFrom } from "./views.js";
+import { AppSessionView, AuditEntry } from "./admin-views.js";
+import { DeviceView, GatewayCounts, InviteView, PairedNotice, PendingView, SeenFrom } from "./views.js";
 
 const id = text(1, 64);
 export const EMPTY_RESULT = z.object({});

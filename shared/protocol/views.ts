@@ -1,4 +1,5 @@
-// The shapes of the things the gateway shows: devices, pending requests, invites, audit entries.
+// The shapes of the things the gateway shows: devices, pending requests, invites. Audit entries and app sessions,
+// which only admin results carry, are in admin-views.ts.
 // One schema each; TypeScript types are inferred from them, never written twice.
 import { z } from "zod/mini";
 import { NETWORK_CLASSES } from "../net/network-class.js";
@@ -103,43 +104,3 @@ export const InviteView = z.object({
   deviceExpiresInMs: z.nullable(ms),
 });
 export type InviteView = z.infer<typeof InviteView>;
-
-export const AUDIT_ACTIONS = [
-  "request_created",
-  "approved",
-  "rejected",
-  "expired",
-  "revoked",
-  "renamed",
-  "invite_created",
-  "invite_used",
-  "invite_revoked",
-  "handshake_refused",
-  "refusal_burst",
-] as const;
-export const AuditAction = z.enum(AUDIT_ACTIONS);
-export type AuditAction = z.infer<typeof AuditAction>;
-
-export const AuditEntry = z.object({
-  id: z.int().check(z.positive()),
-  atMs: ms,
-  action: AuditAction,
-  actor: textUpTo(128),
-  deviceId: z.optional(textUpTo(64)),
-  requestId: z.optional(textUpTo(64)),
-  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-});
-export type AuditEntry = z.infer<typeof AuditEntry>;
-
-/** A device's app session (the front door's cookie) as admins see it: never the cookie or its hash. */
-export const AppSessionView = z.object({
-  id: textUpTo(64),
-  deviceId: textUpTo(64),
-  /** The device's name now (empty if it is gone); from a browser, so escape it before a terminal prints it. */
-  deviceName: textUpTo(64),
-  createdAtMs: ms,
-  lastUsedAtMs: ms,
-  /** When it ends if unused from now on: the earlier of its idle and its absolute end. */
-  expiresAtMs: ms,
-});
-export type AppSessionView = z.infer<typeof AppSessionView>;

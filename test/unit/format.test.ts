@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { describeAuditEntry } from "../../shared/format/audit.js";
 import { hasUnsafeChars, printable, quoteName } from "../../shared/format/text.js";
 import { formatDuration, formatRelativeTime, formatTime, formatWhen } from "../../shared/format/time.js";
-import type { AuditEntry } from "../../shared/protocol/views.js";
+import type { AuditEntry } from "../../shared/protocol/admin-views.js";
 
 // Built from local fields, so the expectations hold in any TZ.
 const at = new Date(2026, 11, 4, 15, 39, 7).getTime();

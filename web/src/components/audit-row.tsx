@@ -2,7 +2,7 @@
 // `pairgate audit` prints). Ids and hashes stay out of sight; the time is the CLI's format too.
 import { describeAuditEntry } from "../../../shared/format/audit.js";
 import { formatRelativeTime, formatTime } from "../../../shared/format/time.js";
-import type { AuditEntry } from "../../../shared/protocol/views.js";
+import type { AuditEntry } from "../../../shared/protocol/admin-views.js";
 
 export function AuditRow({ entry, nowMs }: { entry: AuditEntry; nowMs: number }) {
   return (

@@ -2,7 +2,7 @@
 // browsers opening the app, which sends no event, so the list reloads every 15 s, on device changes (a revoke
 // ends them) and after an end; the gateway answers from memory.
 import { useCallback, useEffect, useState } from "react";
-import type { AppSessionView } from "../../../shared/protocol/views.js";
+import type { AppSessionView } from "../../../shared/protocol/admin-views.js";
 import { toCallError, type GatewayCallError } from "../gateway/call-error.js";
 import { changesDevices } from "../lib/devices-list.js";
 import { usePairgate } from "../react/context.js";

@@ -1,7 +1,7 @@
 // The audit log, newest first. Reloads its first page when devices change (every audited action but
 // refused handshakes does that); older pages load on request.
 import { useCallback, useEffect, useState } from "react";
-import type { AuditEntry } from "../../../shared/protocol/views.js";
+import type { AuditEntry } from "../../../shared/protocol/admin-views.js";
 import { toCallError, type GatewayCallError } from "../gateway/call-error.js";
 import { changesDevices } from "../lib/devices-list.js";
 import { usePairgate } from "../react/context.js";
