@@ -369,33 +369,6 @@ describe("RPC", () => {
     await expect(malformed).rejects.toMatchObject({ code: "bad_result" });
   });
 
-  it("loads the result schemas only for a built-in method's answer, and fails closed when they can't load", async () => {
-    const protocol = await import("../../../web/src/gateway/protocol.js");
-    let resultLoads = 0;
-    const context = setup({
-      loadProtocol: async () => ({
-        parseServerFrame: protocol.parseServerFrame,
-        loadResults: () => {
-          resultLoads++;
-          return Promise.reject(new Error("chunk gone after an upgrade"));
-        },
-      }),
-    });
-    context.client.start();
-    await context.handshake();
-    const socket = context.network.last();
-    socket.deliver(welcomeFrame());
-    const appCall = context.client.call("notes.add", { text: "hi" });
-    socket.deliver({ type: "res", id: socket.sentFrames().at(-1)!.id, ok: true, result: { id: 7 } });
-    await expect(appCall).resolves.toEqual({ id: 7 });
-    expect(resultLoads).toBe(0);
-
-    const builtIn = context.client.call("devices.revoke", { deviceId: "d".repeat(64) });
-    socket.deliver({ type: "res", id: socket.sentFrames().at(-1)!.id, ok: true, result: { closedConnections: 1, ms: 1 } });
-    await expect(builtIn).rejects.toMatchObject({ code: "bad_result" });
-    expect(resultLoads).toBe(1);
-  });
-
   it("rejects open calls when the socket drops, and refuses calls before pairing", async () => {
     const { client, network } = await pairedClient();
     const open = client.call("gateway.status", {});

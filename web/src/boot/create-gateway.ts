@@ -2,14 +2,10 @@
 // the key read, the checks and the socket all start here at once, before React renders anything.
 import { createPairgateClient, type PairgateClient } from "../client/index.js";
 import { createIdbKeyStore } from "../device-key/key-store.js";
-import { parseServerFrame, type Protocol } from "../gateway/protocol.js";
-import { RESULTS } from "../../../shared/protocol/results.js";
+import * as protocol from "../gateway/protocol.js";
 import { requestPersistentStorage, runPreflight, type PreflightResult } from "../preflight.js";
 import { enterApp, requestedReturnPath } from "./enter-app.js";
 import type { StartupFragment } from "./fragment.js";
-
-// The result schemas too: the dashboard calls devices.list as soon as it is paired.
-const protocol: Protocol = { parseServerFrame, loadResults: () => Promise.resolve(RESULTS) };
 
 export interface BrowserGateway {
   client: PairgateClient;

@@ -1,9 +1,8 @@
-// RPC calls waiting for their `res`: each has a timeout, and every answer to a built-in method is validated with
-// the method's result schema from shared/ before the caller sees it.
+// RPC calls waiting for their `res`: each has a timeout, and every answer is validated with the
+// method's result schema from shared/ before the caller sees it.
 import type { ResFrame } from "../../../shared/protocol/frames.js";
-import { isReservedName } from "../../../shared/protocol/reserved-names.js";
 import { CLIENT_CALL_ERRORS, GatewayCallError } from "./call-error.js";
-import type { Protocol, Results } from "./protocol.js";
+import type { Protocol } from "./protocol.js";
 
 interface Timers {
   setTimer(callback: () => void, ms: number): unknown;
@@ -51,12 +50,10 @@ export class PendingCalls {
       return;
     }
     // An app method's result is the app's own: its server-side handler types it, and pairgate has no schema for it.
-    if (!isReservedName(call.method)) return call.resolve(frame.result);
-    protocol.loadResults().then(
-      (results) => settleBuiltIn(results, call, frame.result),
-      // Same as an unreadable answer: the caller can't be given data nobody checked.
-      () => call.reject(new GatewayCallError("bad_result", `${CLIENT_CALL_ERRORS.bad_result} (${call.method}: schemas unavailable)`)),
-    );
+    if (!Object.hasOwn(protocol.RESULTS, call.method)) return call.resolve(frame.result);
+    const parsed = protocol.RESULTS[call.method as keyof Protocol["RESULTS"]].safeParse(frame.result);
+    if (parsed.success) call.resolve(parsed.data);
+    else call.reject(new GatewayCallError("bad_result", `${CLIENT_CALL_ERRORS.bad_result} (${call.method})`));
   }
 
   rejectAll(code: "disconnected"): void {
@@ -66,11 +63,4 @@ export class PendingCalls {
     }
     this.#calls.clear();
   }
-}
-
-function settleBuiltIn(results: Results, call: PendingCall, result: unknown): void {
-  if (!Object.hasOwn(results, call.method)) return call.resolve(result);
-  const parsed = results[call.method as keyof Results].safeParse(result);
-  if (parsed.success) call.resolve(parsed.data);
-  else call.reject(new GatewayCallError("bad_result", `${CLIENT_CALL_ERRORS.bad_result} (${call.method})`));
 }
