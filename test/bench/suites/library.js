@@ -42,13 +42,13 @@ async function bundleSize(name, source) {
   });
   const files = readdirSync(join(dir, "out"), { recursive: true }).filter((f) => String(f).endsWith(".js"));
   const sizes = Object.fromEntries(files.map((f) => [String(f), gzipSync(readFileSync(join(dir, "out", String(f))), { level: 9 }).length]));
-  // Lazy chunks: the frame parser (zod schemas) loads as the socket opens; the built-in methods' result schemas with
-  // the first answer to one (admin screens); the software signer only on plain-http origins.
+  // Lazy chunks: the protocol (zod schemas for frames and results) loads as the socket opens; the software signer
+  // only on plain-http origins.
   const sum = (keep) => Object.entries(sizes).filter(([f]) => keep(f)).reduce((a, [, b]) => a + b, 0) / KB;
-  const isAfterPairing = (f) => f.startsWith("results-") || f.startsWith("software-ed25519-");
+  const isAfterPairing = (f) => f.startsWith("software-ed25519-");
   return {
     counted:
-      "withProtocolGzip = every chunk a page loads before it can pair on an https origin (the static part and the frame-parser chunk, which loads as the socket opens); allChunksGzip adds the built-in result schemas (loaded with the first built-in method's answer) and the software signer (plain-http LAN origins only)",
+      "withProtocolGzip = every chunk a page loads before it can pair on an https origin (the static part and the protocol chunk, which loads as the socket opens); allChunksGzip adds the software signer (plain-http LAN origins only)",
     initialGzip: figure(sum((f) => !f.startsWith("protocol-") && !isAfterPairing(f)), "kB", 1),
     withProtocolGzip: figure(sum((f) => !isAfterPairing(f)), "kB", 1),
     allChunksGzip: figure(sum(() => true), "kB", 1),
