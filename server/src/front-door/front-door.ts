@@ -91,7 +91,10 @@ export function createFrontDoor(opts: FrontDoorOptions) {
     /** GET <prefix>/auth: another proxy asks whether the request it holds may pass. */
     auth(req: IncomingMessage, res: ServerResponse): void {
       const a = authAnswer(req);
-      res.writeHead(a.status, { ...SECURITY_HEADERS, ...a.headers, "Cache-Control": "no-store", "Content-Length": Buffer.byteLength(a.body) });
+      // A 200 is read by the proxy alone (it copies the identity headers and drops the rest), on every request: it
+      // carries no page headers. A refusal may reach the browser as it is, so it gets them.
+      const page = a.status === 200 ? {} : SECURITY_HEADERS;
+      res.writeHead(a.status, { ...page, ...a.headers, "Cache-Control": "no-store", "Content-Length": Buffer.byteLength(a.body) });
       res.end(a.body);
     },
 
