@@ -131,10 +131,12 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
   const wsPath = `${prefix}${WS_PATH}`;
   pg.attach(http, { path: wsPath, refuseOtherPaths: !prefix });
   if (prefix) {
-    // pairgate's socket is taken above; other upgrades under the prefix don't exist, those outside go to the app.
+    // pairgate's socket is taken above; a forward-auth check may come as an upgrade (front-door.ts, authUpgrade);
+    // other upgrades under the prefix don't exist, those outside go to the app.
     http.on("upgrade", (req, socket, head: Buffer) => {
       const path = (req.url ?? "/").split("?")[0]!;
       if (path === wsPath) return;
+      if (path === `${prefix}/auth` && (req.method === "GET" || req.method === "HEAD")) return frontDoor!.authUpgrade(req, socket);
       if (path.startsWith(`${prefix}/`) || !config.upstream) return writeRawResponse(socket, 404, `pairgate: no WebSocket endpoint here; use ${wsPath}\n`);
       frontDoor!.upgrade(req, socket, head);
     });

@@ -85,6 +85,11 @@ export function describeAuditEntry(e: AuditEntry): string {
       return `${deviceLabel(str(d, "name") ?? e.actor, str(d, "fingerprint"), e.deviceId)} paired with the ${role ? `${role} ` : ""}${inviteLabel(d)}`;
     case "invite_revoked":
       return `Revoked the ${inviteLabel(d)}${byActor(e)}`;
+    case "sessions_ended": {
+      const count = num(d, "count") ?? 1;
+      const which = str(d, "sessionId") !== undefined ? `the app session ${printable(str(d, "sessionId")!)}` : count === 1 ? "1 app session" : `${count} app sessions`;
+      return `Ended ${which} of ${device}${byActor(e)}`;
+    }
     case "handshake_refused": {
       const count = num(d, "count") ?? 1;
       const since = num(d, "sinceMs");

@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   "invite_revoked",
   "handshake_refused",
   "refusal_burst",
+  "sessions_ended",
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -3,7 +3,7 @@
 // admin methods on their own; test/integration/front-door-proxies.test.ts makes sessions the way browsers do.
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppSessionView } from "../../shared/index.js";
+import type { AppSessionView, AuditEntry } from "../../shared/index.js";
 import { runCli, spawnGateway, tempStateDir, type SpawnedGateway } from "../support/gateway-harness.js";
 import { seedDevice, seedSession, seedStore } from "../support/seed-sessions.js";
 
@@ -68,6 +68,18 @@ describe("pairgate sessions", () => {
     expect(listJson().map((s) => s.id)).toEqual(["ses_phone1"]);
     const devices = cli("devices", "list", "--json").json() as { devices: Array<{ id: string }> };
     expect(devices.devices.map((d) => d.id)).toContain(laptop.id);
+  });
+
+  it("writes each end to the audit log like other admin actions: who, how, which device, how many; a refused end writes nothing", () => {
+    const entries = (cli("audit", "--json").json() as { entries: AuditEntry[] }).entries.filter((e) => e.action === "sessions_ended");
+    // Newest first: the device-wide end, then the single session (its second, refused try left no entry).
+    expect(entries).toEqual([
+      expect.objectContaining({ actor: "cli", deviceId: laptop.id, detail: { via: "cli", count: 1, name: laptop.name, fingerprint: laptop.fingerprint } }),
+      expect.objectContaining({ actor: "cli", deviceId: laptop.id, detail: { via: "cli", count: 1, sessionId: "ses_laptop1", name: laptop.name, fingerprint: laptop.fingerprint } }),
+    ]);
+    const table = cli("audit");
+    expect(table.stdout).toContain(`Ended the app session ses_laptop1 of "laptop\\x1b[2J" (${laptop.fingerprint}) via the CLI`);
+    expect(table.stdout).not.toContain("\x1b");
   });
 
   it("refuses usage errors with exit 2 and an unknown device with exit 1", () => {

@@ -242,6 +242,21 @@ describe("front door: forward auth", () => {
     expect((await http(h.port, "/grafana/", { headers: { Cookie: cookie } })).status).toBe(404);
   });
 
+  it("answers the check the same when it carries a WebSocket upgrade's headers (Caddy forward_auth copies them)", async () => {
+    const { h, origin, pair } = await setup({ settings: { upstream: "", prefix: "/_pairgate", trustedProxies: ["127.0.0.1"] } });
+    const { client, device } = await pair();
+    const { cookie } = await sessionCookieFor(h.port, origin, client);
+    const UPGRADE = { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==" };
+    const ok = await http(h.port, "/_pairgate/auth", { headers: { ...UPGRADE, Cookie: cookie, "X-Forwarded-Uri": "/app/ws", "X-Forwarded-Method": "GET" } });
+    expect(ok.status).toBe(200);
+    expect([ok.headers["remote-user"], ok.headers["x-pairgate-device"], ok.headers["x-pairgate-role"]]).toEqual(["Laptop", device.id, "admin"]);
+    const refused = await http(h.port, "/_pairgate/auth", { headers: { ...UPGRADE, "X-Forwarded-Uri": "/app/ws", "X-Forwarded-Method": "GET" } });
+    expect(refused.status).toBe(401);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: "session_required" } });
+    // An unknown Host is refused here as on every other route.
+    expect((await http(h.port, "/_pairgate/auth", { headers: { ...UPGRADE, Host: "evil.example", Cookie: cookie } })).status).toBe(403);
+  });
+
   it("reads the original URL only from a trusted proxy", async () => {
     const { h } = await setup({ settings: { upstream: "", prefix: "/_pairgate" } });
     const res = await http(h.port, "/_pairgate/auth", { headers: { ...NAVIGATE, "X-Forwarded-Uri": "/secret" } });

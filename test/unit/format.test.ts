@@ -96,6 +96,8 @@ describe("describeAuditEntry", () => {
       [entry("invite_created", { via: "cli", inviteId: "inv_1", role: "viewer", label: "for Bob", expiresAtMs: at + 15 * 60_000 }), 'Created the viewer invite "for Bob" (valid until 2026-12-04 15:54) via the CLI'],
       [entry("invite_used", { inviteId: "inv_1", role: "viewer", label: "for Bob", fingerprint: "ABCD-EFGH" }, { actor: "Bob's Mac" }), '"Bob\'s Mac" (ABCD-EFGH) paired with the viewer invite "for Bob"'],
       [entry("invite_revoked", { via: "cli", inviteId: "inv_1", label: "for Bob" }), 'Revoked the invite "for Bob" via the CLI'],
+      [entry("sessions_ended", { via: "dashboard", count: 1, sessionId: "ses_ab12", name: "Kitchen", fingerprint: "ABCD-EFGH" }, { actor: "alice" }), 'Ended the app session ses_ab12 of "Kitchen" (ABCD-EFGH), by "alice" via the dashboard'],
+      [entry("sessions_ended", { via: "cli", count: 3, name: "Kitchen", fingerprint: "ABCD-EFGH" }), 'Ended 3 app sessions of "Kitchen" (ABCD-EFGH) via the CLI'],
       [entry("handshake_refused", { code: "auth_failed", address: "203.0.113.9", count: 12, sinceMs: at }, { actor: "203.0.113.9" }), "Refused 12 connections from 203.0.113.9 (auth_failed) since 2026-12-04 15:39"],
     ];
     for (const [e, sentence] of cases) expect(describeAuditEntry(e)).toBe(sentence);

@@ -29,6 +29,10 @@ describe("session cookie", () => {
     expect(readSessionCookie(`a=1; ${PLAIN_COOKIE}=p`, { https: false })).toBe("p");
     expect(readSessionCookie(undefined, { https: false })).toBeNull();
     expect(readSessionCookie("pairgate_sessionx=p; garbage", { https: false })).toBeNull();
+    // The first of each counts; spaces around names and values, a value holding "=", and an empty last part.
+    expect(readSessionCookie(` ${PLAIN_COOKIE} = p1 ;${PLAIN_COOKIE}=p2; x=a=b;`, { https: false })).toBe("p1");
+    expect(readSessionCookie(`x=a=b;${SECURE_COOKIE}=s=1`, { https: true })).toBe("s=1");
+    expect(readSessionCookie("=pairgate; ;;", { https: false })).toBeNull();
   });
 
   it("is removed from the Cookie header sent upstream; the app's own cookies stay, in order", () => {

@@ -36,10 +36,17 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, code: FrontDoorCode): void {
+/** A coded error's status and its JSON body. */
+export function errorAnswer(code: FrontDoorCode): { status: number; body: string } {
   const [status, message] = ANSWERS[code];
+  return { status, body: JSON.stringify({ error: { code, message } }) + "\n" };
+}
+
+export function sendError(res: ServerResponse, code: FrontDoorCode): void {
   if (res.headersSent) return void res.destroy();
-  sendJson(res, status, { error: { code, message } });
+  const { status, body } = errorAnswer(code);
+  res.writeHead(status, { ...SECURITY_HEADERS, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+  res.end(body);
 }
 
 export function redirect(res: ServerResponse, location: string): void {

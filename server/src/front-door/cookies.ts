@@ -19,10 +19,20 @@ export function sessionCookie(token: string, opts: { secure: boolean; maxAgeMs: 
  * request not known to be https, since on https a network attacker could have planted it over plain http.
  */
 export function readSessionCookie(header: string | undefined, opts: { https: boolean }): string | null {
+  // Runs on every request: a scan of the header's own string, no split arrays or pairs built.
+  if (!header || !header.includes("pairgate")) return null;
   let plain: string | null = null;
-  for (const [name, value] of pairs(header)) {
-    if (name === SECURE_COOKIE) return value;
-    if (name === PLAIN_COOKIE && !opts.https) plain ??= value;
+  let start = 0;
+  while (start < header.length) {
+    let end = header.indexOf(";", start);
+    if (end === -1) end = header.length;
+    const eq = header.indexOf("=", start);
+    if (eq !== -1 && eq < end) {
+      const name = header.slice(start, eq).trim();
+      if (name === SECURE_COOKIE) return header.slice(eq + 1, end).trim();
+      if (name === PLAIN_COOKIE && !opts.https && plain === null) plain = header.slice(eq + 1, end).trim();
+    }
+    start = end + 1;
   }
   return plain;
 }
@@ -35,12 +45,4 @@ export function withoutSessionCookies(header: string | undefined): string | unde
     .map((part) => part.trim())
     .filter((part) => part && !NAMES.has(part.slice(0, part.indexOf("=") === -1 ? part.length : part.indexOf("=")).trim()));
   return kept.length ? kept.join("; ") : undefined;
-}
-
-function* pairs(header: string | undefined): Generator<[string, string]> {
-  for (const part of (header ?? "").split(";")) {
-    const eq = part.indexOf("=");
-    if (eq === -1) continue;
-    yield [part.slice(0, eq).trim(), part.slice(eq + 1).trim()];
-  }
 }

@@ -9,11 +9,11 @@ import type { Duplex } from "node:stream";
 import { safeRedirectPath } from "../../../shared/index.js";
 import { SECURITY_HEADERS } from "../http/headers.js";
 import { escapeHtml, PAGE_CSP, renderPage } from "../http/page-shell.js";
-import { writeRawResponse } from "../http/raw-response.js";
+import { writeRawAnswer, writeRawResponse } from "../http/raw-response.js";
 import { checkHost, checkOrigin, isTrustedProxy, type TrustConfig } from "../http/trust.js";
 import type { SessionIdentity } from "../sessions/session-registry.js";
 import type { SessionRefusal } from "../sessions/tickets.js";
-import { ANSWERS, firstValue, isNavigation, redirect, sendError, sendJson } from "./answers.js";
+import { ANSWERS, errorAnswer, firstValue, isNavigation, redirect, sendError, sendJson } from "./answers.js";
 import { readSessionCookie, sessionCookie } from "./cookies.js";
 import { identityHeaders } from "./identity-headers.js";
 import { createUpstreamProxy, type UpstreamProxy } from "./upstream-proxy.js";
@@ -55,6 +55,23 @@ export function createFrontDoor(opts: FrontDoorOptions) {
 
   const loginUrl = (path: string | null) => `${prefix}/?rd=${encodeURIComponent(safeRedirectPath(path))}`;
 
+  /** The answer to a forward-auth check: 200 with the identity headers, the redirect, or the coded 401. */
+  const authAnswer = (req: IncomingMessage): { status: number; headers: Record<string, string>; body: string } => {
+    const id = identify(req);
+    if (id) return { status: 200, headers: identityHeaders(id), body: "" };
+    const original = originalUri(req, trust);
+    const headers: Record<string, string> = { "Content-Type": "application/json" };
+    // nginx's auth_request passes 401 and 403 on and turns anything else into 500, so an nginx subrequest
+    // (X-Original-URL) gets the 401 with the pairing page's address in Location, rd already encoded (nginx has no
+    // way to encode it), and nginx's error_page redirects there. Traefik and Caddy pass a 302 to the browser.
+    if (original && isNavigation(req)) {
+      if (!req.headers["x-original-url"]) return { status: 302, headers: { Location: loginUrl(original) }, body: "" };
+      headers.Location = loginUrl(original);
+    }
+    const { status, body } = errorAnswer("session_required");
+    return { status, headers, body };
+  };
+
   return {
     /** POST <prefix>/session {"ticket": "…"} from the dashboard, same origin only → Set-Cookie. */
     async session(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -73,21 +90,25 @@ export function createFrontDoor(opts: FrontDoorOptions) {
 
     /** GET <prefix>/auth: another proxy asks whether the request it holds may pass. */
     auth(req: IncomingMessage, res: ServerResponse): void {
-      res.setHeader("Cache-Control", "no-store");
-      const id = identify(req);
-      if (id) {
-        res.writeHead(200, { ...SECURITY_HEADERS, ...identityHeaders(id), "Content-Length": 0 });
-        return void res.end();
-      }
-      const original = originalUri(req, trust);
-      // nginx's auth_request passes 401 and 403 on and turns anything else into 500, so an nginx subrequest
-      // (X-Original-URL) gets the 401 with the pairing page's address in Location, rd already encoded (nginx has no
-      // way to encode it), and nginx's error_page redirects there. Traefik and Caddy pass a 302 to the browser.
-      if (original && isNavigation(req)) {
-        if (!req.headers["x-original-url"]) return redirect(res, loginUrl(original));
-        res.setHeader("Location", loginUrl(original));
-      }
-      sendError(res, "session_required");
+      const a = authAnswer(req);
+      // A 200 is read by the proxy alone (it copies the identity headers and drops the rest), on every request: it
+      // carries no page headers. A refusal may reach the browser as it is, so it gets them.
+      const page = a.status === 200 ? {} : SECURITY_HEADERS;
+      res.writeHead(a.status, { ...page, ...a.headers, "Cache-Control": "no-store", "Content-Length": Buffer.byteLength(a.body) });
+      res.end(a.body);
+    },
+
+    /**
+     * The same check when it comes as an upgrade: Caddy's forward_auth (and Traefik's) copy the request's headers,
+     * so the check for a WebSocket to the app carries `Connection: upgrade` and `Upgrade: websocket`, and Node
+     * hands it over as an upgrade, not a request. It gets the same answer; the connection closes after it.
+     */
+    authUpgrade(req: IncomingMessage, socket: Duplex): void {
+      socket.on("error", () => socket.destroy());
+      const hostRefusal = checkHost(req.headers.host, trust.allowedHosts);
+      if (hostRefusal) return writeRawResponse(socket, 403, `pairgate: ${hostRefusal}\n`);
+      const a = authAnswer(req);
+      writeRawAnswer(socket, a.status, { ...a.headers, "Cache-Control": "no-store" }, req.method === "HEAD" ? "" : a.body);
     },
 
     /** Whether requests outside the prefix are the front door's (an upstream is set) or nobody's (forward auth). */

@@ -11,7 +11,7 @@ import {
   type AppSessionView,
 } from "../../../shared/index.js";
 import { inviteUrl } from "../pairing/invites.js";
-import type { Actor, PairingService } from "../pairing/pairing-service.js";
+import { auditedActor, type Actor, type PairingService } from "../pairing/pairing-service.js";
 import type { TicketBook } from "../sessions/tickets.js";
 import type { DeviceStore } from "../store/device-store.js";
 import { actorOf, type RpcCaller } from "./caller.js";
@@ -104,15 +104,34 @@ export function createRpcDispatcher(deps: RpcDeps) {
       for (const id of new Set(sessions.map((s) => s.deviceId))) names.set(id, (await store.getDevice(id))?.name ?? "");
       return { sessions: sessions.map((s) => ({ ...s, deviceName: names.get(s.deviceId) ?? "" })) };
     },
-    "sessions.end": async (p) => {
+    "sessions.end": async (p, _c, actor) => {
       if ((p.sessionId === undefined) === (p.deviceId === undefined)) throw new PairgateError("invalid_params", "Give either sessionId or deviceId.");
+      let ended: number;
+      let deviceId = p.deviceId;
       if (p.sessionId !== undefined) {
+        // Read before ending: the audit entry names the device whose session it was.
+        deviceId = (await store.getSession(p.sessionId))?.deviceId;
         if (!(await deps.sessions.end(p.sessionId))) throw new PairgateError("not_found", "No such session: it may have ended already.");
-        return { ended: 1 };
-      }
-      return { ended: await deps.sessions.endForDevice(p.deviceId!) };
+        ended = 1;
+      } else ended = await deps.sessions.endForDevice(p.deviceId!);
+      if (ended > 0) await auditSessionsEnded(ended, deviceId, p.sessionId, actor);
+      return { ended };
     },
   };
+
+  /** Ending sessions is an admin action like revoke: it goes in the audit log with who did it. */
+  async function auditSessionsEnded(count: number, deviceId: string | undefined, sessionId: string | undefined, actor: Actor): Promise<void> {
+    const device = deviceId ? await store.getDevice(deviceId) : null;
+    await store.appendAudit([
+      {
+        atMs: deps.now(),
+        action: "sessions_ended",
+        actor: actor.name,
+        ...(deviceId ? { deviceId } : {}),
+        detail: { ...auditedActor(actor), count, ...(sessionId ? { sessionId } : {}), ...(device ? { name: device.name, fingerprint: device.fingerprint } : {}) },
+      },
+    ]);
+  }
 
   return async function dispatch(caller: RpcCaller, method: string, rawParams: unknown): Promise<unknown> {
     if (!isMethodName(method)) throw new PairgateError("not_found", `Unknown method ${method.slice(0, 64)}.`);

@@ -443,7 +443,8 @@ export class PairingService {
  * How an action was taken, for the audit log: the channel, and for dashboard actions the acting device's id,
  * because `actor` is a name people choose and two devices may share it.
  */
-function auditedActor(actor: Actor): { via: Actor["via"]; actorDeviceId?: string } {
+/** How an admin action's audit detail names who did it (shared with the admin methods outside this service). */
+export function auditedActor(actor: Actor): { via: Actor["via"]; actorDeviceId?: string } {
   return { via: actor.via, ...(actor.deviceId ? { actorDeviceId: actor.deviceId } : {}) };
 }
 

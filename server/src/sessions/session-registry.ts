@@ -2,7 +2,7 @@
 // is the durable copy: read whole at start (and after a resync), written on create and end, and last use is
 // written lazily in batches. Events keep the map true: a revoked device loses its sessions here at once, and on
 // a shared store other replicas' creates and ends arrive as ids (docs/front-door.md, "Sessions").
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { encodeB64u, type Role } from "../../../shared/index.js";
 import type { PairingEvent } from "../pairing/events.js";
 import type { DeviceRecord, DeviceStore, SessionRecord, StoreChange } from "../store/device-store.js";
@@ -49,7 +49,8 @@ export interface SessionRegistryDeps extends SessionLifetimes {
   onError: (err: unknown) => void;
 }
 
-export const hashSessionToken = (token: string): string => createHash("sha256").update(token).digest("hex");
+// The one-shot hash: a cookie is checked on every request, and this skips createHash's Hash object and stream setup.
+export const hashSessionToken = (token: string): string => hash("sha256", token, "hex");
 
 export class SessionRegistry {
   private readonly byHash = new Map<string, LiveSession>();

@@ -2,9 +2,13 @@
 // upstream fixture app behind, in one run:
 //   builtin: pairgate --upstream with a device session vs a bare http-proxy-3 server, same options, no check;
 //   nginx:   nginx + auth_request to pairgate vs the same nginx site with the auth_request line taken out.
-// Each pair runs interleaved (A B A B …) under autocannon, keep-alive, `concurrency` connections: throughput as
-// a ratio. Latency is measured apart, at one connection (no queueing), as p99 added by the check.
+// Each pair runs interleaved (A B B A …, so a drift in the machine's load falls on both) under autocannon,
+// keep-alive, `concurrency` connections: throughput as a ratio. Latency is measured apart, one keep-alive
+// connection to each side, alternating request by request (A, B, A, B, …): each sample of A has a sample of B taken
+// right next to it, so a busy moment of a shared machine lands on both sides alike, and p99 added is the
+// difference of two p99s taken under the same conditions.
 import { spawn } from "node:child_process";
+import { Agent, request } from "node:http";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { adminClient } from "../lib/admin-socket.js";
@@ -71,6 +75,37 @@ async function hit(url, cookie, opts) {
   return { ok, bad: bad + r.errors + r.timeouts, durationMs: r.duration * 1000, samples };
 }
 
+/** One GET on a keep-alive agent: its time in ms, or null unless it was a 200. */
+function timedGet(url, cookie, agent) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const req = request(url, { agent, headers: { cookie } }, (res) => {
+      res.resume();
+      res.once("end", () => resolve(res.statusCode === 200 ? performance.now() - t0 : null));
+    });
+    req.once("error", () => resolve(null));
+    req.end();
+  });
+}
+
+/** `pairs` requests to each target on one connection each, alternating A, B, A, B (after a warm-up). */
+async function alternatingLatency(targets, pairs) {
+  const agents = targets.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
+  const out = targets.map(() => ({ samples: [], bad: 0 }));
+  try {
+    for (let i = 0; i < pairs + LATENCY_WARMUP; i++) {
+      for (const [j, t] of targets.entries()) {
+        const ms = await timedGet(t.url, t.cookie, agents[j]);
+        if (ms === null) out[j].bad++;
+        else if (i >= LATENCY_WARMUP) out[j].samples.push(ms);
+      }
+    }
+  } finally {
+    for (const agent of agents) agent.destroy();
+  }
+  return out;
+}
+
 /** Interleaved slices over two targets: each one's figures, the rate ratio, and p99 and median added at one connection. */
 async function comparePair([a, b], cfg, smoke) {
   const seconds = Math.max(1, Math.round(cfg.sliceMs / 1000));
@@ -79,20 +114,18 @@ async function comparePair([a, b], cfg, smoke) {
   await hit(b.url, b.cookie, { connections: cfg.concurrency, amount: 500 });
   const acc = [a, b].map(() => ({ ok: 0, bad: 0, durationMs: 0, latency: [] }));
   for (let i = 0; i < cfg.slices; i++) {
-    for (const [j, t] of [a, b].entries()) {
-      const r = await hit(t.url, t.cookie, load);
+    for (const j of i % 2 === 0 ? [0, 1] : [1, 0]) {
+      const r = await hit([a, b][j].url, [a, b][j].cookie, load);
       acc[j].ok += r.ok;
       acc[j].bad += r.bad;
       acc[j].durationMs += r.durationMs;
     }
   }
-  const perSlice = smoke ? 150 : 1000;
-  for (let i = 0; i < cfg.slices; i++) {
-    for (const [j, t] of [a, b].entries()) {
-      const r = await hit(t.url, t.cookie, { connections: 1, amount: perSlice + LATENCY_WARMUP });
-      acc[j].bad += r.bad;
-      acc[j].latency.push(...r.samples.slice(LATENCY_WARMUP));
-    }
+  const pairs = (smoke ? 150 : 1000) * cfg.slices;
+  const lat = await alternatingLatency([a, b], pairs);
+  for (const j of [0, 1]) {
+    acc[j].bad += lat[j].bad;
+    acc[j].latency = lat[j].samples;
   }
   const out = acc.map((x) => ({
     rate: figure((x.ok * 1000) / x.durationMs, "req/s", x.ok),
@@ -111,7 +144,9 @@ export async function runFrontDoor({ cfg, kit, log, smoke }) {
     const appUrl = `http://127.0.0.1:${app.port}`;
     const bare = await startChild(BARE_PROXY, [appUrl], /bare-proxy listening on (\d+)/, "bare proxy");
     stops.push(bare.stop);
-    const gw = await startGateway({ args: ["--upstream", appUrl, "--trusted-proxy", "127.0.0.1/32"] });
+    // PAIRGATE_BENCH_CPU_PROF=DIR profiles the gateway (node --cpu-prof) for the whole suite: where the check's time goes.
+    const profDir = process.env.PAIRGATE_BENCH_CPU_PROF;
+    const gw = await startGateway({ args: ["--upstream", appUrl, "--trusted-proxy", "127.0.0.1/32"], nodeArgs: profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [] });
     stops.push(() => gw.stop());
     const cookie = await openSession(gw, kit);
 
