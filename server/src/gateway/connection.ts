@@ -65,8 +65,8 @@ export class Connection implements Session {
   private cancelHandshakeTimer: () => void = () => {};
   /**
    * Aborted when the socket closes (revoke included), so app method handlers can stop their work. Made on the first
-   * request only: abort() builds an Event and a DOMException with a stack trace (tens of µs, more than a third of
-   * a bare handshake), and most sockets, the bench's among them, close without ever calling a method.
+   * request only: abort() builds an Event and a DOMException with a stack trace (tens of µs per socket, the
+   * largest waste in the handshake's profile), and most sockets close without ever calling a method.
    */
   private closing: AbortController | null = null;
 
