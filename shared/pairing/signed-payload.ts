@@ -13,7 +13,10 @@ export interface ConnectPayload {
   signedAtMs: number;
 }
 
+/** One encoder for every call: the gateway builds these bytes on every handshake, and an encoder is not free. */
+const utf8 = new TextEncoder();
+
 export function buildSignedBytes(p: ConnectPayload): Uint8Array {
   const text = JSON.stringify([CONNECT_DOMAIN, p.gatewayId, p.nonce, p.origin, p.publicKeyB64u, p.signedAtMs]);
-  return new TextEncoder().encode(text);
+  return utf8.encode(text);
 }

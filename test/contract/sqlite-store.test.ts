@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { PairingService } from "../../server/src/pairing/pairing-service.js";
 import { hashInviteToken } from "../../server/src/pairing/invites.js";
 import { SignatureVerifier } from "../../server/src/pairing/verify-signature.js";
-import { SqliteStore } from "../../server/src/store/sqlite-store.js";
+import { DUE_DEVICES_SQL, SqliteStore } from "../../server/src/store/sqlite-store.js";
 import { runDeviceStoreContract } from "./device-store.contract.js";
 
 /** Made by pairgate 0.1.0's SqliteStore (schema 1): two devices, one revoked, two pending rows, an invite, audit. */
@@ -59,6 +59,16 @@ describe("SqliteStore on disk", () => {
     const db = store["db"]; // the store's own connection: synchronous is a per-connection setting
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.pragma("synchronous", { simple: true })).toBe(2);
+  });
+
+  it("reads only indexes for the once-a-second due-devices sweep, with idle expiry on or off", () => {
+    const db = fresh()["db"];
+    for (const idleBefore of [null, 1_000]) {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${DUE_DEVICES_SQL}`).all({ now: 2_000, idleBefore, limit: 100 }) as Array<{ detail: string }>;
+      const details = plan.map((r) => r.detail);
+      expect(details.filter((d) => d.startsWith("SCAN"))).toEqual([]); // a SCAN walks every device, every second
+      expect(details).toEqual(expect.arrayContaining([expect.stringContaining("USING INDEX devices_expires_at"), expect.stringContaining("USING INDEX devices_last_seen")]));
+    }
   });
 
   it("leaves the file in WAL mode for any later connection", () => {

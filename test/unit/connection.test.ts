@@ -33,7 +33,7 @@ interface Refused {
   reason: string;
 }
 
-function createGateway(opts: { requestBurst?: number; requestsPerSecond?: number } = {}) {
+function createGateway(opts: { requestBurst?: number; requestsPerSecond?: number; dispatch?: ConnectionDeps["dispatch"] } = {}) {
   const h: ServiceHarness = createService();
   const timers = new ManualTimers(h.clock);
   const internalErrors: unknown[] = [];
@@ -60,7 +60,7 @@ function createGateway(opts: { requestBurst?: number; requestsPerSecond?: number
     timers,
     requestLimits: { requestsPerSecond: opts.requestsPerSecond ?? 20, requestBurst: opts.requestBurst ?? 60 },
     approveCommand: (code) => `npx pairgate devices approve ${code}`,
-    dispatch,
+    dispatch: opts.dispatch ?? dispatch,
     onPending: (c, request) => hub.addPending(c, request.id),
     onAuthenticated: (c, device) => ({ online: hub.addAuthenticated(c, device) }),
     onRefused: (_c, code, reason) => refused.push({ code, reason }),
@@ -411,7 +411,7 @@ describe("waiting for approval", () => {
 });
 
 describe("after authentication", () => {
-  async function authenticated(role: "admin" | "viewer" = "admin", opts?: { requestBurst?: number; requestsPerSecond?: number }) {
+  async function authenticated(role: "admin" | "viewer" = "admin", opts?: Parameters<typeof createGateway>[0]) {
     const g = createGateway(opts);
     const key = makeTestKey();
     await g.pair(key, role);
@@ -464,6 +464,33 @@ describe("after authentication", () => {
       expect(s.frames.at(-2)).toMatchObject({ event: "device.revoked", data: { deviceId: key.deviceId, byName: "Alice", atMs: T0 + SECOND } });
       expect(expectRejected(s, "device_revoked").revoked).toEqual({ byName: "Alice", atMs: T0 + SECOND, reason: "revoked" });
     }
+  });
+
+  it("hands every request on a socket the same abort signal, aborted when that socket closes", async () => {
+    const signals: AbortSignal[] = [];
+    const dispatch: ConnectionDeps["dispatch"] = async (caller) => {
+      if (caller.kind === "device" && caller.signal) signals.push(caller.signal);
+      return {};
+    };
+    const { g, c, key } = await authenticated("viewer", { dispatch });
+    const other = g.open();
+    await other.hello(key);
+    for (const s of [c, c, other]) await s.send({ type: "req", id: "r", method: "my.method" });
+    expect(signals).toHaveLength(3);
+    expect(signals[1]).toBe(signals[0]);
+    expect(signals[2]).not.toBe(signals[0]); // made per socket, on its first request
+    c.conn.handleClosed();
+    expect(signals.map((s) => s.aborted)).toEqual([true, true, false]);
+    other.conn.reject("device_revoked");
+    expect(signals[2]!.aborted).toBe(true);
+  });
+
+  it("closes cleanly a socket that never sent a request (no abort signal was ever made)", async () => {
+    const { c, g } = await authenticated("viewer");
+    c.conn.handleClosed();
+    expect(c.conn.state).toBe("closed");
+    expect(g.hub.onlineCount(c.socket.last("welcome").device.id)).toBe(0);
+    expect(g.internalErrors).toEqual([]);
   });
 
   it("ignores frames that arrive after the connection closed", async () => {

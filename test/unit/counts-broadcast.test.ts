@@ -17,8 +17,15 @@ function setup() {
     },
   });
   const sent: EventFrame[] = [];
-  const session = { sendEvent: (frame: EventFrame) => sent.push(frame) } as unknown as Connection;
-  let sessions: Connection[] = [session];
+  const texts: Array<string | undefined> = [];
+  const session = () =>
+    ({
+      sendEvent: (frame: EventFrame, text?: string) => {
+        sent.push(frame);
+        texts.push(text);
+      },
+    }) as unknown as Connection;
+  let sessions: Connection[] = [session()];
   const clock = manualTimers(0);
   const counts = new CountsBroadcast({
     store: counted,
@@ -34,7 +41,7 @@ function setup() {
     clock.fire(COUNTS_BROADCAST_MS);
     await new Promise((r) => setTimeout(r, 0));
   };
-  return { counts, sent, tick, storeReads: () => storeReads, clock, dropSessions: () => (sessions = []) };
+  return { counts, sent, texts, tick, storeReads: () => storeReads, clock, dropSessions: () => (sessions = []), addSession: () => sessions.push(session()) };
 }
 
 describe("CountsBroadcast", () => {
@@ -52,6 +59,17 @@ describe("CountsBroadcast", () => {
     await t.tick();
     expect(t.storeReads()).toBe(1);
     expect(t.sent).toHaveLength(1);
+  });
+
+  it("serialises the frame once and hands the same text to every session", async () => {
+    const t = setup();
+    t.addSession();
+    t.addSession();
+    t.counts.presenceChanged();
+    await t.tick();
+    expect(t.sent).toHaveLength(3);
+    expect(new Set(t.texts).size).toBe(1);
+    expect(JSON.parse(t.texts[0]!)).toEqual({ type: "event", event: "gateway.counts", data: { counts: { devices: 0, pending: 0, online: 3 } } });
   });
 
   it("sends nothing and reads nothing when no session is open", async () => {

@@ -63,8 +63,12 @@ export interface ConnectionDeps {
 export class Connection implements Session {
   private phase: Phase = { state: "challenged", nonce: "", nonceExpiresAtMs: 0 };
   private cancelHandshakeTimer: () => void = () => {};
-  /** Aborted when the socket closes (revoke included), so app method handlers can stop their work. */
-  private readonly closing = new AbortController();
+  /**
+   * Aborted when the socket closes (revoke included), so app method handlers can stop their work. Made on the first
+   * request only: abort() builds an Event and a DOMException with a stack trace (tens of µs per socket, the
+   * largest waste in the handshake's profile), and most sockets close without ever calling a method.
+   */
+  private closing: AbortController | null = null;
 
   constructor(
     private readonly socket: SocketLike,
@@ -129,7 +133,7 @@ export class Connection implements Session {
     const previous = this.phase.state;
     this.phase = { state: "closed", device: this.device, request: this.request };
     this.cancelHandshakeTimer();
-    this.closing.abort();
+    this.closing?.abort();
     this.deps.onClosed(this, previous);
   }
 
@@ -185,7 +189,7 @@ export class Connection implements Session {
 
   private async onRequest(req: ReqFrame, { bucket, device }: Extract<Phase, { state: "authenticated" }>): Promise<void> {
     if (!bucket.take(this.deps.now())) return this.reject("rate_limited", undefined, 1000);
-    const caller: RpcCaller = { kind: "device", deviceId: device.id, role: device.role, name: device.name, seenFrom: this.info.seenFrom, origin: this.info.origin, fingerprint: device.fingerprint, signal: this.closing.signal };
+    const caller: RpcCaller = { kind: "device", deviceId: device.id, role: device.role, name: device.name, seenFrom: this.info.seenFrom, origin: this.info.origin, fingerprint: device.fingerprint, signal: (this.closing ??= new AbortController()).signal };
     try {
       const result = await this.deps.dispatch(caller, req.method, req.params ?? {});
       if (this.state === "authenticated") this.send({ type: "res", id: req.id, ok: true, result });

@@ -71,6 +71,9 @@ export class CountsBroadcast {
     const last = this.lastSent;
     if (last && last.devices === counts.devices && last.pending === counts.pending && last.online === counts.online) return;
     this.lastSent = counts;
-    for (const conn of this.deps.sessions()) conn.sendEvent({ type: "event", event: "gateway.counts", data: { counts } });
+    // Serialised once for every session: with thousands of sockets open this runs each second a handshake happens.
+    const frame = { type: "event", event: "gateway.counts", data: { counts } } as const;
+    const text = JSON.stringify(frame);
+    for (const conn of this.deps.sessions()) conn.sendEvent(frame, text);
   }
 }

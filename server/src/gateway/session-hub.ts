@@ -290,7 +290,9 @@ export class SessionHub {
   /** Coalesces diffs for admin tabs; a sooner request replaces a later one. */
   private scheduleBroadcast(delayMs: number): void {
     if (this.admins.size === 0) {
-      this.diff = new DevicesDiff(); // nobody to tell; a tab that opens later starts from devices.list
+      // Nobody to tell; a tab that opens later starts from devices.list. Runs twice per handshake, so an empty diff
+      // (the usual case: touch() records nothing without admins) is kept rather than replaced by three new maps.
+      if (!this.diff.isEmpty()) this.diff = new DevicesDiff();
       return;
     }
     const due = this.now() + delayMs;

@@ -32,6 +32,16 @@ function makePrivate(file: string): void {
   }
 }
 
+/**
+ * Devices the sweep expires, run once a second. Both halves read their own partial index; the last active admin is
+ * never expired (see expireDevice). The idle half names its index: left to itself, SQLite's planner walks the whole
+ * table for it (EXPLAIN: SCAN devices), about 8 ms a second at 5,000 devices even with idle expiry off.
+ */
+export const DUE_DEVICES_SQL = `SELECT * FROM devices WHERE id IN (
+    SELECT id FROM devices WHERE expires_at_ms IS NOT NULL AND revoked_at_ms IS NULL AND expires_at_ms <= @now
+    UNION SELECT id FROM devices INDEXED BY devices_last_seen WHERE revoked_at_ms IS NULL AND last_seen_at_ms <= @idleBefore
+  ) ORDER BY approved_at_ms, id LIMIT @limit`;
+
 export class SqliteStore implements DeviceStore {
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<SqliteStore["prepare"]>;
@@ -98,11 +108,7 @@ export class SqliteStore implements DeviceStore {
         @lastSeenClass, @expiresAtMs, @revokedAtMs, @revokedBy, @revokedReason)`),
       rename: db.prepare("UPDATE devices SET name = ? WHERE id = ? AND revoked_at_ms IS NULL"),
       revoke: db.prepare("UPDATE devices SET revoked_at_ms = ?, revoked_by = ?, revoked_reason = ? WHERE id = ? AND revoked_at_ms IS NULL"),
-      // Both halves read their own partial index; the last active admin is never expired (see expireDevice).
-      dueDevices: db.prepare(`SELECT * FROM devices WHERE id IN (
-          SELECT id FROM devices WHERE expires_at_ms IS NOT NULL AND revoked_at_ms IS NULL AND expires_at_ms <= @now
-          UNION SELECT id FROM devices WHERE revoked_at_ms IS NULL AND last_seen_at_ms <= @idleBefore
-        ) ORDER BY approved_at_ms, id LIMIT @limit`),
+      dueDevices: db.prepare(DUE_DEVICES_SQL),
       expire: db.prepare(`UPDATE devices SET revoked_at_ms = ?, revoked_by = 'gateway', revoked_reason = 'expired'
         WHERE id = ? AND revoked_at_ms IS NULL
           AND (role <> 'admin' OR EXISTS (SELECT 1 FROM devices o WHERE o.role = 'admin' AND o.revoked_at_ms IS NULL AND o.id <> devices.id))`),
