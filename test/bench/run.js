@@ -53,6 +53,7 @@ const FULL = {
   adminScaleDevices: 10_000,
   adminScaleSlices: 10,
   adminScaleClickRuns: 10,
+  replicaSamples: 200,
 };
 const SMOKE = {
   sequentialCount: 50,
@@ -72,6 +73,7 @@ const SMOKE = {
   adminScaleDevices: 200,
   adminScaleSlices: 1,
   adminScaleClickRuns: 1,
+  replicaSamples: 10,
 };
 const cfg = smoke ? SMOKE : FULL;
 
@@ -114,7 +116,10 @@ async function main() {
   keyRanges.approve = [keyRanges.pool[1], cfg.approveCount];
   keyRanges.revoke = [keyRanges.approve[0] + cfg.approveCount, cfg.revokeDevices * 2];
   keyRanges.admins = [keyRanges.revoke[0] + keyRanges.revoke[1], 10];
-  const keyCount = keyRanges.admins[0] + keyRanges.admins[1];
+  // replicas.*: per sample, one key waits (or is connected) on replica B and the next on replica A.
+  keyRanges.replicaApprove = [keyRanges.admins[0] + keyRanges.admins[1], cfg.replicaSamples * 2];
+  keyRanges.replicaRevoke = [keyRanges.replicaApprove[0] + keyRanges.replicaApprove[1], cfg.replicaSamples * 2];
+  const keyCount = keyRanges.replicaRevoke[0] + keyRanges.replicaRevoke[1];
   const tk = performance.now();
   const keyFile = join(work, "keys.bin");
   const publicKeys = writeKeyFile(keyFile, keyCount);

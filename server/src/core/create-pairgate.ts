@@ -156,6 +156,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     announce: (event) => service.announceRemote(event),
     openDeviceIds: () => hub.openDeviceIds(),
     waitingRequestIds: () => hub.waitingRequestIds(),
+    waitingDeviceId: (requestId) => hub.waitingDeviceId(requestId),
     now,
     onError: onInternalError,
   });

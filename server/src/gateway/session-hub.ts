@@ -154,6 +154,11 @@ export class SessionHub {
     for (const conns of this.byDevice.values()) yield* conns;
   }
 
+  /** The device id of a request a socket here waits on (for reading its rows at once across replicas). */
+  waitingDeviceId(requestId: string): string | undefined {
+    return this.byRequest.get(requestId)?.values().next().value?.request?.deviceId;
+  }
+
   isRequestOnline(requestId: string): boolean {
     return (this.byRequest.get(requestId)?.size ?? 0) > 0;
   }

@@ -273,17 +273,22 @@ async function closeAdmins() {
   return stats;
 }
 
-/** Approve via the admin socket → `welcome` on the waiting socket, one request at a time. */
-async function approve({ url, adminSocket, keyStart, count }) {
+/**
+ * Approve via the admin socket → `welcome` on the waiting socket, one request at a time. With `urls`, the waiting
+ * socket goes to each gateway in turn (sample i to urls[i % n]), so that targets are compared interleaved, under the
+ * same load; `target[j]` says which url sample j used.
+ */
+async function approve({ url, urls = [url], adminSocket, keyStart, count }) {
   const admin = await adminClient(adminSocket);
   const approveToWelcomeMs = [];
   const approveAckMs = [];
   const helloToPairingMs = [];
+  const target = [];
   let errors = 0;
   let firstError = null;
-  for (const key of keys.slice(keyStart, keyStart + count)) {
+  for (const [i, key] of keys.slice(keyStart, keyStart + count).entries()) {
     try {
-      const waiting = await openAuthenticated(url, key, undefined, "pairing");
+      const waiting = await openAuthenticated(urls[i % urls.length], key, undefined, "pairing");
       helloToPairingMs.push(waiting.helloToFrameMs);
       const welcome = waiting.waitFor("welcome");
       const t0 = performance.now();
@@ -294,6 +299,7 @@ async function approve({ url, adminSocket, keyStart, count }) {
       await welcome;
       approveToWelcomeMs.push(performance.now() - t0);
       approveAckMs.push(await acked);
+      target.push(i % urls.length);
       waiting.ws.close(1000);
     } catch (err) {
       errors++;
@@ -301,19 +307,24 @@ async function approve({ url, adminSocket, keyStart, count }) {
     }
   }
   admin.close();
-  return { approveToWelcomeMs, approveAckMs, helloToPairingMs, errors, firstError };
+  return { approveToWelcomeMs, approveAckMs, helloToPairingMs, target, errors, firstError };
 }
 
-/** Revoke via the admin socket → every socket of that device closed (close event seen by the client). */
-async function revoke({ url, adminSocket, keyStart, count, socketsPerDevice }) {
+/**
+ * Revoke via the admin socket → every socket of that device closed (close event seen by the client). `urls` and
+ * `target` as for approve: device i's sockets are on urls[i % n].
+ */
+async function revoke({ url, urls = [url], adminSocket, keyStart, count, socketsPerDevice }) {
   const admin = await adminClient(adminSocket);
   const revokeToClosedMs = [];
+  const revokeAckMs = [];
+  const target = [];
   const closeCodes = {};
   let errors = 0;
   let firstError = null;
-  for (const key of keys.slice(keyStart, keyStart + count)) {
+  for (const [i, key] of keys.slice(keyStart, keyStart + count).entries()) {
     try {
-      const socks = await Promise.all(Array.from({ length: socketsPerDevice }, () => openAuthenticated(url, key)));
+      const socks = await Promise.all(Array.from({ length: socketsPerDevice }, () => openAuthenticated(urls[i % urls.length], key)));
       const deviceId = socks[0].frame.device.id;
       const t0 = performance.now();
       const closed = socks.map(
@@ -326,15 +337,18 @@ async function revoke({ url, adminSocket, keyStart, count, socketsPerDevice }) {
           ),
       );
       const res = await admin.call("devices.revoke", { deviceId });
+      const ackMs = performance.now() - t0;
       if (!res.ok) throw new Error(`revoke refused: ${res.error.code}`);
       revokeToClosedMs.push(Math.max(...(await Promise.all(closed))));
+      revokeAckMs.push(ackMs);
+      target.push(i % urls.length);
     } catch (err) {
       errors++;
       firstError ??= String(err.message ?? err);
     }
   }
   admin.close();
-  return { revokeToClosedMs, closeCodes, errors, firstError };
+  return { revokeToClosedMs, revokeAckMs, target, closeCodes, errors, firstError };
 }
 
 const COMMANDS = {

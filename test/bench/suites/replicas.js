@@ -10,7 +10,8 @@ export async function runReplicas({ cfg, kit, keys, load, log }) {
   const started = [];
   try {
     const devices = Math.max(...cfg.scaleDevices);
-    const [revokeStart, revokeCount] = keys.ranges.revoke;
+    const [approveStart, approveCount] = keys.ranges.replicaApprove;
+    const [revokeStart, revokeCount] = keys.ranges.replicaRevoke;
     const t0 = performance.now();
     await kit.seedDevices(cluster.url, [...keys.publicKeys.slice(0, devices), ...keys.publicKeys.slice(revokeStart, revokeStart + revokeCount)]);
     const seedMs = performance.now() - t0;
@@ -24,11 +25,22 @@ export async function runReplicas({ cfg, kit, keys, load, log }) {
     const bareVerify = await startBareWs({ verify: true });
     started.push(bareVerify);
 
-    const [approveStart, approveCount] = keys.ranges.approve;
-    log(`replicas.approve: ${approveCount} requests waiting on B, approved one at a time on A's admin socket`);
-    const ap = await load.run("approve", { url: b.url, adminSocket: a.adminSocket, keyStart: approveStart, count: approveCount });
-    log(`replicas.revoke: ${revokeCount} devices connected to B, revoked one at a time on A's admin socket`);
-    const rv = await load.run("revoke", { url: b.url, adminSocket: a.adminSocket, keyStart: revokeStart, count: revokeCount, socketsPerDevice: 1 });
+    // Each sample alternates: the socket on B (across replicas), then on A itself (the same replica, the baseline),
+    // both acted on from A's admin socket. Load on the machine hits both alike; their ratio is the cross-replica cost.
+    const urls = [b.url, a.url];
+    log(`replicas.approve: ${approveCount} requests, waiting on B and on A in turn, approved one at a time on A's admin socket`);
+    const ap = await load.run("approve", { urls, adminSocket: a.adminSocket, keyStart: approveStart, count: approveCount });
+    log(`replicas.revoke: ${revokeCount} devices, connected to B and to A in turn, revoked one at a time on A's admin socket`);
+    const rv = await load.run("revoke", { urls, adminSocket: a.adminSocket, keyStart: revokeStart, count: revokeCount, socketsPerDevice: 1 });
+    const across = (xs, target) => xs.filter((_, i) => target[i] === 0);
+    const same = (xs, target) => xs.filter((_, i) => target[i] === 1);
+    const ps = [50, 90, 95, 99];
+    const approveAcross = latency(across(ap.approveToWelcomeMs, ap.target), ps);
+    const approveSame = latency(same(ap.approveToWelcomeMs, ap.target), ps);
+    const revokeAcross = latency(across(rv.revokeToClosedMs, rv.target), ps);
+    const revokeSame = latency(same(rv.revokeToClosedMs, rv.target), ps);
+    // The cross-replica share of one sample: its welcome (or close) on B minus the acknowledgement on A (may be < 0).
+    const afterAck = (xs, acks) => xs.map((w, i) => w - acks[i]);
 
     log(`replicas.handshake: ${cfg.concurrency} clients, bare-ws, bare-ws + verify and replica B with ${devices} devices in Postgres, ${cfg.slices} interleaved slices`);
     const [cBare, cVerify, cPg] = await load.run("concurrent", {
@@ -48,16 +60,25 @@ export async function runReplicas({ cfg, kit, keys, load, log }) {
     return {
       "replicas.approve": {
         what: "devices.approve on replica A's admin socket → welcome on a socket waiting on replica B (NOTIFY → LISTEN → read → welcome)",
-        approveToWelcome: latency(ap.approveToWelcomeMs, [50, 90, 99]),
-        approveToAck: latency(ap.approveAckMs, [50, 99]),
-        // The cross-replica share: the same approval's welcome on B minus its acknowledgement on A (may be < 0).
-        ackToWelcome: latency(ap.approveToWelcomeMs.map((w, i) => w - ap.approveAckMs[i]), [50, 90, 99]),
+        baseline: "the same, with the socket waiting on A itself; samples alternate B, A, B, … in one run",
+        approveToWelcome: approveAcross,
+        sameReplica: approveSame,
+        approveToAck: latency(across(ap.approveAckMs, ap.target), ps),
+        ackToWelcome: latency(across(afterAck(ap.approveToWelcomeMs, ap.approveAckMs), ap.target), ps),
+        medianVsSameReplica: ratio(approveAcross.median, approveSame.median),
+        p99VsSameReplica: ratio(approveAcross.p99, approveSame.p99),
         errors: ap.errors,
         ...(ap.firstError ? { firstError: ap.firstError } : {}),
       },
       "replicas.revoke": {
         what: "devices.revoke on replica A's admin socket → the device's socket on replica B closed",
-        revokeToClosed: latency(rv.revokeToClosedMs, [50, 90, 99]),
+        baseline: "the same, with the device's socket on A itself; samples alternate B, A, B, … in one run",
+        revokeToClosed: revokeAcross,
+        sameReplica: revokeSame,
+        revokeToAck: latency(across(rv.revokeAckMs, rv.target), ps),
+        ackToClosed: latency(across(afterAck(rv.revokeToClosedMs, rv.revokeAckMs), rv.target), ps),
+        medianVsSameReplica: ratio(revokeAcross.median, revokeSame.median),
+        p99VsSameReplica: ratio(revokeAcross.p99, revokeSame.p99),
         closeCodes: rv.closeCodes,
         errors: rv.errors,
         ...(rv.firstError ? { firstError: rv.firstError } : {}),
