@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { REPO_ROOT, startGateway } from "../lib/processes.js";
 import { figure, latency, median } from "../lib/stats.js";
+import { instrumentPage, readMarks, STEP_ORDER } from "./dashboard-breakdown.js";
 
 const WEB = join(REPO_ROOT, "dist/web");
 const CODE_RE = "^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$";
@@ -35,10 +36,11 @@ const LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 const PHASES = ["htmlResponseEnd", "firstAssetRequested", "lastJsCssLoaded", "firstContentfulPaint", "domContentLoaded"];
 
 /** One navigation in a fresh context: when the code showed (page clock), the wall time, and what came before it. */
-async function measureOnce(browser, url, fetched) {
+async function measureOnce(browser, url, fetched, { instrument = false } = {}) {
   const context = await browser.newContext(); // a fresh, empty profile
   try {
     const page = await context.newPage();
+    if (instrument) await page.addInitScript(instrumentPage);
     page.on("requestfinished", (req) => {
       const path = new URL(req.url()).pathname;
       if (/\.(js|css)$/.test(path)) fetched.set(path, (fetched.get(path) ?? 0) + 1);
@@ -75,21 +77,22 @@ async function measureOnce(browser, url, fetched) {
         },
       };
     }, inPage);
-    return { inPage, wall, ...facts };
+    const marks = instrument ? { ...(await page.evaluate(readMarks)), codeShown: inPage } : undefined;
+    return { inPage, wall, ...facts, ...(marks ? { marks } : {}) };
   } finally {
     await context.close();
   }
 }
 
 /** Runs `count` measurements, each through `withBrowser`, and summarises them. */
-async function series(count, url, withBrowser) {
+async function series(count, url, withBrowser, options) {
   const runs = [];
   const fetched = new Map();
   let failures = 0;
   let firstError = null;
   for (let i = 0; i < count; i++) {
     try {
-      runs.push(await withBrowser((browser) => measureOnce(browser, url, fetched)));
+      runs.push(await withBrowser((browser) => measureOnce(browser, url, fetched, options)));
     } catch (err) {
       failures++;
       firstError ??= String(err.message ?? err).split("\n")[0];
@@ -105,10 +108,17 @@ async function series(count, url, withBrowser) {
       what: "transferSize of the page and every resource finished before the code showed (headers + encoded bodies)",
     }),
     phasesMedianMs: Object.fromEntries(PHASES.map((k) => [k, latency(runs.map((r) => r.phases[k]).filter((x) => typeof x === "number"), [50]).median])),
+    ...(options?.instrument ? { stepsMedianMs: stepMedians(runs) } : {}),
     failures,
     ...(firstError ? { firstError } : {}),
     fetched,
   };
+}
+
+/** Per step, the median of its mark over the runs (page clock, ms after navigation start), in first-visit order. */
+function stepMedians(runs) {
+  const at = (k) => runs.map((r) => r.marks?.[k]).filter((x) => typeof x === "number");
+  return Object.fromEntries(STEP_ORDER.map((k) => [k, at(k).length ? Math.round(median(at(k)) * 10) / 10 : null]));
 }
 
 /** Headless Chromium for the dashboard suites, or null when none is installed. */
@@ -138,17 +148,20 @@ export async function runDashboard({ cfg, built, log }) {
   const launch = () => chromium.launch({ executablePath: chromiumPath, headless: true, args: LAUNCH_ARGS });
   const gw = await startGateway();
   let cold;
+  let coldSteps;
   let warm;
+  // Cold: a new browser process per run. playwright gives each launch its own new, empty profile directory.
+  const coldBrowser = async (fn) => {
+    const browser = await launch();
+    try {
+      return await fn(browser);
+    } finally {
+      await browser.close();
+    }
+  };
   try {
-    // Cold: a new browser process per run. playwright gives each launch its own new, empty profile directory.
-    cold = await series(cfg.dashboardColdRuns, gw.httpUrl, async (fn) => {
-      const browser = await launch();
-      try {
-        return await fn(browser);
-      } finally {
-        await browser.close();
-      }
-    });
+    cold = await series(cfg.dashboardColdRuns, gw.httpUrl, coldBrowser);
+    coldSteps = await series(cfg.dashboardColdRuns, gw.httpUrl, coldBrowser, { instrument: true });
     const browser = await launch();
     try {
       warm = await series(cfg.dashboardRuns, gw.httpUrl, (fn) => fn(browser));
@@ -168,12 +181,20 @@ export async function runDashboard({ cfg, built, log }) {
   log(`dashboard: cold nav → code ${cold.navToCode.median} ms, ${cold.transferredBeforeCode.value} kB; warm ${warm.navToCode.median} ms`);
   const { fetched: _c, ...coldOut } = cold;
   const { fetched: _w, ...warmOut } = warm;
+  const { fetched: _s, ...stepsOut } = coldSteps;
   return {
     dashboard: {
       ...out,
       loadedBeforeCodeGzip: figure(loadedTotal / KB, "kB", loaded.length, { bytes: loadedTotal, files: loaded }),
       cold: { what: "a new headless Chromium process with an empty profile per run (a first visit)", ...coldOut },
       warm: { what: "fresh contexts (empty profiles) inside one running headless Chromium", ...warmOut },
+      coldBreakdown: {
+        what: "cold runs again with WebSocket, indexedDB.open and crypto.subtle.generateKey wrapped by an init script: when each step happened (median ms after navigation start); instrumented, so its own series",
+        navToCode: stepsOut.navToCode,
+        stepsMedianMs: stepsOut.stepsMedianMs,
+        failures: stepsOut.failures,
+        ...(stepsOut.firstError ? { firstError: stepsOut.firstError } : {}),
+      },
     },
   };
 }
