@@ -43,28 +43,28 @@ export default defineConfig(({ mode }) =>
     : mode === "lib-web"
       ? libWeb
       : mode === "server"
-    ? {
-        build: {
-          ssr: "server/src/main.ts",
-          outDir: "dist/server",
-          emptyOutDir: true,
-          target: "node20",
-          sourcemap: true,
-          rollupOptions: { output: { entryFileNames: "main.js" } },
-        },
-      }
-    : {
-        root: "web",
-        base: "./",
-        plugins: [react(), bootEntry("web", "src/boot/start.ts"), precompress()],
-        build: {
-          outDir: "../dist/web",
-          emptyOutDir: true,
-          target: "es2022",
-          // CSP forbids inline script; keep the module preload polyfill out of index.html.
-          modulePreload: { polyfill: false },
-          assetsInlineLimit: 0,
-        },
-        server: { proxy: { "/ws": { target: "ws://127.0.0.1:8420", ws: true } } },
-      },
+        ? {
+            build: {
+              ssr: "server/src/main.ts",
+              outDir: "dist/server",
+              emptyOutDir: true,
+              target: "node20",
+              sourcemap: true,
+              rollupOptions: { output: { entryFileNames: "main.js" } },
+            },
+          }
+        : {
+            root: "web",
+            base: "./",
+            plugins: [react(), bootEntry("web", "src/boot/start.ts"), precompress()],
+            build: {
+              outDir: "../dist/web",
+              emptyOutDir: true,
+              target: "es2022",
+              // CSP forbids inline script; keep the module preload polyfill out of index.html.
+              modulePreload: { polyfill: false },
+              assetsInlineLimit: 0,
+            },
+            server: { proxy: { "/ws": { target: "ws://127.0.0.1:8420", ws: true } } },
+          },
 );

@@ -13,7 +13,12 @@ const port = Number(process.env.PORT ?? 8430);
 const webRoot = join(import.meta.dirname, "web");
 const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css" };
 
-const pg = await createPairgate({ store: sqliteStore(stateDir), name: "notes", methods, approveCommand: (code) => `npx pairgate devices approve ${code} --state-dir ${stateDir}` });
+const pg = await createPairgate({
+  store: sqliteStore(stateDir),
+  name: "notes",
+  methods,
+  approveCommand: (code) => `npx pairgate devices approve ${code} --state-dir ${stateDir}`,
+});
 usePublish(pg.publish);
 
 const server = createServer((req, res) => {

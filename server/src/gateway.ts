@@ -56,7 +56,7 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
   // This process among the gateways sharing one database: in NOTIFY payloads, doctor and logs. New each start.
   const replicaId = `rep_${randomBytes(9).toString("base64url")}`;
   const store = opts.store ?? (await openStore(config, replicaId, log));
-  const onInternalError = (err: unknown) => log.error("internal error", { error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  const onInternalError = (err: unknown) => log.error("internal error", { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   const refusals = new RefusalLog();
   const upgrades = new RecentUpgrades();
   // Until listen() knows the port, links use --public-url as it is (empty when not set).
@@ -82,7 +82,9 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
     throw err;
   });
   pg.on("refused", recordRefusal);
-  pg.on("pairing.requested", ({ request }) => log.info("pairing requested", { requestId: request.id, fingerprint: request.fingerprint, address: request.seenFrom.address }));
+  pg.on("pairing.requested", ({ request }) =>
+    log.info("pairing requested", { requestId: request.id, fingerprint: request.fingerprint, address: request.seenFrom.address }),
+  );
   pg.on("pairing.resolved", (e) => log.info(`pairing ${e.outcome}`, { requestId: e.requestId, deviceId: e.device?.id }));
   pg.on("device.revoked", (e) => log.info("device revoked", { deviceId: e.device.id, by: e.byName }));
   pg.on("device.updated", (e) => log.info("device renamed", { deviceId: e.device.id }));

@@ -87,7 +87,8 @@ export function describeAuditEntry(e: AuditEntry): string {
       return `Revoked the ${inviteLabel(d)}${byActor(e)}`;
     case "sessions_ended": {
       const count = num(d, "count") ?? 1;
-      const which = str(d, "sessionId") !== undefined ? `the app session ${printable(str(d, "sessionId")!)}` : count === 1 ? "1 app session" : `${count} app sessions`;
+      const which =
+        str(d, "sessionId") !== undefined ? `the app session ${printable(str(d, "sessionId")!)}` : count === 1 ? "1 app session" : `${count} app sessions`;
       return `Ended ${which} of ${device}${byActor(e)}`;
     }
     case "handshake_refused": {

@@ -137,8 +137,7 @@ export const EVENTS = {
 export type EventName = keyof typeof EVENTS;
 export type EventData<E extends EventName> = z.infer<(typeof EVENTS)[E]>;
 
-const eventFrame = <E extends EventName>(event: E) =>
-  z.object({ type: z.literal("event"), event: z.literal(event), data: EVENTS[event] });
+const eventFrame = <E extends EventName>(event: E) => z.object({ type: z.literal("event"), event: z.literal(event), data: EVENTS[event] });
 
 export const EventFrame = z.discriminatedUnion("event", [
   eventFrame("devices.changed"),

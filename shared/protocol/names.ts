@@ -39,5 +39,9 @@ export const Label = nameCheck(true);
  */
 export function sanitizeClientName(raw: string): string {
   // The hello schema already caps the length at 64 UTF-16 units, and replacing never lengthens it.
-  return replaceUnsafeChars(raw, () => " ").replace(/\s+/g, " ").trim() || "Unnamed browser";
+  return (
+    replaceUnsafeChars(raw, () => " ")
+      .replace(/\s+/g, " ")
+      .trim() || "Unnamed browser"
+  );
 }

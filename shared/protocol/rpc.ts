@@ -17,16 +17,20 @@ export { DevicesListResult, GatewayStatus, InviteCreated, RESULTS, SessionTicket
 export const INVITE_TTL_MIN_MS = 60_000;
 export const INVITE_TTL_MAX_MS = 7 * 24 * 3600_000;
 export const INVITE_TTL_RULE = "between 1 minute and 7 days";
-const inviteTtl = z.int().check(
-  z.minimum(INVITE_TTL_MIN_MS, { error: `An invite lasts ${INVITE_TTL_RULE}.` }),
-  z.maximum(INVITE_TTL_MAX_MS, { error: `An invite lasts ${INVITE_TTL_RULE}.` }),
-);
+const inviteTtl = z
+  .int()
+  .check(
+    z.minimum(INVITE_TTL_MIN_MS, { error: `An invite lasts ${INVITE_TTL_RULE}.` }),
+    z.maximum(INVITE_TTL_MAX_MS, { error: `An invite lasts ${INVITE_TTL_RULE}.` }),
+  );
 
 /** How long a guest device lives from its pairing: `expiresInMs` on approve, `deviceExpiresInMs` on an invite. */
-const deviceLifetime = z.int().check(
-  z.minimum(DEVICE_EXPIRY_MIN_MS, { error: `A device lifetime is ${DEVICE_EXPIRY_RULE}.` }),
-  z.maximum(DEVICE_EXPIRY_MAX_MS, { error: `A device lifetime is ${DEVICE_EXPIRY_RULE}.` }),
-);
+const deviceLifetime = z
+  .int()
+  .check(
+    z.minimum(DEVICE_EXPIRY_MIN_MS, { error: `A device lifetime is ${DEVICE_EXPIRY_RULE}.` }),
+    z.maximum(DEVICE_EXPIRY_MAX_MS, { error: `A device lifetime is ${DEVICE_EXPIRY_RULE}.` }),
+  );
 
 /** How many recent pairings devices.recent returns at most. */
 export const RECENT_PAIRINGS_MAX = 20;
@@ -55,7 +59,13 @@ export const METHODS = {
   "devices.list": { role: "admin", params: DevicesListParams, result: RESULTS["devices.list"] },
   "devices.approve": {
     role: "admin",
-    params: z.object({ code: text(1, 32), role: z.optional(Role), name: z.optional(Name), replacesDeviceId: z.optional(id), expiresInMs: z.optional(deviceLifetime) }),
+    params: z.object({
+      code: text(1, 32),
+      role: z.optional(Role),
+      name: z.optional(Name),
+      replacesDeviceId: z.optional(id),
+      expiresInMs: z.optional(deviceLifetime),
+    }),
     result: RESULTS["devices.approve"],
   },
   "devices.reject": {

@@ -12,44 +12,51 @@ const cluster = await startPostgresCluster();
 const results = {};
 try {
   cluster.psql("CREATE TABLE t (id text PRIMARY KEY, v bigint NOT NULL); INSERT INTO t SELECT 'k' || g, g FROM generate_series(1, 10000) g;");
-  const ids = Array.from({ length: n }, (_, i) => `k${(i * 7919) % 10000 + 1}`);
+  const ids = Array.from({ length: n }, (_, i) => `k${((i * 7919) % 10000) + 1}`);
 
   const pool = new pg.Pool({ connectionString: cluster.url, max: 10 });
   const listener = new pg.Client({ connectionString: cluster.url });
   await listener.connect();
-  results.pg = await measure({
-    select: (id) => pool.query("SELECT * FROM t WHERE id = $1", [id]),
-    write: async (id) => {
-      const c = await pool.connect();
-      try {
-        await c.query("BEGIN");
-        await c.query("UPDATE t SET v = v + 1 WHERE id = $1", [id]);
-        await c.query("SELECT pg_notify('bench', $1)", [id]);
-        await c.query("COMMIT");
-      } finally {
-        c.release();
-      }
+  results.pg = await measure(
+    {
+      select: (id) => pool.query("SELECT * FROM t WHERE id = $1", [id]),
+      write: async (id) => {
+        const c = await pool.connect();
+        try {
+          await c.query("BEGIN");
+          await c.query("UPDATE t SET v = v + 1 WHERE id = $1", [id]);
+          await c.query("SELECT pg_notify('bench', $1)", [id]);
+          await c.query("COMMIT");
+        } finally {
+          c.release();
+        }
+      },
+      listen: async (onMessage) => {
+        listener.on("notification", (m) => onMessage(m.payload));
+        await listener.query("LISTEN bench");
+      },
+      notify: (id) => pool.query("SELECT pg_notify('bench', $1)", [id]),
     },
-    listen: async (onMessage) => {
-      listener.on("notification", (m) => onMessage(m.payload));
-      await listener.query("LISTEN bench");
-    },
-    notify: (id) => pool.query("SELECT pg_notify('bench', $1)", [id]),
-  }, ids);
+    ids,
+  );
   await listener.end();
   await pool.end();
 
   const { default: postgres } = await import("postgres");
   const sql = postgres(cluster.url, { max: 10, onnotice: () => {} });
-  results.postgres = await measure({
-    select: (id) => sql`SELECT * FROM t WHERE id = ${id}`,
-    write: (id) => sql.begin(async (tx) => {
-      await tx`UPDATE t SET v = v + 1 WHERE id = ${id}`;
-      await tx`SELECT pg_notify('bench', ${id})`;
-    }),
-    listen: (onMessage) => sql.listen("bench2", onMessage).then(() => undefined),
-    notify: (id) => sql`SELECT pg_notify('bench2', ${id})`,
-  }, ids);
+  results.postgres = await measure(
+    {
+      select: (id) => sql`SELECT * FROM t WHERE id = ${id}`,
+      write: (id) =>
+        sql.begin(async (tx) => {
+          await tx`UPDATE t SET v = v + 1 WHERE id = ${id}`;
+          await tx`SELECT pg_notify('bench', ${id})`;
+        }),
+      listen: (onMessage) => sql.listen("bench2", onMessage).then(() => undefined),
+      notify: (id) => sql`SELECT pg_notify('bench2', ${id})`,
+    },
+    ids,
+  );
   await sql.end();
 } finally {
   await cluster.stop();
@@ -58,7 +65,10 @@ console.log(JSON.stringify({ n, node: process.version, results }, null, 2));
 
 async function measure(client, ids) {
   const out = {};
-  for (const [name, fn] of [["select", client.select], ["write", client.write]]) {
+  for (const [name, fn] of [
+    ["select", client.select],
+    ["write", client.write],
+  ]) {
     for (const id of ids.slice(0, 200)) await fn(id); // warm up
     let t = performance.now();
     for (const id of ids) await fn(id);

@@ -151,7 +151,14 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
     describe("devices", () => {
       it("reads back an inserted device field for field", async () => {
         const plain = deviceRecord();
-        const seen = deviceRecord({ role: "admin", keyStorage: "software", approvedVia: "invite", lastSeenAtMs: T0 + 5, lastSeenAddress: "100.64.0.7", lastSeenClass: "cgnat" });
+        const seen = deviceRecord({
+          role: "admin",
+          keyStorage: "software",
+          approvedVia: "invite",
+          lastSeenAtMs: T0 + 5,
+          lastSeenAddress: "100.64.0.7",
+          lastSeenClass: "cgnat",
+        });
         await store.insertDevices([plain, seen]);
         expect(await store.getDevice(plain.id)).toEqual(plain);
         expect(await store.getDevice(seen.id)).toEqual(seen);
@@ -190,7 +197,9 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
       it("renames an active device and audits it", async () => {
         const d = deviceRecord();
         await store.insertDevices([d]);
-        expect(await store.renameDevice(d.id, "Kitchen laptop", audit("renamed", { deviceId: d.id, detail: { from: d.name, to: "Kitchen laptop" } }))).toBe(true);
+        expect(await store.renameDevice(d.id, "Kitchen laptop", audit("renamed", { deviceId: d.id, detail: { from: d.name, to: "Kitchen laptop" } }))).toBe(
+          true,
+        );
         expect((await store.getDevice(d.id))!.name).toBe("Kitchen laptop");
         expect(await store.listAudit({ limit: 10 })).toEqual([
           expect.objectContaining({ action: "renamed", deviceId: d.id, detail: { from: d.name, to: "Kitchen laptop" } }),
@@ -332,12 +341,35 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
         const all = [kitchen, kueche, percent, backslash, other];
         await store.insertDevices(all);
         const queries = [
-          "kitchen", "KITCHEN", " tab ", "küche", "KÜCHE", "Küche", "100%", "%", "_", "done_ok", "e_o", "\\", ":\\l",
-          kitchen.fingerprint, kitchen.fingerprint.toLowerCase(), kitchen.fingerprint.replace("-", ""), kitchen.fingerprint.slice(2, 7),
-          other.id.slice(0, 6), other.id.slice(0, 6).toUpperCase(), other.id, "-", "--", "zzzz-nothing",
+          "kitchen",
+          "KITCHEN",
+          " tab ",
+          "küche",
+          "KÜCHE",
+          "Küche",
+          "100%",
+          "%",
+          "_",
+          "done_ok",
+          "e_o",
+          "\\",
+          ":\\l",
+          kitchen.fingerprint,
+          kitchen.fingerprint.toLowerCase(),
+          kitchen.fingerprint.replace("-", ""),
+          kitchen.fingerprint.slice(2, 7),
+          other.id.slice(0, 6),
+          other.id.slice(0, 6).toUpperCase(),
+          other.id,
+          "-",
+          "--",
+          "zzzz-nothing",
         ];
         for (const query of queries) {
-          const expected = all.filter((d) => deviceMatches(d, query)).sort(compareDevices).map((d) => d.name);
+          const expected = all
+            .filter((d) => deviceMatches(d, query))
+            .sort(compareDevices)
+            .map((d) => d.name);
           const got = (await store.listDevicesPage({ query, limit: 100 })).map((d) => d.name);
           expect(got, `query ${JSON.stringify(query)}`).toEqual(expected);
           expect(await store.countDevices({ query }), `count for ${JSON.stringify(query)}`).toBe(expected.length);
@@ -499,7 +531,12 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
         await store.insertDevices([old]);
         const p = pendingRecord({ name: "Laptop" });
         await store.createPending(p, audit("request_created"));
-        expect(await store.approvePending(p.id, T0 + 7, deviceFor(p), [audit("approved"), audit("revoked", { deviceId: old.id })], { deviceId: old.id, by: "Alice" })).toBe(true);
+        expect(
+          await store.approvePending(p.id, T0 + 7, deviceFor(p), [audit("approved"), audit("revoked", { deviceId: old.id })], {
+            deviceId: old.id,
+            by: "Alice",
+          }),
+        ).toBe(true);
         expect(await store.getDevice(old.id)).toMatchObject({ revokedAtMs: T0 + 7, revokedBy: "Alice", revokedReason: "replaced" });
         expect((await store.listDevices()).map((d) => d.id)).toEqual([p.deviceId]);
       });
@@ -586,7 +623,10 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
         const i = inviteRecord();
         await store.createInvite(i, audit("invite_created"));
         const [a, b] = [deviceRecord(), deviceRecord()];
-        const results = await Promise.all([store.redeemInvite(i.id, T0 + 1, a!, [audit("invite_used")]), store.redeemInvite(i.id, T0 + 1, b!, [audit("invite_used")])]);
+        const results = await Promise.all([
+          store.redeemInvite(i.id, T0 + 1, a!, [audit("invite_used")]),
+          store.redeemInvite(i.id, T0 + 1, b!, [audit("invite_used")]),
+        ]);
         expect(results.filter(Boolean)).toHaveLength(1);
         expect(await store.listDevices()).toHaveLength(1);
       });
@@ -661,7 +701,11 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
         const s2 = sessionRecord({ deviceId: "dev_a" });
         await store.createSession(s1);
         await store.createSession(s2);
-        await store.touchSessions([{ id: s1.id, lastUsedAtMs: T0 + 500 }, { id: s2.id, lastUsedAtMs: T0 - 500 }, { id: "ses_gone", lastUsedAtMs: T0 }]);
+        await store.touchSessions([
+          { id: s1.id, lastUsedAtMs: T0 + 500 },
+          { id: s2.id, lastUsedAtMs: T0 - 500 },
+          { id: "ses_gone", lastUsedAtMs: T0 },
+        ]);
         expect((await store.getSession(s1.id))!.lastUsedAtMs).toBe(T0 + 500);
         expect((await store.getSession(s2.id))!.lastUsedAtMs).toBe(T0);
       });
@@ -731,7 +775,15 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
           { atMs: T0 + 1, action: "expired", actor: "gateway" },
         ]);
         const [expired, approved] = await store.listAudit({ limit: 2 });
-        expect(approved).toEqual({ id: expect.any(Number), atMs: T0, action: "approved", actor: "Alice", deviceId: "dev1", requestId: "req1", detail: { via: "cli", count: 2, ok: true, none: null } });
+        expect(approved).toEqual({
+          id: expect.any(Number),
+          atMs: T0,
+          action: "approved",
+          actor: "Alice",
+          deviceId: "dev1",
+          requestId: "req1",
+          detail: { via: "cli", count: 2, ok: true, none: null },
+        });
         expect(expired).toEqual({ id: expect.any(Number), atMs: T0 + 1, action: "expired", actor: "gateway", detail: {} });
         expect(expired).not.toHaveProperty("deviceId");
         expect(expired).not.toHaveProperty("requestId");

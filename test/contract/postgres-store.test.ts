@@ -78,7 +78,11 @@ describe("PostgresStore on a real cluster", () => {
     await (await openAt(url)).close();
     const db = new URL(url).pathname.slice(1);
     cluster.psql("INSERT INTO pairgate_schema (version, name) VALUES (6, 'from the future')", db);
-    await expect(openAt(url)).rejects.toMatchObject({ name: "StoreError", code: "schema_too_new", message: expect.stringContaining("schema version 6, newer than this pairgate understands (5)") });
+    await expect(openAt(url)).rejects.toMatchObject({
+      name: "StoreError",
+      code: "schema_too_new",
+      message: expect.stringContaining("schema version 6, newer than this pairgate understands (5)"),
+    });
     expect(cluster.psql("SELECT max(version) FROM pairgate_schema", db).trim()).toBe("6");
   });
 
@@ -108,11 +112,15 @@ describe("PostgresStore on a real cluster", () => {
       await a.insertDevices([d]);
       const p = pendingRecord();
       await a.createPending(p, { atMs: 1, action: "request_created", actor: "t" });
-      expect(await a.approvePending(p.id, p.createdAtMs, deviceRecord({ id: p.deviceId, publicKey: p.publicKey }), [], { deviceId: d.id, by: "Alice" })).toBe(true);
+      expect(await a.approvePending(p.id, p.createdAtMs, deviceRecord({ id: p.deviceId, publicKey: p.publicKey }), [], { deviceId: d.id, by: "Alice" })).toBe(
+        true,
+      );
       // A change that fails rolls back, and its NOTIFY with it.
       const taken = pendingRecord({ code: "BCDFGHJK" });
       await a.createPending(taken, { atMs: 1, action: "request_created", actor: "t" });
-      await expect(a.createPending(pendingRecord({ code: "BCDFGHJK" }), { atMs: 1, action: "request_created", actor: "t" })).rejects.toMatchObject({ code: "code_taken" });
+      await expect(a.createPending(pendingRecord({ code: "BCDFGHJK" }), { atMs: 1, action: "request_created", actor: "t" })).rejects.toMatchObject({
+        code: "code_taken",
+      });
       await a.revokeDevice(d.id, 5, "Bob", { atMs: 5, action: "revoked", actor: "Bob" }); // already revoked: no change, no notice
       await a.renameDevice(p.deviceId, "Kitchen", { atMs: 6, action: "renamed", actor: "Bob" });
       await waitFor(() => seen.b.length >= 5);

@@ -67,7 +67,9 @@ describe("SqliteStore on disk", () => {
       const plan = db.prepare(`EXPLAIN QUERY PLAN ${DUE_DEVICES_SQL}`).all({ now: 2_000, idleBefore, limit: 100 }) as Array<{ detail: string }>;
       const details = plan.map((r) => r.detail);
       expect(details.filter((d) => d.startsWith("SCAN"))).toEqual([]); // a SCAN walks every device, every second
-      expect(details).toEqual(expect.arrayContaining([expect.stringContaining("USING INDEX devices_expires_at"), expect.stringContaining("USING INDEX devices_last_seen")]));
+      expect(details).toEqual(
+        expect.arrayContaining([expect.stringContaining("USING INDEX devices_expires_at"), expect.stringContaining("USING INDEX devices_last_seen")]),
+      );
     }
   });
 
@@ -86,7 +88,13 @@ describe("SqliteStore on disk", () => {
     const db = new Database(file);
     db.pragma("user_version = 99");
     db.close();
-    expect(() => openAt(file)).toThrow(expect.objectContaining({ name: "StoreError", code: "schema_too_new", message: expect.stringMatching(/schema version 99, newer than this pairgate understands \(5\)/) }));
+    expect(() => openAt(file)).toThrow(
+      expect.objectContaining({
+        name: "StoreError",
+        code: "schema_too_new",
+        message: expect.stringMatching(/schema version 99, newer than this pairgate understands \(5\)/),
+      }),
+    );
     const after = new Database(file, { readonly: true });
     expect(after.pragma("user_version", { simple: true })).toBe(99); // refused, not touched
     after.close();
@@ -98,7 +106,13 @@ describe("SqliteStore on disk", () => {
     const before = new Database(file, { readonly: true });
     expect(before.pragma("user_version", { simple: true })).toBe(1);
     const rows = (table: string, db: Database.Database) => db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all() as Array<Record<string, unknown>>;
-    const old = { devices: rows("devices", before), invites: rows("invites", before), audit: rows("audit", before), meta: rows("meta", before), pending: rows("pending", before) };
+    const old = {
+      devices: rows("devices", before),
+      invites: rows("invites", before),
+      audit: rows("audit", before),
+      meta: rows("meta", before),
+      pending: rows("pending", before),
+    };
     before.close();
     // The fixture holds two rows still marked pending with one code: the live one and an expired one not yet swept.
     expect(old.pending.filter((p) => p.status === "pending" && p.code === "BCDFGHJK")).toHaveLength(2);
@@ -122,9 +136,15 @@ describe("SqliteStore on disk", () => {
     expect((await store.findLivePendingByCode("BCDFGHJK", 1_764_028_800_000))!.id).toBe(live.id);
     expect((await store.listDevices({ includeRevoked: true })).map((d) => d.name).sort()).toEqual(["Admin laptop", "Old phone"]);
     // v2's unique index now guards the live code.
-    await expect(store.createPending({ ...(await store.getPending(String(live.id)))!, id: "req_new" }, { atMs: 1, action: "request_created", actor: "t" })).rejects.toMatchObject({ code: "code_taken" });
+    await expect(
+      store.createPending({ ...(await store.getPending(String(live.id)))!, id: "req_new" }, { atMs: 1, action: "request_created", actor: "t" }),
+    ).rejects.toMatchObject({ code: "code_taken" });
     // v3 added the device list's indexes to the old file.
-    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'devices' AND sql IS NOT NULL ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+    const indexes = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'devices' AND sql IS NOT NULL ORDER BY name").all() as Array<{
+        name: string;
+      }>
+    ).map((r) => r.name);
     expect(indexes).toEqual(["devices_expires_at", "devices_last_seen", "devices_list_order", "devices_name"]);
 
     await store.close();

@@ -2,7 +2,17 @@
 // approve by code (as viewer), rename, revoke (4410 within a second), and "pair again" with a new key.
 import { describe, expect, it } from "vitest";
 import { cliJson, readPairingCode, readProbe, textOf, waitForState } from "../support/browser.js";
-import { expectNoSecretsInOutput, LIVE, logTiming, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT, startCliGateway, useBrowserSuite } from "../support/e2e.js";
+import {
+  expectNoSecretsInOutput,
+  LIVE,
+  logTiming,
+  newProbedContext,
+  openDevicesPage,
+  pairAdminWithFirstStartInvite,
+  PHONE_USER_AGENT,
+  startCliGateway,
+  useBrowserSuite,
+} from "../support/e2e.js";
 
 const suite = useBrowserSuite();
 const cleanup = suite.cleanup;
@@ -16,7 +26,9 @@ describe("managing devices from an admin browser", () => {
     const admin = await pairAdminWithFirstStartInvite(suite.browser(), gateway, cleanup);
     await openDevicesPage(admin.page);
 
-    const phone = await (await newProbedContext(suite.browser(), cleanup, "phone", { userAgent: PHONE_USER_AGENT, viewport: { width: 390, height: 844 } })).newPage();
+    const phone = await (
+      await newProbedContext(suite.browser(), cleanup, "phone", { userAgent: PHONE_USER_AGENT, viewport: { width: 390, height: 844 } })
+    ).newPage();
     await phone.goto(base);
     const code = await readPairingCode(phone);
     const fingerprint = (await textOf(phone, "fingerprint")).trim();
@@ -31,7 +43,7 @@ describe("managing devices from an admin browser", () => {
     const approveClickedAtMs = Date.now();
     await admin.page.getByTestId("approve-submit").click();
     await waitForState(phone, "paired", LIVE.timeout);
-    logTiming("dashboard Approve click → \"paired\" on the new browser", (await readProbe(phone)).firstSeenAtMs.paired! - approveClickedAtMs);
+    logTiming('dashboard Approve click → "paired" on the new browser', (await readProbe(phone)).firstSeenAtMs.paired! - approveClickedAtMs);
     expect((await readProbe(phone)).stateOrder).toEqual(["connecting", "pending", "paired"]);
     expect((await textOf(phone, "device-role")).trim()).toBe("Viewer");
     expect((await textOf(phone, "device-fingerprint")).trim()).toBe(fingerprint);
@@ -73,7 +85,10 @@ describe("managing devices from an admin browser", () => {
 
     // The audit log on the same page has followed along: approved, renamed, removed; and it never shows a code.
     for (const action of ["approved", "renamed", "revoked"]) {
-      await admin.page.locator(`[data-testid=audit-row][data-action="${action}"]`).first().waitFor({ state: "visible", ...LIVE });
+      await admin.page
+        .locator(`[data-testid=audit-row][data-action="${action}"]`)
+        .first()
+        .waitFor({ state: "visible", ...LIVE });
     }
     const auditText = (await admin.page.locator("[data-testid=audit-row]").allTextContents()).join("\n");
     expect(auditText).not.toContain(code);
@@ -86,7 +101,10 @@ describe("managing devices from an admin browser", () => {
     const newFingerprint = (await textOf(phone, "fingerprint")).trim();
     expect(newCode).not.toBe(code);
     expect(newFingerprint).not.toBe(fingerprint);
-    await admin.page.locator("[data-testid=pending-row]").filter({ hasText: newFingerprint }).waitFor({ state: "visible", ...LIVE });
+    await admin.page
+      .locator("[data-testid=pending-row]")
+      .filter({ hasText: newFingerprint })
+      .waitFor({ state: "visible", ...LIVE });
 
     const all = cliJson<{ devices: Array<{ id: string; name: string; revokedAtMs?: number }> }>(gateway.stateDir, ["devices", "list", "--all"]).devices;
     expect(all.find((d) => d.id === deviceId)).toMatchObject({ name: "Kitchen tablet", revokedAtMs: expect.any(Number) });

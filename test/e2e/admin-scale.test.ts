@@ -7,7 +7,16 @@ import { describe, expect, it } from "vitest";
 import { SqliteStore } from "../../server/src/store/sqlite-store.js";
 import { deviceRecord } from "../contract/device-store.contract.js";
 import { approveWithCli, cliJson, readPairingCode, textOf } from "../support/browser.js";
-import { LIVE, logTiming, newProbedContext, newStateDir, openDevicesPage, pairAdminWithFirstStartInvite, startCliGateway, useBrowserSuite } from "../support/e2e.js";
+import {
+  LIVE,
+  logTiming,
+  newProbedContext,
+  newStateDir,
+  openDevicesPage,
+  pairAdminWithFirstStartInvite,
+  startCliGateway,
+  useBrowserSuite,
+} from "../support/e2e.js";
 
 const suite = useBrowserSuite();
 const cleanup = suite.cleanup;
@@ -64,7 +73,12 @@ describe("the Devices page at 10,000 devices", () => {
       await admin.page.waitForTimeout(150);
     }
     await expect.poll(() => socket.lists().length, LIVE).toBeGreaterThanOrEqual(3);
-    expect(socket.lists().slice(1).every((r) => typeof r.params.cursor === "string")).toBe(true);
+    expect(
+      socket
+        .lists()
+        .slice(1)
+        .every((r) => typeof r.params.cursor === "string"),
+    ).toBe(true);
     const lastDrawnIndex = async () => Number(await admin.page.locator("[data-testid=device-row]").last().getAttribute("data-index"));
     await expect.poll(lastDrawnIndex, LIVE).toBeGreaterThan(150); // rows from the second page on are drawn
     await scroller.evaluate((el) => el.scrollTo(0, 0));

@@ -16,7 +16,15 @@ describe("app sessions on the Devices page", () => {
     const tablet = seedDevice("Kitchen tablet", now);
     const phone = seedDevice("Phone", now);
     const stateDir = newStateDir(suite.cleanup);
-    await seedStore(stateDir, [tablet, phone], [seedSession("ses_t1", tablet.id, now - 10 * 60_000), seedSession("ses_t2", tablet.id, now - 3 * 60_000), seedSession("ses_p1", phone.id, now - 30 * 60_000)]);
+    await seedStore(
+      stateDir,
+      [tablet, phone],
+      [
+        seedSession("ses_t1", tablet.id, now - 10 * 60_000),
+        seedSession("ses_t2", tablet.id, now - 3 * 60_000),
+        seedSession("ses_p1", phone.id, now - 30 * 60_000),
+      ],
+    );
     const gateway = await startCliGateway(suite.cleanup, [], stateDir);
     const admin = await pairAdminWithFirstStartInvite(suite.browser(), gateway, suite.cleanup);
     await openDevicesPage(admin.page);

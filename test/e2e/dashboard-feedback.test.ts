@@ -148,63 +148,67 @@ describe("the waiting screen", () => {
 });
 
 describe("feedback after each action", () => {
-  it("confirms a rename and a revoke, says why an empty name was not saved, keeps a viewer's counts live and tells it Devices needs admin", LONG_JOURNEY, async () => {
-    const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
-    const base = `http://127.0.0.1:${gateway.port}/`;
-    const admin = await pairAdminWithFirstStartInvite(suite.browser(), gateway, cleanup);
-    await openDevicesPage(admin.page);
+  it(
+    "confirms a rename and a revoke, says why an empty name was not saved, keeps a viewer's counts live and tells it Devices needs admin",
+    LONG_JOURNEY,
+    async () => {
+      const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
+      const base = `http://127.0.0.1:${gateway.port}/`;
+      const admin = await pairAdminWithFirstStartInvite(suite.browser(), gateway, cleanup);
+      await openDevicesPage(admin.page);
 
-    const viewer = await (await newProbedContext(suite.browser(), cleanup, "viewer", PHONE)).newPage();
-    await viewer.goto(base);
-    approveWithCli(gateway.stateDir, await readPairingCode(viewer), ["--role", "viewer"]);
-    await waitForState(viewer, "paired", LIVE.timeout);
-    const oldName = (await textOf(viewer, "device-name")).trim();
-    expect(await textOf(viewer, "private-window-notice")).toContain("If this is a private window");
+      const viewer = await (await newProbedContext(suite.browser(), cleanup, "viewer", PHONE)).newPage();
+      await viewer.goto(base);
+      approveWithCli(gateway.stateDir, await readPairingCode(viewer), ["--role", "viewer"]);
+      await waitForState(viewer, "paired", LIVE.timeout);
+      const oldName = (await textOf(viewer, "device-name")).trim();
+      expect(await textOf(viewer, "private-window-notice")).toContain("If this is a private window");
 
-    // A viewer that opens #/devices stays on its home page and is told why.
-    await viewer.goto(`${base}#/devices`);
-    await waitForState(viewer, "paired");
-    expect(await viewer.locator("main[data-page]").getAttribute("data-page")).toBe("home");
-    expect(await textOf(viewer, "devices-needs-admin")).toContain("The Devices page needs an admin browser");
-    await expectAccessible(viewer, "viewer home on #/devices, phone");
-    await screenshot(viewer, "viewer-home-devices-refused-phone");
+      // A viewer that opens #/devices stays on its home page and is told why.
+      await viewer.goto(`${base}#/devices`);
+      await waitForState(viewer, "paired");
+      expect(await viewer.locator("main[data-page]").getAttribute("data-page")).toBe("home");
+      expect(await textOf(viewer, "devices-needs-admin")).toContain("The Devices page needs an admin browser");
+      await expectAccessible(viewer, "viewer home on #/devices, phone");
+      await screenshot(viewer, "viewer-home-devices-refused-phone");
 
-    // An empty name is not saved, and the form says so.
-    await viewer.getByTestId("rename-button").click();
-    await viewer.getByTestId("rename-input").fill("   ");
-    await viewer.getByTestId("rename-save").click();
-    expect(await textOf(viewer, "rename-error")).toBe(`A name can't be empty, so “${oldName}” was kept. Type a name, or press Escape to cancel.`);
-    expect(await viewer.getByTestId("rename-input").isVisible()).toBe(true);
-    await expectAccessible(viewer, "rename refused, phone");
+      // An empty name is not saved, and the form says so.
+      await viewer.getByTestId("rename-button").click();
+      await viewer.getByTestId("rename-input").fill("   ");
+      await viewer.getByTestId("rename-save").click();
+      expect(await textOf(viewer, "rename-error")).toBe(`A name can't be empty, so “${oldName}” was kept. Type a name, or press Escape to cancel.`);
+      expect(await viewer.getByTestId("rename-input").isVisible()).toBe(true);
+      await expectAccessible(viewer, "rename refused, phone");
 
-    // A saved name is confirmed where it was typed, and shows on the admin's page live.
-    await viewer.getByTestId("rename-input").fill("Den phone");
-    await viewer.getByTestId("rename-input").press("Enter");
-    expect((await textOf(viewer, "rename-done")).trim()).toBe("✓ Renamed to “Den phone”");
-    expect((await textOf(viewer, "device-name")).trim()).toBe("Den phone");
-    const row = admin.page.locator("[data-testid=device-row]").filter({ hasText: "Den phone" });
-    await row.waitFor({ state: "visible", ...LIVE });
+      // A saved name is confirmed where it was typed, and shows on the admin's page live.
+      await viewer.getByTestId("rename-input").fill("Den phone");
+      await viewer.getByTestId("rename-input").press("Enter");
+      expect((await textOf(viewer, "rename-done")).trim()).toBe("✓ Renamed to “Den phone”");
+      expect((await textOf(viewer, "device-name")).trim()).toBe("Den phone");
+      const row = admin.page.locator("[data-testid=device-row]").filter({ hasText: "Den phone" });
+      await row.waitFor({ state: "visible", ...LIVE });
 
-    // The viewer's gateway counts are live: a new browser asking to pair shows up without a reload.
-    await expect.poll(async () => (await textOf(viewer, "gateway-counts")).trim(), LIVE).toBe("2 paired devices, 2 online, 0 pending requests");
-    const newcomer = await (await newProbedContext(suite.browser(), cleanup, "newcomer")).newPage();
-    await newcomer.goto(base);
-    await readPairingCode(newcomer);
-    await expect.poll(async () => (await textOf(viewer, "gateway-counts")).trim(), LIVE).toBe("2 paired devices, 2 online, 1 pending request");
+      // The viewer's gateway counts are live: a new browser asking to pair shows up without a reload.
+      await expect.poll(async () => (await textOf(viewer, "gateway-counts")).trim(), LIVE).toBe("2 paired devices, 2 online, 0 pending requests");
+      const newcomer = await (await newProbedContext(suite.browser(), cleanup, "newcomer")).newPage();
+      await newcomer.goto(base);
+      await readPairingCode(newcomer);
+      await expect.poll(async () => (await textOf(viewer, "gateway-counts")).trim(), LIVE).toBe("2 paired devices, 2 online, 1 pending request");
 
-    // Revoke: the row goes, and a confirmation says what happened to the device and its open tab.
-    await row.getByTestId("revoke-button").click();
-    await admin.page.getByTestId("confirm-ok").click();
-    await waitForState(viewer, "revoked", LIVE.timeout);
-    const revoked = (await textOf(admin.page, "revoke-result")).trim();
-    expect(revoked).toMatch(/^Revoked Den phone \([A-Z2-7]{4}-[A-Z2-7]{4}\): 1 open tab disconnected, and its key no longer works\.$/);
-    await expectAccessible(admin.page, "Devices page after a revoke, desktop");
+      // Revoke: the row goes, and a confirmation says what happened to the device and its open tab.
+      await row.getByTestId("revoke-button").click();
+      await admin.page.getByTestId("confirm-ok").click();
+      await waitForState(viewer, "revoked", LIVE.timeout);
+      const revoked = (await textOf(admin.page, "revoke-result")).trim();
+      expect(revoked).toMatch(/^Revoked Den phone \([A-Z2-7]{4}-[A-Z2-7]{4}\): 1 open tab disconnected, and its key no longer works\.$/);
+      await expectAccessible(admin.page, "Devices page after a revoke, desktop");
 
-    await expect.poll(async () => (await admin.page.locator("[data-testid=audit-row]").allTextContents()).join("\n"), LIVE).toContain('Removed "Den phone"');
-    const audit = await expectReadableAudit(admin.page);
-    expect(audit.some((t) => t.includes(`Renamed "${oldName}" to "Den phone"`))).toBe(true);
-    await screenshot(admin.page, "devices-after-revoke-desktop");
-  });
+      await expect.poll(async () => (await admin.page.locator("[data-testid=audit-row]").allTextContents()).join("\n"), LIVE).toContain('Removed "Den phone"');
+      const audit = await expectReadableAudit(admin.page);
+      expect(audit.some((t) => t.includes(`Renamed "${oldName}" to "Den phone"`))).toBe(true);
+      await screenshot(admin.page, "devices-after-revoke-desktop");
+    },
+  );
 
   it("keeps an invite link on one line at phone width", async () => {
     const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);

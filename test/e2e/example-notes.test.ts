@@ -13,7 +13,12 @@ const { browser, cleanup } = useBrowserSuite();
 
 beforeAll(() => {
   // dist/lib comes from the global setup; the example builds against it like an app against the installed package.
-  const r = spawnSync("npm", ["run", "--silent", "example:build"], { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, NODE_ENV: "production" }, timeout: 180_000 });
+  const r = spawnSync("npm", ["run", "--silent", "example:build"], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    env: { ...process.env, NODE_ENV: "production" },
+    timeout: 180_000,
+  });
   if (r.status !== 0) throw new Error(`example:build failed:\n${r.stdout}\n${r.stderr}`);
 }, 200_000);
 
@@ -91,7 +96,9 @@ describe("examples/notes in Chromium", () => {
     const admin = await pairPage(url, stateDir, "admin");
     await admin.page.getByTestId("note-text").fill("from the admin tab");
     await admin.page.getByTestId("note-add").click();
-    await expect.poll(() => viewer.page.getByTestId("note").allTextContents(), LIVE).toEqual([expect.stringContaining("Welcome"), expect.stringContaining("from the admin tab")]);
+    await expect
+      .poll(() => viewer.page.getByTestId("note").allTextContents(), LIVE)
+      .toEqual([expect.stringContaining("Welcome"), expect.stringContaining("from the admin tab")]);
     expect((await viewer.page.getByTestId("note").allTextContents()).join("\n")).not.toContain("written by a viewer");
 
     const revoke = runCli(["devices", "revoke", viewer.deviceId, "--json"], { stateDir });

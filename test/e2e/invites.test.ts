@@ -3,7 +3,17 @@
 // the invite is spent and gets a code instead. Nothing secret reaches the gateway's log.
 import { describe, expect, it } from "vitest";
 import { decodeQrImage, readPairingCode, readProbe, textOf, waitForState } from "../support/browser.js";
-import { CODE_SHAPE, expectNoSecretsInOutput, LIVE, newProbedContext, openDevicesPage, pairAdminWithFirstStartInvite, PHONE_USER_AGENT, startCliGateway, useBrowserSuite } from "../support/e2e.js";
+import {
+  CODE_SHAPE,
+  expectNoSecretsInOutput,
+  LIVE,
+  newProbedContext,
+  openDevicesPage,
+  pairAdminWithFirstStartInvite,
+  PHONE_USER_AGENT,
+  startCliGateway,
+  useBrowserSuite,
+} from "../support/e2e.js";
 
 const suite = useBrowserSuite();
 const cleanup = suite.cleanup;

@@ -27,7 +27,8 @@ const RECORD_NOTIFICATIONS = `(() => {
   window.Notification = Recording;
 })();`;
 
-const notifications = (page: Page) => page.evaluate(() => (window as unknown as { __notifications?: Array<{ title: string; body: string; tag: string }> }).__notifications ?? null);
+const notifications = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __notifications?: Array<{ title: string; body: string; tag: string }> }).__notifications ?? null);
 
 describe("lifecycle notices", () => {
   it("shows requests in every admin tab with a system notification, and every new pairing in every paired tab", async () => {
@@ -67,12 +68,18 @@ describe("lifecycle notices", () => {
     for (const page of [admin.page, adminHome]) {
       const toast = page.getByTestId("toast-pairing-request").filter({ hasText: guestFingerprint });
       await toast.waitFor({ state: "visible", ...LIVE });
-      expect(await toast.textContent()).toMatch(new RegExp(`^New pairing request: .+ \\(${guestFingerprint}\\) from 127\\.0\\.0\\.1 \\(this machine \\(loopback\\)\\)\\. Review×$`));
+      expect(await toast.textContent()).toMatch(
+        new RegExp(`^New pairing request: .+ \\(${guestFingerprint}\\) from 127\\.0\\.0\\.1 \\(this machine \\(loopback\\)\\)\\. Review×$`),
+      );
     }
     expect(await viewer.getByTestId("toast-pairing-request").count()).toBe(0);
     await expect
       .poll(() => notifications(admin.page), LIVE)
-      .toContainEqual({ title: "New pairing request", body: expect.stringContaining(`(${guestFingerprint}) from 127.0.0.1`), tag: expect.stringMatching(/^pairgate-request-req_/) });
+      .toContainEqual({
+        title: "New pairing request",
+        body: expect.stringContaining(`(${guestFingerprint}) from 127.0.0.1`),
+        tag: expect.stringMatching(/^pairgate-request-req_/),
+      });
     // The toast sits in a polite live region and took no focus; the page stays accessible with it shown.
     expect(await adminHome.evaluate(() => document.activeElement?.closest("[data-testid=toasts]") ?? null)).toBeNull();
     expect(await adminHome.getByTestId("toasts").getAttribute("aria-live")).toBe("polite");
@@ -88,7 +95,10 @@ describe("lifecycle notices", () => {
       await toast.waitFor({ state: "visible", ...LIVE });
       expect(await toast.textContent()).toContain(`New browser paired: Kim's tablet (${device.fingerprint}), by cli via the CLI`);
     }
-    await viewer.getByTestId("recent-pairing").filter({ hasText: "Kim's tablet" }).waitFor({ state: "visible", ...LIVE });
+    await viewer
+      .getByTestId("recent-pairing")
+      .filter({ hasText: "Kim's tablet" })
+      .waitFor({ state: "visible", ...LIVE });
     expect(await textOf(viewer, "recent-activity")).toMatch(/Kim's tablet \([A-Z2-7]{4}-[A-Z2-7]{4}\) paired as viewer by cli via the CLI/);
     expect(await guest.getByTestId("toast-new-device").count()).toBe(0);
     expect(await axeViolations(viewer)).toEqual([]);

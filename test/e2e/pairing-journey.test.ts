@@ -6,7 +6,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
-import { approveWithCli, cliJson, currentState, installProbe, readPairingCode, readProbe, startForwardingProxy, textOf, waitForState } from "../support/browser.js";
+import {
+  approveWithCli,
+  cliJson,
+  currentState,
+  installProbe,
+  readPairingCode,
+  readProbe,
+  startForwardingProxy,
+  textOf,
+  waitForState,
+} from "../support/browser.js";
 import { launchBrowser, launchPersistent } from "../support/chromium.js";
 import { Cleanup, CODE_SHAPE, expectNoSecretsInOutput, firstStartInvite, logTiming, newProbedContext, newStateDir, startCliGateway } from "../support/e2e.js";
 

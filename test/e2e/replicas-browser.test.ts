@@ -47,7 +47,14 @@ beforeAll(async () => {
   const args = ["--trusted-proxy", "127.0.0.1/32"];
   replicas = await Promise.all([startReplica("a", cluster.url, args), startReplica("b", cluster.url, args)]);
   nginxPort = await freePort();
-  nginx = await startNginx(scratch, roundRobinSite(nginxPort, replicas.map((r) => r.gateway.port)), { host: "127.0.0.1", port: nginxPort });
+  nginx = await startNginx(
+    scratch,
+    roundRobinSite(
+      nginxPort,
+      replicas.map((r) => r.gateway.port),
+    ),
+    { host: "127.0.0.1", port: nginxPort },
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -77,7 +84,14 @@ describe("a browser across replicas behind nginx round-robin", () => {
     const revoked = await pairedOn.other.cli(["devices", "revoke", deviceId]);
     expect(revoked.status, revoked.stderr).toBe(0);
     await waitForState(page, "revoked", LIVE.timeout);
-    expect(await page.getByText(/removed/i).first().isVisible()).toBe(true);
-    console.log(`waited on ${waitingOn.holder.name}, approved on ${waitingOn.other.name}; paired on ${pairedOn.holder.name}, revoked on ${pairedOn.other.name}`);
+    expect(
+      await page
+        .getByText(/removed/i)
+        .first()
+        .isVisible(),
+    ).toBe(true);
+    console.log(
+      `waited on ${waitingOn.holder.name}, approved on ${waitingOn.other.name}; paired on ${pairedOn.holder.name}, revoked on ${pairedOn.other.name}`,
+    );
   });
 });

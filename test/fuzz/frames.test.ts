@@ -91,7 +91,11 @@ describe("fuzzed frames", () => {
       const first = admin.client.frames.length;
       batch.forEach((r, i) => admin.client.sendRaw(JSON.stringify({ type: "req", id: `f${start + i}`, method: r.method, params: r.params })));
       await withTimeout(
-        eventually(() => admin.client.frames.slice(first).filter((f) => f.type === "res").length >= batch.length || admin.client.ws.readyState !== admin.client.ws.OPEN, "answers", ANSWER_MS * 4),
+        eventually(
+          () => admin.client.frames.slice(first).filter((f) => f.type === "res").length >= batch.length || admin.client.ws.readyState !== admin.client.ws.OPEN,
+          "answers",
+          ANSWER_MS * 4,
+        ),
         ANSWER_MS * 4,
         "batch",
       );

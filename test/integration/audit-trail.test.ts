@@ -71,7 +71,8 @@ describe("audit trail", () => {
     const steps = [...entries].reverse().map((e) => [e.action, e.actor, e.detail.via ?? null, e.deviceId ?? null]);
     // Names are chosen by people and may repeat, so dashboard actions also name the acting device by id.
     for (const e of entries) {
-      if (e.detail.via === "dashboard") expect([e.action, e.detail.actorDeviceId]).toEqual([e.action, e.actor === "Ada" ? ada.key.deviceId : viewer.key.deviceId]);
+      if (e.detail.via === "dashboard")
+        expect([e.action, e.detail.actorDeviceId]).toEqual([e.action, e.actor === "Ada" ? ada.key.deviceId : viewer.key.deviceId]);
       else expect(e.detail.actorDeviceId).toBeUndefined();
     }
     expect(steps).toEqual([

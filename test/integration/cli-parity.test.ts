@@ -22,7 +22,12 @@ describe("CLI exit codes without a gateway", () => {
     expect(none.status).toBe(3);
     expect(none.json()).toEqual({ error: { code: "not_running", message: expect.stringContaining("no gateway is running") } });
     expect(none.stderr).toContain("--state-dir");
-    const usage = [["audit", "--limit", "0"], ["devices", "approve"], ["devices", "frobnicate"], ["invite", "--role", "root"]];
+    const usage = [
+      ["audit", "--limit", "0"],
+      ["devices", "approve"],
+      ["devices", "frobnicate"],
+      ["invite", "--role", "root"],
+    ];
     const results = await Promise.all(usage.map((args) => runCliAsync(args, empty)));
     expect(results.map((r) => r.status)).toEqual(usage.map(() => 2));
   });
@@ -47,9 +52,15 @@ describe("CLI parity with the dashboard", () => {
 
     const waiting = await requestPairing(h.url);
     // Read-only commands run side by side; each CLI is its own process.
-    const [pending, list, ambiguous] = await Promise.all([cli("devices", "pending", "--json"), cli("devices", "list", "--json"), cli("devices", "revoke", "Kitchen", "--json")]);
+    const [pending, list, ambiguous] = await Promise.all([
+      cli("devices", "pending", "--json"),
+      cli("devices", "list", "--json"),
+      cli("devices", "revoke", "Kitchen", "--json"),
+    ]);
     expect(pending.status).toBe(0);
-    expect(pending.json<{ pending: PendingView[] }>().pending).toEqual([expect.objectContaining({ id: waiting.pairing.request.id, fingerprint: waiting.key.fingerprint, online: true })]);
+    expect(pending.json<{ pending: PendingView[] }>().pending).toEqual([
+      expect.objectContaining({ id: waiting.pairing.request.id, fingerprint: waiting.key.fingerprint, online: true }),
+    ]);
     expect(pending.stdout).not.toContain(waiting.pairing.request.code.replace("-", ""));
 
     expect(list.json<{ devices: DeviceView[] }>().devices.map((d) => d.name)).toEqual(["Laptop", "Kitchen", "Kitchen"]);

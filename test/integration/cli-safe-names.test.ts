@@ -38,7 +38,12 @@ describe("names from browsers", () => {
     expect(text.status).toBe(0);
     expect(text.stdout).not.toMatch(RAW_UNSAFE);
     // One row for the request: the \n in the name did not forge a second one.
-    expect(text.stdout.split("\n").filter((l) => l.includes("Chrome")).map((l) => l.startsWith(w.key.fingerprint))).toEqual([true]);
+    expect(
+      text.stdout
+        .split("\n")
+        .filter((l) => l.includes("Chrome"))
+        .map((l) => l.startsWith(w.key.fingerprint)),
+    ).toEqual([true]);
 
     const approved = await cli("devices", "approve", w.pairing.request.code);
     expect(approved.status).toBe(0);
@@ -53,9 +58,20 @@ describe("names from browsers", () => {
     const b = await pairDevice(h, { role: "viewer" });
     // The store below the service has no rule of its own: this is what an older gateway could have written.
     for (const d of [a, b]) {
-      await h.gateway.store.renameDevice(d.key.deviceId, HOSTILE, { atMs: Date.now(), action: "renamed", actor: HOSTILE, deviceId: d.key.deviceId, detail: { via: "dashboard", from: "x", to: HOSTILE } });
+      await h.gateway.store.renameDevice(d.key.deviceId, HOSTILE, {
+        atMs: Date.now(),
+        action: "renamed",
+        actor: HOSTILE,
+        deviceId: d.key.deviceId,
+        detail: { via: "dashboard", from: "x", to: HOSTILE },
+      });
     }
-    const [list, audit, auditJson, ambiguous] = await Promise.all([cli("devices", "list"), cli("audit"), cli("audit", "--json"), cli("devices", "revoke", HOSTILE)]);
+    const [list, audit, auditJson, ambiguous] = await Promise.all([
+      cli("devices", "list"),
+      cli("audit"),
+      cli("audit", "--json"),
+      cli("devices", "revoke", HOSTILE),
+    ]);
     for (const r of [list, audit, auditJson, ambiguous]) {
       expect(r.stdout).not.toMatch(RAW_UNSAFE);
       expect(r.stderr).not.toMatch(RAW_UNSAFE);
@@ -106,11 +122,19 @@ describe("names and labels people choose", () => {
     }
     // The gateway holds the same rule for any caller (the dashboard, or a CLI that skipped its own check).
     for (const name of [`a${ESC_CLEAR}`, "\u2066x", "\x9b", ""]) {
-      await expect(h.gateway.dispatch(CLI, "devices.rename", { deviceId: d.key.deviceId, name })).rejects.toMatchObject({ code: "invalid_params", message: expect.stringContaining("1–64 characters") });
+      await expect(h.gateway.dispatch(CLI, "devices.rename", { deviceId: d.key.deviceId, name })).rejects.toMatchObject({
+        code: "invalid_params",
+        message: expect.stringContaining("1–64 characters"),
+      });
     }
-    await expect(h.gateway.dispatch(CLI, "invites.create", { role: "viewer", label: "\x1b" })).rejects.toMatchObject({ code: "invalid_params", message: expect.stringContaining("label: That name holds a control") });
+    await expect(h.gateway.dispatch(CLI, "invites.create", { role: "viewer", label: "\x1b" })).rejects.toMatchObject({
+      code: "invalid_params",
+      message: expect.stringContaining("label: That name holds a control"),
+    });
     // Ordinary names pass: accents, CJK, emoji with joiners.
-    expect(((await h.gateway.dispatch(CLI, "devices.rename", { deviceId: d.key.deviceId, name: "Zoë’s 工作 👩‍💻" })) as DeviceView).name).toBe("Zoë’s 工作 👩‍💻");
+    expect(((await h.gateway.dispatch(CLI, "devices.rename", { deviceId: d.key.deviceId, name: "Zoë’s 工作 👩‍💻" })) as DeviceView).name).toBe(
+      "Zoë’s 工作 👩‍💻",
+    );
     // Nothing was approved by the refused attempts.
     expect(((await h.gateway.dispatch(CLI, "devices.list", {})) as { pending: PendingView[] }).pending).toHaveLength(1);
   });

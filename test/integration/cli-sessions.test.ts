@@ -19,7 +19,11 @@ let g: SpawnedGateway;
 
 beforeAll(async () => {
   const stateDir = tempStateDir();
-  await seedStore(stateDir, [laptop, phone], [session("ses_laptop1", laptop.id, NOW - 5 * 60_000), session("ses_laptop2", laptop.id, NOW - 60_000), session("ses_phone1", phone.id, NOW - 30_000)]);
+  await seedStore(
+    stateDir,
+    [laptop, phone],
+    [session("ses_laptop1", laptop.id, NOW - 5 * 60_000), session("ses_laptop2", laptop.id, NOW - 60_000), session("ses_phone1", phone.id, NOW - 30_000)],
+  );
   g = await spawnGateway([], { stateDir });
 });
 afterAll(async () => {
@@ -34,7 +38,14 @@ describe("pairgate sessions", () => {
   it("lists every app session, most recently used first, with the device's name", () => {
     const sessions = listJson();
     expect(sessions.map((s) => s.id)).toEqual(["ses_phone1", "ses_laptop2", "ses_laptop1"]);
-    expect(sessions[0]).toEqual({ id: "ses_phone1", deviceId: phone.id, deviceName: "phone", createdAtMs: NOW - HOUR, lastUsedAtMs: NOW - 30_000, expiresAtMs: expect.any(Number) });
+    expect(sessions[0]).toEqual({
+      id: "ses_phone1",
+      deviceId: phone.id,
+      deviceName: "phone",
+      createdAtMs: NOW - HOUR,
+      lastUsedAtMs: NOW - 30_000,
+      expiresAtMs: expect.any(Number),
+    });
     // Not the cookie, not its hash.
     expect(JSON.stringify(sessions)).not.toContain("tokenHash");
   });
@@ -64,7 +75,7 @@ describe("pairgate sessions", () => {
   it("ends every session of a device, which stays paired", () => {
     const ended = cli("sessions", "end", "--device", laptop.id.slice(0, 8));
     expect(ended.status, ended.stderr).toBe(0);
-    expect(ended.stdout).toContain("Ended 1 app session(s) of \"laptop\\x1b[2J\"");
+    expect(ended.stdout).toContain('Ended 1 app session(s) of "laptop\\x1b[2J"');
     expect(listJson().map((s) => s.id)).toEqual(["ses_phone1"]);
     const devices = cli("devices", "list", "--json").json() as { devices: Array<{ id: string }> };
     expect(devices.devices.map((d) => d.id)).toContain(laptop.id);
@@ -75,7 +86,11 @@ describe("pairgate sessions", () => {
     // Newest first: the device-wide end, then the single session (its second, refused try left no entry).
     expect(entries).toEqual([
       expect.objectContaining({ actor: "cli", deviceId: laptop.id, detail: { via: "cli", count: 1, name: laptop.name, fingerprint: laptop.fingerprint } }),
-      expect.objectContaining({ actor: "cli", deviceId: laptop.id, detail: { via: "cli", count: 1, sessionId: "ses_laptop1", name: laptop.name, fingerprint: laptop.fingerprint } }),
+      expect.objectContaining({
+        actor: "cli",
+        deviceId: laptop.id,
+        detail: { via: "cli", count: 1, sessionId: "ses_laptop1", name: laptop.name, fingerprint: laptop.fingerprint },
+      }),
     ]);
     const table = cli("audit");
     expect(table.stdout).toContain(`Ended the app session ses_laptop1 of "laptop\\x1b[2J" (${laptop.fingerprint}) via the CLI`);

@@ -82,7 +82,11 @@ describe("pairgate start output", () => {
     expect(out).toContain("#invite=");
     expect(g.stdout()).not.toMatch(/[▄▀█]/); // no terminal QR: stdout is not a terminal
     await g.stop();
-    const logs = g.stderr().trim().split("\n").map((l) => JSON.parse(l) as { msg: string });
+    const logs = g
+      .stderr()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { msg: string });
     expect(logs.map((l) => l.msg)).toEqual(["listening", "config", "stopped"]);
     g = null;
 
@@ -94,7 +98,9 @@ describe("pairgate start output", () => {
 
   it("says when the link is a guess, and uses the allowed host rather than localhost", async () => {
     g = await spawnGateway(["--host", "0.0.0.0", "--allowed-host", "nas.local"]);
-    expect(await stdoutOnceItHas(g, "Lost it?")).toMatch(/ {2}open {7}http:\/\/nas\.local:\d+ {2}\(guessed from --allowed-host; set --public-url if other machines use another address\)/);
+    expect(await stdoutOnceItHas(g, "Lost it?")).toMatch(
+      / {2}open {7}http:\/\/nas\.local:\d+ {2}\(guessed from --allowed-host; set --public-url if other machines use another address\)/,
+    );
     const invite = spawnSync(process.execPath, [PAIRGATE_BIN, "invite", "--json", "--state-dir", g.stateDir], { encoding: "utf8" });
     expect(JSON.parse(invite.stdout).url).toMatch(new RegExp(`^http://nas\\.local:${g.port}/#invite=`));
     await g.stop();
@@ -108,7 +114,11 @@ describe("pairgate start output", () => {
     const port = (busy.address() as { port: number }).port;
     const stateDir = tempStateDir();
     dirs.push(stateDir);
-    const start = (...args: string[]) => spawnSync(process.execPath, [PAIRGATE_BIN, "start", "--state-dir", stateDir, ...args], { encoding: "utf8", env: { ...process.env, PAIRGATE_NO_QR: "1" } });
+    const start = (...args: string[]) =>
+      spawnSync(process.execPath, [PAIRGATE_BIN, "start", "--state-dir", stateDir, ...args], {
+        encoding: "utf8",
+        env: { ...process.env, PAIRGATE_NO_QR: "1" },
+      });
     const inUse = start("--port", String(port));
     const foreign = start("--port", "0", "--host", "192.0.2.1"); // TEST-NET-1: never an address of this machine
     busy.close();
@@ -129,7 +139,9 @@ describe("CLI exit codes and pipes", () => {
 
     g = await spawnGateway();
     // `pairgate doctor | head -1`, with the reader gone before the first write: EPIPE must not print a stack trace.
-    const piped = spawnSync("sh", ["-c", `"${process.execPath}" "${PAIRGATE_BIN}" doctor --state-dir "${g.stateDir}" | (exec 0<&-; true)`], { encoding: "utf8" });
+    const piped = spawnSync("sh", ["-c", `"${process.execPath}" "${PAIRGATE_BIN}" doctor --state-dir "${g.stateDir}" | (exec 0<&-; true)`], {
+      encoding: "utf8",
+    });
     expect(piped.stderr).not.toMatch(/EPIPE|Unhandled|node:events/);
   });
 });

@@ -15,11 +15,16 @@ import { requestPairing } from "../support/sessions.js";
 const REQUESTS = 200;
 const IN_FLIGHT = 4;
 const ROOMY = [
-  "--max-pending-per-address", "1000",
-  "--max-pending-total", "1000",
-  "--max-new-requests-per-minute", "100000",
-  "--max-unauth-per-address", "1000",
-  "--max-unauth-total", "2000",
+  "--max-pending-per-address",
+  "1000",
+  "--max-pending-total",
+  "1000",
+  "--max-new-requests-per-minute",
+  "100000",
+  "--max-unauth-per-address",
+  "1000",
+  "--max-unauth-total",
+  "2000",
 ];
 
 /** mulberry32: a seeded PRNG, so the "random" kill points are the same on every run. */
@@ -107,7 +112,11 @@ describe("crash safety", () => {
     dirs.push(stateDir);
     copyFileSync(join(template, "pairgate.db"), join(stateDir, "pairgate.db"));
     gw = await spawnGateway(ROOMY, { stateDir });
-    const acked = await approveUntilKilled(gw, requests.map((r) => r.code), killAfter);
+    const acked = await approveUntilKilled(
+      gw,
+      requests.map((r) => r.code),
+      killAfter,
+    );
     expect(gw.child.signalCode).toBe("SIGKILL");
     expect(acked.size).toBe(killAfter);
 
@@ -130,7 +139,8 @@ describe("crash safety", () => {
     const pending = new Set(list.pending.map((p) => p.fingerprint));
     for (const id of acked) expect(devices.has(id)).toBe(true);
     // Atomic: each request is a device or still pending, never both and never neither.
-    for (const r of requests) expect([r.deviceId, devices.has(r.deviceId), pending.has(r.fingerprint)]).toEqual([r.deviceId, !pending.has(r.fingerprint), !devices.has(r.deviceId)]);
+    for (const r of requests)
+      expect([r.deviceId, devices.has(r.deviceId), pending.has(r.fingerprint)]).toEqual([r.deviceId, !pending.has(r.fingerprint), !devices.has(r.deviceId)]);
     expect(devices.size + pending.size).toBe(REQUESTS);
   });
 });

@@ -92,7 +92,11 @@ describe("bad values are refused at start, naming the setting as the user wrote 
     { what: "a malformed port in the environment", env: { PAIRGATE_PORT: "84x0" }, says: ["PAIRGATE_PORT:", "expected a whole number", '"84x0"'] },
     { what: "a Kubernetes service-link port", env: { PAIRGATE_PORT: "tcp://10.96.0.12:8420" }, says: ["PAIRGATE_PORT:", "enableServiceLinks: false"] },
     { what: "a wrong type in the config file", file: { port: "eighty" }, says: ['"port" in', "expected a whole number"] },
-    { what: "an origin with a trailing slash", args: ["--allowed-origin", "https://gw.example.com/"], says: ["--allowed-origin:", 'ends with "/"', "https://gw.example.com"] },
+    {
+      what: "an origin with a trailing slash",
+      args: ["--allowed-origin", "https://gw.example.com/"],
+      says: ["--allowed-origin:", 'ends with "/"', "https://gw.example.com"],
+    },
     { what: "an origin with its default port", args: ["--allowed-origin", "https://gw.example.com:443"], says: ["--allowed-origin:", "default port"] },
     { what: "an origin with a path", env: { PAIRGATE_ALLOWED_ORIGIN: "https://gw.example.com/app" }, says: ["PAIRGATE_ALLOWED_ORIGIN:", "no path"] },
     { what: "a host with a port", args: ["--allowed-host", "nas.local:8420"], says: ["--allowed-host:", "has a port", "nas.local"] },
@@ -105,7 +109,11 @@ describe("bad values are refused at start, naming the setting as the user wrote 
     { what: "a zero limit", args: ["--max-pending-total", "0"], says: ["--max-pending-total:", "at least 1"] },
     { what: "a config file that is not JSON", file: "{ host: 0.0.0.0 }", says: ["is not valid JSON"] },
     { what: "a missing config file", args: ["--config", "/nonexistent/pairgate.json"], says: ["cannot read config file /nonexistent/pairgate.json"] },
-    { what: "a bind address this machine does not have", args: ["--host", "10.213.255.254"], says: ["--host 10.213.255.254 is not an address of this machine"] },
+    {
+      what: "a bind address this machine does not have",
+      args: ["--host", "10.213.255.254"],
+      says: ["--host 10.213.255.254 is not an address of this machine"],
+    },
   ];
   for (const c of cases) {
     it(`refuses ${c.what}`, () => {
@@ -127,12 +135,16 @@ describe("a state dir the gateway can't write", () => {
       // uid 1000 runs a readable copy of the install: the checkout itself may sit in a private (0700) directory.
       const stateDir = join(parent, "data");
       const install = readableInstall();
-      const child = spawnSync("setpriv", ["--reuid=1000", "--regid=1000", "--clear-groups", "--", process.execPath, install.bin, "start", "--state-dir", stateDir], {
-        encoding: "utf8",
-        timeout: 30_000,
-        cwd: install.root,
-        env: { ...process.env, PAIRGATE_NO_QR: "1" },
-      });
+      const child = spawnSync(
+        "setpriv",
+        ["--reuid=1000", "--regid=1000", "--clear-groups", "--", process.execPath, install.bin, "start", "--state-dir", stateDir],
+        {
+          encoding: "utf8",
+          timeout: 30_000,
+          cwd: install.root,
+          env: { ...process.env, PAIRGATE_NO_QR: "1" },
+        },
+      );
       install.remove();
       r = { status: child.status, stdout: child.stdout, stderr: child.stderr, json: () => null };
       expect(r.stderr).toContain(`cannot create state dir ${stateDir} (EACCES). In Docker, make the volume writable by uid 1000`);
@@ -157,7 +169,15 @@ describe("precedence: flag > environment > config file > default", () => {
     expect(gateway.limits.pendingTotal).toBe(7);
     expect(gateway.trustedProxies).toEqual([]);
     expect(gateway.config.file).toBe(file);
-    expect(gateway.config.sources).toMatchObject({ name: "flag", allowedHosts: "env", logLevel: "file", pendingTotal: "file", trustedProxies: "default", port: "flag", stateDir: "flag" });
+    expect(gateway.config.sources).toMatchObject({
+      name: "flag",
+      allowedHosts: "env",
+      logLevel: "file",
+      pendingTotal: "file",
+      trustedProxies: "default",
+      port: "flag",
+      stateDir: "flag",
+    });
   });
 
   it("runs the config file from docs/deploy.md, with a flag overriding its host", async () => {

@@ -43,7 +43,12 @@ describe("the pairgate image under podman, Chromium on the host", () => {
   let first: { context: BrowserContext; page: Page } | null = null;
 
   const url = () => `http://localhost:${hostPort}/`;
-  const healthy = () => eventually(async () => ((await httpGet(`http://127.0.0.1:${hostPort}/healthz`).catch(() => null))?.status === 200 ? true : null), "/healthz 200 through the published port", 30_000);
+  const healthy = () =>
+    eventually(
+      async () => ((await httpGet(`http://127.0.0.1:${hostPort}/healthz`).catch(() => null))?.status === 200 ? true : null),
+      "/healthz 200 through the published port",
+      30_000,
+    );
   const inspect = (name: string, format: string) => podman(["container", "inspect", "--format", format, name]).ok();
   /**
    * `podman healthcheck run`, as the HEALTHCHECK's own --retries=3 counts it: unhealthy only after 3 failures in a
@@ -100,7 +105,11 @@ describe("the pairgate image under podman, Chromium on the host", () => {
     requirePodman(ctx);
     // `docker run -d --name pairgate -p 127.0.0.1:8420:8420 -v pairgate-data:/data pairgate`, with this test's
     // name, free port, volume and image tag in place of the recipe's.
-    const recipe = shellWords(docBlock("docker-run").split("\n").find((l) => l.startsWith("docker run"))!);
+    const recipe = shellWords(
+      docBlock("docker-run")
+        .split("\n")
+        .find((l) => l.startsWith("docker run"))!,
+    );
     const args = recipe.slice(2).map((w, i, all) => {
       const flag = all[i - 1];
       if (flag === "--name") return names.run;
@@ -202,7 +211,16 @@ describe("the pairgate image under podman, Chromium on the host", () => {
     expect(doctor.status, doctor.stderr).toBe(0);
     expect(doctor.stdout).toContain("/data");
     // Nothing but loopback inside: the CLI reaches the gateway only through the socket in the volume.
-    const ifaces = podman(["run", "--rm", ...flags, "--entrypoint", "node", IMAGE, "-e", "console.log(Object.keys(require('os').networkInterfaces()).join())"]).ok();
+    const ifaces = podman([
+      "run",
+      "--rm",
+      ...flags,
+      "--entrypoint",
+      "node",
+      IMAGE,
+      "-e",
+      "console.log(Object.keys(require('os').networkInterfaces()).join())",
+    ]).ok();
     expect(ifaces).toBe("lo");
   });
 });

@@ -41,7 +41,11 @@ describe("Dockerfile", () => {
     const user = last(runtime, "USER");
     expect(user).toBe("node");
     expect(["root", "0"]).not.toContain(user);
-    expect(all(runtime, "VOLUME").map((v) => execForm(v, "VOLUME")).flat()).toContain("/data");
+    expect(
+      all(runtime, "VOLUME")
+        .map((v) => execForm(v, "VOLUME"))
+        .flat(),
+    ).toContain("/data");
     expect(imageEnv.PAIRGATE_STATE_DIR).toBe("/data");
     const setup = all(runtime, "RUN").join(" ");
     expect(setup).toContain("chown node:node /data");
@@ -71,11 +75,18 @@ describe("Dockerfile", () => {
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith("#"));
     for (const must of ["node_modules", "dist", ".git", ".pairgate"]) expect(ignore).toContain(must);
-    const sources = dockerfile.stages.flatMap((s) => all(s, "COPY").filter((c) => !c.startsWith("--from")).flatMap((c) => c.split(/\s+/).slice(0, -1)));
+    const sources = dockerfile.stages.flatMap((s) =>
+      all(s, "COPY")
+        .filter((c) => !c.startsWith("--from"))
+        .flatMap((c) => c.split(/\s+/).slice(0, -1)),
+    );
     expect(sources.length).toBeGreaterThan(3);
     for (const src of sources) {
       expect(existsSync(join(REPO_ROOT, src)), `${src} exists`).toBe(true);
-      expect(ignore.some((p) => p === src || src.startsWith(`${p}/`)), `${src} is not ignored`).toBe(false);
+      expect(
+        ignore.some((p) => p === src || src.startsWith(`${p}/`)),
+        `${src} is not ignored`,
+      ).toBe(false);
     }
   });
 

@@ -79,7 +79,14 @@ describe("pairgate doctor", () => {
 
     const text = runCli(["doctor", "--state-dir", g.stateDir]);
     expect(text.status).toBe(0);
-    for (const s of [`bind            127.0.0.1:${g.port}`, "(mode 0700", "admin.sock: reachable (mode 0600)", "allowed hosts   nas.local", "trusted proxies 127.0.0.1/32", "Diagnosis:"])
+    for (const s of [
+      `bind            127.0.0.1:${g.port}`,
+      "(mode 0700",
+      "admin.sock: reachable (mode 0600)",
+      "allowed hosts   nas.local",
+      "trusted proxies 127.0.0.1/32",
+      "Diagnosis:",
+    ])
       expect(text.stdout).toContain(s);
   });
 
@@ -95,7 +102,9 @@ describe("pairgate doctor", () => {
       host: `127.0.0.1:${g.port}`,
     });
     expect(report.diagnosis).toContainEqual(
-      expect.stringMatching(/^Requests from 127\.0\.0\.1 are refused because Origin http:\/\/nas\.local:8420 is not allowed: add --allowed-origin http:\/\/nas\.local:8420/),
+      expect.stringMatching(
+        /^Requests from 127\.0\.0\.1 are refused because Origin http:\/\/nas\.local:8420 is not allowed: add --allowed-origin http:\/\/nas\.local:8420/,
+      ),
     );
     // The Host the gateway got is not the page's: the usual cause is a proxy that rewrites Host, and doctor says so.
     expect(report.diagnosis.join("\n")).toContain("proxy_set_header Host $http_host");
@@ -115,7 +124,12 @@ describe("pairgate doctor", () => {
     await c.hello({ signature: "A".repeat(86) });
     expect((await c.next("error")).code).toBe("auth_failed");
     const { report } = doctor(g.stateDir);
-    expect(report.gateway!.recentRefusals[0]).toMatchObject({ stage: "handshake", code: "auth_failed", host: `127.0.0.1:${g.port}`, origin: `http://127.0.0.1:${g.port}` });
+    expect(report.gateway!.recentRefusals[0]).toMatchObject({
+      stage: "handshake",
+      code: "auth_failed",
+      host: `127.0.0.1:${g.port}`,
+      origin: `http://127.0.0.1:${g.port}`,
+    });
     expect(report.diagnosis).toContainEqual(expect.stringContaining("failed to prove its key"));
   });
 
@@ -138,7 +152,9 @@ describe("pairgate doctor", () => {
     const { report } = doctor(g.stateDir);
     expect(report.gateway!.recentUpgrades[0]).toMatchObject({ address: "127.0.0.1", peer: "127.0.0.1", forwardedFor: "192.168.1.23", viaTrustedProxy: false });
     expect(report.diagnosis).toContainEqual(
-      expect.stringMatching(/^Upgrades from 127\.0\.0\.1 carry X-Forwarded-For \(192\.168\.1\.23\), but 127\.0\.0\.1 is not a trusted proxy.*add --trusted-proxy 127\.0\.0\.1\/32\.$/),
+      expect.stringMatching(
+        /^Upgrades from 127\.0\.0\.1 carry X-Forwarded-For \(192\.168\.1\.23\), but 127\.0\.0\.1 is not a trusted proxy.*add --trusted-proxy 127\.0\.0\.1\/32\.$/,
+      ),
     );
   });
 
@@ -177,16 +193,28 @@ describe("GET /whoami: what the gateway sees of this browser", () => {
     expect(Object.keys(facts).sort()).toEqual(
       ["address", "diagnosis", "forwardedFor", "host", "hostAllowed", "networkClass", "origin", "originAllowed", "peer", "viaTrustedProxy"].sort(),
     );
-    expect(facts).toMatchObject({ address: "127.0.0.1", networkClass: "loopback", peer: "127.0.0.1", forwardedFor: null, viaTrustedProxy: false, origin: base, originAllowed: true });
+    expect(facts).toMatchObject({
+      address: "127.0.0.1",
+      networkClass: "loopback",
+      peer: "127.0.0.1",
+      forwardedFor: null,
+      viaTrustedProxy: false,
+      origin: base,
+      originAllowed: true,
+    });
     expect(ok.body).not.toContain("gw.example.com"); // the allow-lists stay private
     expect(ok.body).not.toContain("10.0.0.0/8");
 
-    const refused = JSON.parse((await httpGet(`${base}/whoami?origin=${encodeURIComponent("http://nas.local:8420")}`, { "X-Forwarded-For": "192.168.1.23" })).body) as {
+    const refused = JSON.parse(
+      (await httpGet(`${base}/whoami?origin=${encodeURIComponent("http://nas.local:8420")}`, { "X-Forwarded-For": "192.168.1.23" })).body,
+    ) as {
       originAllowed: boolean;
       diagnosis: string[];
     };
     expect(refused.originAllowed).toBe(false);
-    expect(refused.diagnosis).toContainEqual(expect.stringContaining("Origin http://nas.local:8420 is not allowed: add --allowed-origin http://nas.local:8420"));
+    expect(refused.diagnosis).toContainEqual(
+      expect.stringContaining("Origin http://nas.local:8420 is not allowed: add --allowed-origin http://nas.local:8420"),
+    );
     expect(refused.diagnosis).toContainEqual(expect.stringContaining("add --trusted-proxy 127.0.0.1/32"));
   });
 

@@ -36,7 +36,10 @@ describe("a gateway in its own network namespace, Chromium outside it", () => {
     const r = cliInside(stateDir, ["doctor", "--json"]);
     expect(r.status, r.stderr).toBe(0);
     return JSON.parse(r.stdout) as {
-      gateway: { bind: { host: string; port: number }; recentUpgrades: Array<{ address: string; networkClass: string; peer: string; origin: string | null; host: string | null }> };
+      gateway: {
+        bind: { host: string; port: number };
+        recentUpgrades: Array<{ address: string; networkClass: string; peer: string; origin: string | null; host: string | null }>;
+      };
       diagnosis: string[];
     };
   };
@@ -113,7 +116,11 @@ describe("a gateway in its own network namespace, Chromium outside it", () => {
     const diagnosis = doctorInside(bare).diagnosis;
     expect(diagnosis).toContain(`Requests from ${ns!.hostAddress} are refused because Host nas.local is not allowed: add --allowed-host nas.local.`);
     expect(diagnosis).toContainEqual(
-      expect.stringMatching(new RegExp(`^Requests from ${ns!.hostAddress.replace(/\./g, "\\.")} are refused because Origin http://nas\\.local:8420 is not allowed: add --allowed-origin http://nas\\.local:8420`)),
+      expect.stringMatching(
+        new RegExp(
+          `^Requests from ${ns!.hostAddress.replace(/\./g, "\\.")} are refused because Origin http://nas\\.local:8420 is not allowed: add --allowed-origin http://nas\\.local:8420`,
+        ),
+      ),
     );
     await refusedContext.close();
     await gw.stop();

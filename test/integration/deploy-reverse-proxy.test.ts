@@ -80,7 +80,9 @@ describe("nginx on loopback, as docs/deploy.md configures it", () => {
     const report = JSON.parse(runCli(["doctor", "--json"], { stateDir: g.stateDir }).stdout) as {
       gateway: { recentUpgrades: Array<{ address: string; peer: string; viaTrustedProxy: boolean; forwardedFor: string }> };
     };
-    expect(report.gateway.recentUpgrades[0]).toEqual(expect.objectContaining({ address: CLIENT, peer: "127.0.0.1", viaTrustedProxy: true, forwardedFor: CLIENT }));
+    expect(report.gateway.recentUpgrades[0]).toEqual(
+      expect.objectContaining({ address: CLIENT, peer: "127.0.0.1", viaTrustedProxy: true, forwardedFor: CLIENT }),
+    );
 
     // The dashboard's "what the gateway sees" link, through the proxy.
     const seen = JSON.parse((await httpGet(`http://127.0.0.1:${port}/whoami`, { Host: "gw.example.com" }, CLIENT)).body) as Record<string, unknown>;
@@ -103,9 +105,15 @@ describe("nginx on loopback, as docs/deploy.md configures it", () => {
     await ok.next("pairing");
     ok.close();
 
-    const { g, port: badPort } = await gatewayBehindNginx(NGINX_GATEWAY_ARGS, (s) => s.replace("proxy_set_header Host $http_host;", "proxy_set_header Host $host;"));
+    const { g, port: badPort } = await gatewayBehindNginx(NGINX_GATEWAY_ARGS, (s) =>
+      s.replace("proxy_set_header Host $http_host;", "proxy_set_header Host $host;"),
+    );
     const badHost = `gw.example.com:${badPort}`;
-    const refused = await connectClient(`ws://127.0.0.1:${badPort}/ws`, makeTestKey(), asBrowser({ origin: `https://${badHost}`, headers: { Host: badHost } })).then(
+    const refused = await connectClient(
+      `ws://127.0.0.1:${badPort}/ws`,
+      makeTestKey(),
+      asBrowser({ origin: `https://${badHost}`, headers: { Host: badHost } }),
+    ).then(
       () => null,
       (e: { statusCode?: number }) => e,
     );

@@ -96,15 +96,36 @@ describe("an SSH tunnel to a gateway on loopback", () => {
     const forward = words[words.indexOf("-L") + 1]!;
     expect(forward).toBe("8420:127.0.0.1:8420");
     const localPort = await freePort();
-    const sshOpts = ["-F", "/dev/null", "-i", join(dir, "client_key"), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"];
+    const sshOpts = [
+      "-F",
+      "/dev/null",
+      "-i",
+      join(dir, "client_key"),
+      "-o",
+      "IdentitiesOnly=yes",
+      "-o",
+      "BatchMode=yes",
+      "-o",
+      "StrictHostKeyChecking=no",
+      "-o",
+      "UserKnownHostsFile=/dev/null",
+      "-o",
+      "LogLevel=ERROR",
+    ];
     const target = `root@${ns!.nsAddress}`;
     const tunnelArgs = words.slice(1).map((w) => (w === forward ? `127.0.0.1:${localPort}:127.0.0.1:8420` : w === "you@nas.local" ? target : w));
     expect(tunnelArgs).toEqual(["-N", "-L", `127.0.0.1:${localPort}:127.0.0.1:8420`, target]);
-    tunnel = await startProcess(ssh, [...sshOpts, "-o", "ExitOnForwardFailure=yes", ...tunnelArgs], { name: "ssh tunnel", ready: () => canConnect("127.0.0.1", localPort) });
+    tunnel = await startProcess(ssh, [...sshOpts, "-o", "ExitOnForwardFailure=yes", ...tunnelArgs], {
+      name: "ssh tunnel",
+      ready: () => canConnect("127.0.0.1", localPort),
+    });
 
     // `ssh you@nas.local pairgate devices approve CODE`
     const approveOverSsh = (code: string) =>
-      spawnSync(ssh, [...sshOpts, target, process.execPath, PAIRGATE_BIN, "devices", "approve", code, "--state-dir", stateDir], { encoding: "utf8", timeout: 30_000 });
+      spawnSync(ssh, [...sshOpts, target, process.execPath, PAIRGATE_BIN, "devices", "approve", code, "--state-dir", stateDir], {
+        encoding: "utf8",
+        timeout: 30_000,
+      });
 
     const page = await (await browser!.newContext()).newPage();
     const paired = await pairInBrowser(page, `http://localhost:${localPort}/`, approveOverSsh);
@@ -116,7 +137,9 @@ describe("an SSH tunnel to a gateway on loopback", () => {
     const doctor = ns!.run(process.execPath, [PAIRGATE_BIN, "doctor", "--json", "--state-dir", stateDir]);
     const report = JSON.parse(doctor.stdout) as { gateway: { recentUpgrades: Array<{ address: string; host: string; origin: string }> } };
     expect(report.gateway.recentUpgrades[0]).toMatchObject({ address: "127.0.0.1", host: `localhost:${localPort}`, origin: `http://localhost:${localPort}` });
-    const devices = JSON.parse(ns!.run(process.execPath, [PAIRGATE_BIN, "devices", "list", "--json", "--state-dir", stateDir]).stdout) as { devices: Array<{ keyStorage: string }> };
+    const devices = JSON.parse(ns!.run(process.execPath, [PAIRGATE_BIN, "devices", "list", "--json", "--state-dir", stateDir]).stdout) as {
+      devices: Array<{ keyStorage: string }>;
+    };
     expect(devices.devices.map((d) => d.keyStorage)).toEqual(["webcrypto"]);
   });
 });

@@ -22,7 +22,10 @@ describe("guest devices", () => {
     h = await startGateway({ now: clock.now });
     const admin = await pairDevice(h, { role: "admin", hello: { signedAtMs: clock.now() } });
     const { client, pairing } = await requestPairing(h.url, makeTestKey(), { hello: { signedAtMs: clock.now() } });
-    const view = (await h.gateway.dispatch(CLI, "devices.approve", { code: pairing.request.code, expiresInMs: 2 * HOUR })) as { id: string; expiresAtMs: number };
+    const view = (await h.gateway.dispatch(CLI, "devices.approve", { code: pairing.request.code, expiresInMs: 2 * HOUR })) as {
+      id: string;
+      expiresAtMs: number;
+    };
     expect(view.expiresAtMs).toBe(clock.now() + 2 * HOUR);
     const welcome = await client.next("welcome");
     expect(welcome.device.expiresAtMs).toBe(view.expiresAtMs);
@@ -53,7 +56,10 @@ describe("guest devices", () => {
         path: ["expiresInMs"],
       });
     }
-    await expect(h.gateway.dispatch(CLI, "invites.create", { role: "viewer", deviceExpiresInMs: 0 })).rejects.toMatchObject({ code: "invalid_params", path: ["deviceExpiresInMs"] });
+    await expect(h.gateway.dispatch(CLI, "invites.create", { role: "viewer", deviceExpiresInMs: 0 })).rejects.toMatchObject({
+      code: "invalid_params",
+      path: ["deviceExpiresInMs"],
+    });
     expect(((await h.gateway.dispatch(CLI, "devices.list", {})) as { devices: unknown[] }).devices).toEqual([]);
   });
 
@@ -89,7 +95,15 @@ describe("new-device notices", () => {
 
     // A viewer may read the recent pairings (names and who approved them), newest first.
     const recent = await viewer.client.call("devices.recent", { limit: 2 });
-    expect(recent).toMatchObject({ ok: true, result: { paired: [{ name: "Guest tablet", approvedVia: "invite" }, { name: "Kim's phone", approvedVia: "cli" }] } });
+    expect(recent).toMatchObject({
+      ok: true,
+      result: {
+        paired: [
+          { name: "Guest tablet", approvedVia: "invite" },
+          { name: "Kim's phone", approvedVia: "cli" },
+        ],
+      },
+    });
   });
 });
 

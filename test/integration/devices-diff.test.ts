@@ -45,7 +45,9 @@ describe("devices.changed diffs", () => {
 
     await h.gateway.dispatch(CLI, "devices.revoke", { deviceId: viewer.key.deviceId });
     const revoked = await waitForEvent(admin.client, "devices.changed", (d) => d.removed.length > 0);
-    expect(revoked.removed).toEqual([{ id: viewer.key.deviceId, name: "Living room", fingerprint: viewer.key.fingerprint, approvedAtMs: viewer.device.approvedAtMs }]);
+    expect(revoked.removed).toEqual([
+      { id: viewer.key.deviceId, name: "Living room", fingerprint: viewer.key.fingerprint, approvedAtMs: viewer.device.approvedAtMs },
+    ]);
     expect(revoked.upserts).toEqual([]);
 
     // Every diff after the list's seq, in order and without a gap: a tab that sees a gap knows to refetch.
@@ -124,7 +126,11 @@ describe("devices.changed diffs", () => {
     const chunks = chunkDiff({ upserts: [], removed: [], presence, pending: [], invites: [] });
     expect(chunks.map((c) => c.presence.length)).toEqual([DIFF_CHUNK_ITEMS.presence, DIFF_CHUNK_ITEMS.presence, 1]);
     expect(chunks.flatMap((c) => c.presence)).toEqual(presence);
-    expect(chunks.map((c) => [c.pending !== undefined, c.invites !== undefined])).toEqual([[true, true], [false, false], [false, false]]);
+    expect(chunks.map((c) => [c.pending !== undefined, c.invites !== undefined])).toEqual([
+      [true, true],
+      [false, false],
+      [false, false],
+    ]);
     expect(chunkDiff({ upserts: [], removed: [], presence: [] })).toEqual([{ upserts: [], removed: [], presence: [] }]);
   });
 });

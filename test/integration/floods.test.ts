@@ -74,7 +74,9 @@ describe("flood of unauthenticated sockets", () => {
       expect(doctor.limits.unauthPerAddress).toBe(CAP);
       expect(doctor.sockets.unauthenticated).toBe(CAP);
       for (const o of open) o.ws.close();
-      await eventuallyAsync(async () => (await adminCall<{ sockets: { open: number; unauthenticated: number } }>(gw!.stateDir, "gateway.doctor")).sockets.unauthenticated === 0);
+      await eventuallyAsync(
+        async () => (await adminCall<{ sockets: { open: number; unauthenticated: number } }>(gw!.stateDir, "gateway.doctor")).sockets.unauthenticated === 0,
+      );
     }
     expect(gw.child.exitCode).toBeNull();
     expect((await fetch(`http://127.0.0.1:${gw.port}/healthz`)).status).toBe(200);

@@ -32,7 +32,10 @@ interface Setup {
 }
 
 /** The doc's `pairgate start` line for this proxy, on port 0 with a temp state dir (the harness adds both). */
-async function startSetup(gatewayBlock: string, startProxy: (gatewayPort: number, appPort: number, dir: string) => Promise<{ proxy: Proc; target: Omit<SessionTarget, "stateDir"> }>): Promise<Setup> {
+async function startSetup(
+  gatewayBlock: string,
+  startProxy: (gatewayPort: number, appPort: number, dir: string) => Promise<{ proxy: Proc; target: Omit<SessionTarget, "stateDir"> }>,
+): Promise<Setup> {
   const app = await startUpstreamApp();
   const args = frontDoorGatewayArgs(gatewayBlock);
   expect(args).toEqual(expect.arrayContaining(["--prefix", "/_pairgate", "--trusted-proxy", "127.0.0.1/32", "--allowed-host", "app.example.com"]));
@@ -77,7 +80,12 @@ function frontDoorChecks(get: () => Setup, expectLoginLocation: (location: strin
     expect(res.status, res.body).toBe(200);
     const echo = JSON.parse(res.body) as EchoBody;
     expect(echo.path).toBe("/api/echo?x=1");
-    expect(echo.headers).toMatchObject({ "remote-user": "Kitchen tablet", "remote-groups": "viewer", "x-pairgate-device": session.deviceId, "x-pairgate-role": "viewer" });
+    expect(echo.headers).toMatchObject({
+      "remote-user": "Kitchen tablet",
+      "remote-groups": "viewer",
+      "x-pairgate-device": session.deviceId,
+      "x-pairgate-role": "viewer",
+    });
     const cookie = String(echo.headers.cookie ?? "");
     expect(cookie).toContain("app=1");
     expect(cookie).toContain("theme=dark");
@@ -179,7 +187,11 @@ describe("Caddy over https with its internal CA", () => {
     expect(attributes.some((a) => a.startsWith("domain="))).toBe(false);
     const res = await send(s, "/api/echo", { headers: { ...SPOOFED, Cookie: session.cookie } });
     expect(res.status, res.body).toBe(200);
-    expect((JSON.parse(res.body) as EchoBody).headers).toMatchObject({ "remote-user": "Laptop", "x-pairgate-device": session.deviceId, "x-pairgate-role": "viewer" });
+    expect((JSON.parse(res.body) as EchoBody).headers).toMatchObject({
+      "remote-user": "Laptop",
+      "x-pairgate-device": session.deviceId,
+      "x-pairgate-role": "viewer",
+    });
     // The same value under the plain-http name is not a session on https.
     const plainName = session.cookie.replace("__Host-pairgate=", "pairgate_session=");
     expect((await send(s, "/api/echo", { headers: { Cookie: plainName } })).status).toBe(401);

@@ -50,10 +50,19 @@ describe("front door sessions on replicas", () => {
     const ticket = await client.call<{ ticket: string }>("session.ticket", {});
     if (!ticket.ok) throw new Error(ticket.error.code);
     const cookie = await new Promise<string>((resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port: a.gateway.port, path: "/_pairgate/session", method: "POST", headers: { Origin: origin, "Content-Type": "application/json" } }, (res) => {
-        res.resume();
-        res.on("end", () => resolve(String(res.headers["set-cookie"]?.[0]).split(";")[0]!));
-      });
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port: a.gateway.port,
+          path: "/_pairgate/session",
+          method: "POST",
+          headers: { Origin: origin, "Content-Type": "application/json" },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(String(res.headers["set-cookie"]?.[0]).split(";")[0]!));
+        },
+      );
       req.on("error", reject);
       req.end(JSON.stringify({ ticket: ticket.result.ticket }));
     });

@@ -88,10 +88,18 @@ async function setup(opts: { settings?: Record<string, unknown>; now?: () => num
 }
 
 /** A paired device's cookie: ticket on the socket, POST <prefix>/session, the Set-Cookie value. */
-async function sessionCookieFor(port: number, origin: string, client: Awaited<ReturnType<typeof pairDevice>>["client"]): Promise<{ cookie: string; setCookie: string }> {
+async function sessionCookieFor(
+  port: number,
+  origin: string,
+  client: Awaited<ReturnType<typeof pairDevice>>["client"],
+): Promise<{ cookie: string; setCookie: string }> {
   const ticket = await client.call<{ ticket: string }>("session.ticket", {});
   if (!ticket.ok) throw new Error(`session.ticket refused: ${ticket.error.code}`);
-  const res = await http(port, "/_pairgate/session", { method: "POST", headers: { Origin: origin, "Content-Type": "application/json" }, body: JSON.stringify({ ticket: ticket.result.ticket }) });
+  const res = await http(port, "/_pairgate/session", {
+    method: "POST",
+    headers: { Origin: origin, "Content-Type": "application/json" },
+    body: JSON.stringify({ ticket: ticket.result.ticket }),
+  });
   expect(res.status).toBe(200);
   const setCookie = String(res.headers["set-cookie"]?.[0]);
   return { cookie: setCookie.split(";")[0]!, setCookie };
@@ -122,7 +130,14 @@ describe("front door: built-in proxy", () => {
     const { cookie, setCookie } = await sessionCookieFor(h.port, origin, client);
     expect(setCookie).toMatch(/^pairgate_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=604800; HttpOnly; SameSite=Lax$/);
     const res = await http(h.port, "/app?q=1", {
-      headers: { Cookie: `theme=dark; ${cookie}; app_session=abc`, "Remote-User": "root", "remote-groups": "admin", "X-Pairgate-Role": "admin", "X-Pairgate-Device": "forged", "Remote-Email": "x@y" },
+      headers: {
+        Cookie: `theme=dark; ${cookie}; app_session=abc`,
+        "Remote-User": "root",
+        "remote-groups": "admin",
+        "X-Pairgate-Role": "admin",
+        "X-Pairgate-Device": "forged",
+        "Remote-Email": "x@y",
+      },
     });
     expect(res.status).toBe(200);
     const got = JSON.parse(res.body) as { path: string; headers: IncomingHttpHeaders };
@@ -141,7 +156,11 @@ describe("front door: built-in proxy", () => {
     const { h, origin, pair } = await setup();
     const { client } = await pair();
     const post = (ticket: unknown, o = origin, extra: Record<string, string> = {}) =>
-      http(h.port, "/_pairgate/session", { method: "POST", headers: { Origin: o, "Content-Type": "application/json", ...extra }, body: JSON.stringify({ ticket }) });
+      http(h.port, "/_pairgate/session", {
+        method: "POST",
+        headers: { Origin: o, "Content-Type": "application/json", ...extra },
+        body: JSON.stringify({ ticket }),
+      });
     const codeOf = (a: Answer) => [a.status, (JSON.parse(a.body) as { error: { code: string } }).error.code];
 
     expect(codeOf(await post("A".repeat(43)))).toEqual([401, "ticket_invalid"]);
@@ -155,7 +174,10 @@ describe("front door: built-in proxy", () => {
     // A cross-site page can't even try.
     const t3 = (await client.call<{ ticket: string }>("session.ticket", {})) as { ok: true; result: { ticket: string } };
     expect(codeOf(await post(t3.result.ticket, "https://evil.example"))).toEqual([403, "origin_not_allowed"]);
-    expect(codeOf(await http(h.port, "/_pairgate/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" }))).toEqual([403, "origin_not_allowed"]);
+    expect(codeOf(await http(h.port, "/_pairgate/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" }))).toEqual([
+      403,
+      "origin_not_allowed",
+    ]);
     expect(codeOf(await post(undefined))).toEqual([400, "bad_request"]);
   });
 
@@ -165,7 +187,11 @@ describe("front door: built-in proxy", () => {
     const { client } = await pair();
     const t = (await client.call<{ ticket: string }>("session.ticket", {})) as { ok: true; result: { ticket: string } };
     clock.advance(30_001);
-    const res = await http(h.port, "/_pairgate/session", { method: "POST", headers: { Origin: origin, "Content-Type": "application/json" }, body: JSON.stringify({ ticket: t.result.ticket }) });
+    const res = await http(h.port, "/_pairgate/session", {
+      method: "POST",
+      headers: { Origin: origin, "Content-Type": "application/json" },
+      body: JSON.stringify({ ticket: t.result.ticket }),
+    });
     expect([res.status, JSON.parse(res.body).error.code]).toEqual([401, "ticket_expired"]);
   });
 
@@ -227,7 +253,12 @@ describe("front door: forward auth", () => {
     const { cookie } = await sessionCookieFor(h.port, origin, client);
     const ok = await http(h.port, "/_pairgate/auth", { headers: { Cookie: cookie } });
     expect(ok.status).toBe(200);
-    expect([ok.headers["remote-user"], ok.headers["remote-groups"], ok.headers["x-pairgate-device"], ok.headers["x-pairgate-role"]]).toEqual(["Laptop", "admin", device.id, "admin"]);
+    expect([ok.headers["remote-user"], ok.headers["remote-groups"], ok.headers["x-pairgate-device"], ok.headers["x-pairgate-role"]]).toEqual([
+      "Laptop",
+      "admin",
+      device.id,
+      "admin",
+    ]);
     expect((await http(h.port, "/_pairgate/auth")).status).toBe(401);
     // nginx auth_request (X-Original-URL): always 401, nginx's error_page does the redirect.
     expect((await http(h.port, "/_pairgate/auth", { headers: { ...NAVIGATE, "X-Original-URL": "https://app.example/grafana/?x=1" } })).status).toBe(401);

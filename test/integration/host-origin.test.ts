@@ -116,17 +116,20 @@ describe("refusals are counted for doctor", () => {
     await rawRequest(h.port, get("/", "attacker.example"));
     await rawRequest(h.port, upgradeLines(h.port, [], "/ws", "rebind.example"));
     await rawRequest(h.port, upgradeLines(h.port, ["Origin: https://evil.example"]));
-    const report = await adminCall<{ refusedTotal: number; recentRefusals: Array<{ stage: string; code: string; reason: string; host: string | null; origin: string | null }> }>(
-      h.stateDir,
-      "gateway.doctor",
-    );
+    const report = await adminCall<{
+      refusedTotal: number;
+      recentRefusals: Array<{ stage: string; code: string; reason: string; host: string | null; origin: string | null }>;
+    }>(h.stateDir, "gateway.doctor");
     expect(report.refusedTotal).toBe(3);
     expect(report.recentRefusals.map((r) => [r.stage, r.code])).toEqual([
       ["upgrade", "origin_not_allowed"],
       ["upgrade", "host_not_allowed"],
       ["http", "host_not_allowed"],
     ]);
-    expect(report.recentRefusals[0]).toMatchObject({ origin: "https://evil.example", reason: expect.stringContaining("--allowed-origin https://evil.example") });
+    expect(report.recentRefusals[0]).toMatchObject({
+      origin: "https://evil.example",
+      reason: expect.stringContaining("--allowed-origin https://evil.example"),
+    });
     expect(report.recentRefusals[1]).toMatchObject({ host: "rebind.example", reason: expect.stringContaining("--allowed-host rebind.example") });
   });
 });

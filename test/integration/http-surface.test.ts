@@ -38,7 +38,13 @@ function fakeDashboard(): string {
 describe("HTTP security headers", () => {
   it("sends a CSP without inline script, no framing, no referrer and nosniff on pages, assets, health and refusals", async () => {
     h = await startGateway({ webRoot: fakeDashboard() });
-    for (const [path, host] of [["/", `127.0.0.1:${h.port}`], ["/assets/index-abc123.js", "localhost"], ["/healthz", "127.0.0.1"], ["/", "attacker.example"], ["/nope", "127.0.0.1"]] as const) {
+    for (const [path, host] of [
+      ["/", `127.0.0.1:${h.port}`],
+      ["/assets/index-abc123.js", "localhost"],
+      ["/healthz", "127.0.0.1"],
+      ["/", "attacker.example"],
+      ["/nope", "127.0.0.1"],
+    ] as const) {
       const res = await rawRequest(h.port, [`GET ${path} HTTP/1.1`, `Host: ${host}`, "Connection: close"]);
       expect([path, host, res.status]).toEqual([path, host, host === "attacker.example" ? 403 : path === "/nope" ? 404 : 200]);
       const headers = res.headers;
@@ -73,7 +79,10 @@ describe("HTTP security headers", () => {
     h = await startGateway();
     const big = await rawRequest(h.port, ["GET / HTTP/1.1", "Host: 127.0.0.1", `X-Big: ${"a".repeat(20_000)}`, "Connection: close"]);
     const garbage = await rawRequest(h.port, ["GARBAGE \u0001 NOT HTTP"]);
-    for (const [res, status] of [[big, 431], [garbage, 400]] as const) {
+    for (const [res, status] of [
+      [big, 431],
+      [garbage, 400],
+    ] as const) {
       expect(res.status).toBe(status);
       expect(res.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
       expect(res.headers["x-content-type-options"]).toBe("nosniff");

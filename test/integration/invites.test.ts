@@ -104,14 +104,20 @@ describe("invites", () => {
 describe("devices reject", () => {
   it("takes a code, a request id or the fingerprint `devices pending` lists (issue 11 item 4)", async () => {
     h = await startGateway();
-    const waiting = await Promise.all([0, 1, 2].map(async () => {
-      const key = makeTestKey();
-      const c = await connectClient(h!.url, key);
-      await c.hello();
-      return { c, key, request: (await c.next("pairing")).request };
-    }));
-    const [byCode, byId, byFingerprint] = waiting as [typeof waiting[0], typeof waiting[0], typeof waiting[0]];
-    for (const [w, arg] of [[byCode, byCode.request.code], [byId, byId.request.id], [byFingerprint, byFingerprint.key.fingerprint.toLowerCase()]] as const) {
+    const waiting = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const key = makeTestKey();
+        const c = await connectClient(h!.url, key);
+        await c.hello();
+        return { c, key, request: (await c.next("pairing")).request };
+      }),
+    );
+    const [byCode, byId, byFingerprint] = waiting as [(typeof waiting)[0], (typeof waiting)[0], (typeof waiting)[0]];
+    for (const [w, arg] of [
+      [byCode, byCode.request.code],
+      [byId, byId.request.id],
+      [byFingerprint, byFingerprint.key.fingerprint.toLowerCase()],
+    ] as const) {
       const r = await runCliAsync(["devices", "reject", arg], h.stateDir);
       expect([arg, r.status, r.stderr]).toEqual([arg, 0, ""]);
       await expectRefusal(w.c, "pairing_rejected", 4411);

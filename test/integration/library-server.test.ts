@@ -88,7 +88,12 @@ async function pair(pg: Pairgate, url: string, role: "admin" | "viewer"): Promis
 
 function silentLog() {
   const lines: string[] = [];
-  const log = { debug: () => {}, info: () => {}, warn: (m: string) => void lines.push(m), error: (m: string, f?: Record<string, unknown>) => void lines.push(`${m} ${JSON.stringify(f)}`) };
+  const log = {
+    debug: () => {},
+    info: () => {},
+    warn: (m: string) => void lines.push(m),
+    error: (m: string, f?: Record<string, unknown>) => void lines.push(`${m} ${JSON.stringify(f)}`),
+  };
   return Object.assign(log, { lines });
 }
 
@@ -109,8 +114,12 @@ describe("createPairgate: method map checks", () => {
   });
 
   it("refuses an unknown role and a params value that is not a zod schema, naming the method", async () => {
-    await expect(createPairgate({ store: memoryStore(), methods: { "a.b": { role: "owner" as "admin", params: z.object({}), handler } } })).rejects.toThrow('method "a.b" has role "owner"');
-    await expect(createPairgate({ store: memoryStore(), methods: { "a.c": { role: "viewer", params: {} as z.ZodObject, handler } } })).rejects.toThrow('method "a.c" needs a zod schema');
+    await expect(createPairgate({ store: memoryStore(), methods: { "a.b": { role: "owner" as "admin", params: z.object({}), handler } } })).rejects.toThrow(
+      'method "a.b" has role "owner"',
+    );
+    await expect(createPairgate({ store: memoryStore(), methods: { "a.c": { role: "viewer", params: {} as z.ZodObject, handler } } })).rejects.toThrow(
+      'method "a.c" needs a zod schema',
+    );
   });
 });
 
@@ -172,7 +181,12 @@ describe("createPairgate on plain node:http", () => {
     expect(await waitForFrame(admin.client, (f) => isNote(f) && (f as { data: { n: number } }).data.n === 2)).toBeTruthy();
     expect(pg.publish("notes.changed", { n: 3 }, { to: { deviceId: viewer.deviceId } })).toBe(1);
     await waitForFrame(viewer.client, (f) => isNote(f) && (f as { data: { n: number } }).data.n === 3);
-    expect(viewer.client.frames.slice(before).filter(isNote).map((f) => (f as { data: { n: number } }).data.n)).toEqual([3]);
+    expect(
+      viewer.client.frames
+        .slice(before)
+        .filter(isNote)
+        .map((f) => (f as { data: { n: number } }).data.n),
+    ).toEqual([3]);
 
     expect(() => pg.publish("devices.changed", {})).toThrow('event "devices.changed" uses a reserved name');
     expect(() => pg.publish("device.revoked", {})).toThrow(/reserved/);

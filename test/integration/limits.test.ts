@@ -107,11 +107,7 @@ describe("unauthenticated sockets", () => {
 
   it("frees the slot of an upgrade that ws aborts or the peer resets, so malformed upgrades can't lock an address out", async () => {
     h = await startGateway({ settings: { unauthPerAddress: 2 } });
-    const broken = [
-      ["Sec-WebSocket-Version: 99"],
-      ["Sec-WebSocket-Key: short"],
-      ["Sec-WebSocket-Protocol: ,,,"],
-    ];
+    const broken = [["Sec-WebSocket-Version: 99"], ["Sec-WebSocket-Key: short"], ["Sec-WebSocket-Protocol: ,,,"]];
     for (let i = 0; i < 10; i++) {
       const lines = upgradeLines(h.port).filter((l) => !broken[i % 3]![0]!.startsWith(l.split(":")[0]!));
       const res = await rawRequest(h.port, [...lines, ...broken[i % 3]!]);
@@ -182,7 +178,10 @@ describe("pending requests", () => {
     await requestPairing(h.url);
     const again = await requestPairing(h.url, first.key); // a reconnect of a waiting key is the same request
     expect(again.pairing.request.id).toBe(first.pairing.request.id);
-    for (const [address, why] of [["127.0.0.1", "per address"], ["127.0.0.3", "in total"]] as const) {
+    for (const [address, why] of [
+      ["127.0.0.1", "per address"],
+      ["127.0.0.3", "in total"],
+    ] as const) {
       if (why === "in total") await requestPairing(h.url, makeTestKey(), { connect: { localAddress: "127.0.0.2" } });
       const c = await connectClient(h.url, makeTestKey(), { localAddress: address });
       await c.hello();

@@ -139,14 +139,41 @@ beforeAll(() => {
   mkdirSync(app);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   // --ignore-scripts: the consumer never builds native code it did not ask for (better-sqlite3 is only needed by sqliteStore).
-  run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--prefer-offline", tarball, "zod@4", "react@19", "react-dom@19", "@types/react@19", "@types/node@20"], app, 300_000);
+  run(
+    "npm",
+    [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--ignore-scripts",
+      "--prefer-offline",
+      tarball,
+      "zod@4",
+      "react@19",
+      "react-dom@19",
+      "@types/react@19",
+      "@types/node@20",
+    ],
+    app,
+    300_000,
+  );
   writeFileSync(join(app, "server.ts"), SERVER_TS);
   writeFileSync(join(app, "browser.tsx"), BROWSER_TSX);
   writeFileSync(join(app, "run.mjs"), RUN_MJS);
   writeFileSync(
     join(app, "tsconfig.json"),
     JSON.stringify({
-      compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", jsx: "react-jsx", strict: true, lib: ["ES2022", "DOM"], types: ["node"], outDir: "out", skipLibCheck: false },
+      compilerOptions: {
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        jsx: "react-jsx",
+        strict: true,
+        lib: ["ES2022", "DOM"],
+        types: ["node"],
+        outDir: "out",
+        skipLibCheck: false,
+      },
       files: ["server.ts", "browser.tsx"],
     }),
   );
@@ -164,7 +191,10 @@ describe("npm pack → fresh project", () => {
   }, 180_000); // tsc over the consumer with React's and Node's types: 20 s alone, over 60 s under load
 
   it("runs it: pairs a real socket, role-guarded app methods answer with coded errors, a published event arrives", () => {
-    const result = JSON.parse(run("node", ["run.mjs"], app, 60_000).trim()) as Record<string, { ok?: boolean; result?: unknown; error?: unknown; data?: unknown }> & { published: number };
+    const result = JSON.parse(run("node", ["run.mjs"], app, 60_000).trim()) as Record<
+      string,
+      { ok?: boolean; result?: unknown; error?: unknown; data?: unknown }
+    > & { published: number };
     expect(result.add).toMatchObject({ ok: true, result: { count: 1 } });
     expect(result.bad).toMatchObject({ ok: false, error: { code: "invalid_params", path: ["text"] } });
     expect(result.taken).toMatchObject({ ok: false, error: { code: "conflict" } });
@@ -209,9 +239,15 @@ describe("what each entry loads", () => {
     for (const entry of ["client.js", "react.js"]) {
       const { bare, sources } = importGraph(join(lib(), entry));
       expect([...bare].filter(nodeBuiltin), entry).toEqual([]);
-      expect([...bare].filter((s) => !/^(react|react-dom|zod|idb-keyval|@noble\/[^/]+)(\/|$)/.test(s)), entry).toEqual([]);
+      expect(
+        [...bare].filter((s) => !/^(react|react-dom|zod|idb-keyval|@noble\/[^/]+)(\/|$)/.test(s)),
+        entry,
+      ).toEqual([]);
       expect(sources.size, `${entry}: source markers present (unminified build)`).toBeGreaterThan(0);
-      expect([...sources].filter((s) => s.startsWith("server/")), entry).toEqual([]);
+      expect(
+        [...sources].filter((s) => s.startsWith("server/")),
+        entry,
+      ).toEqual([]);
     }
   });
 
@@ -221,6 +257,10 @@ describe("what each entry loads", () => {
     expect(sources.size).toBeGreaterThan(0);
     expect([...sources].filter((s) => s.startsWith("web/"))).toEqual([]);
     // And it imports in plain Node, where there is no window or document.
-    run("node", ["-e", "import('pairgate/server').then((m) => { if (typeof m.createPairgate !== 'function' || 'window' in globalThis) process.exit(1); })"], app);
+    run(
+      "node",
+      ["-e", "import('pairgate/server').then((m) => { if (typeof m.createPairgate !== 'function' || 'window' in globalThis) process.exit(1); })"],
+      app,
+    );
   });
 });

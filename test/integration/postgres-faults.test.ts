@@ -23,7 +23,13 @@ async function settle(p: Promise<unknown>, ms: number): Promise<"ok" | "failed" 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const hung = new Promise<"hung">((r) => (timer = setTimeout(() => r("hung"), ms)));
   try {
-    return await Promise.race([p.then(() => "ok" as const, () => "failed" as const), hung]);
+    return await Promise.race([
+      p.then(
+        () => "ok" as const,
+        () => "failed" as const,
+      ),
+      hung,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -51,7 +57,8 @@ function traffic(store: PostgresStore, workers = 8, hangMs = 20_000) {
 }
 
 const backendsOf = (replicaId: string) => `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pairgate ${replicaId}'`;
-const terminate = (replicaId: string) => cluster.psql(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'pairgate ${replicaId}'`).trim();
+const terminate = (replicaId: string) =>
+  cluster.psql(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'pairgate ${replicaId}'`).trim();
 
 async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;

@@ -54,7 +54,7 @@ describe("re-pair continuity", () => {
     const list = await admin.client.call<DevicesListResult>("devices.list");
     if (!list.ok) throw new Error(list.error.code);
     expect(list.result.pending.find((p) => p.id === fresh.pairing.request.id)?.replaces).toBeNull();
-    expect((await h.gateway.dispatch(CLI, "devices.list", {}) as DevicesListResult).pending[0]?.replaces).toBeNull();
+    expect(((await h.gateway.dispatch(CLI, "devices.list", {})) as DevicesListResult).pending[0]?.replaces).toBeNull();
   });
 
   it("revokes the old key and carries its name over when the approval says replacesDeviceId", async () => {
@@ -80,7 +80,9 @@ describe("re-pair continuity", () => {
     expect(error.revoked?.byName).toBe("Admin");
     const all = (await h.gateway.dispatch(CLI, "devices.list", { includeRevoked: true })) as DevicesListResult;
     expect(all.devices.find((d) => d.id === old.key.deviceId)).toMatchObject({ revokedBy: "Admin" });
-    const audit = (await h.gateway.dispatch(CLI, "audit.list", { limit: 2 })) as { entries: Array<{ action: string; deviceId?: string; detail: Record<string, unknown> }> };
+    const audit = (await h.gateway.dispatch(CLI, "audit.list", { limit: 2 })) as {
+      entries: Array<{ action: string; deviceId?: string; detail: Record<string, unknown> }>;
+    };
     expect(audit.entries.map((e) => [e.action, e.deviceId])).toEqual([
       ["revoked", old.key.deviceId],
       ["approved", fresh.key.deviceId],
@@ -93,9 +95,9 @@ describe("re-pair continuity", () => {
     const old = await pairDevice(h, { role: "viewer" });
     await h.gateway.dispatch(CLI, "devices.revoke", { deviceId: old.key.deviceId });
     const fresh = await requestPairing(h.url);
-    await expect(
-      h.gateway.dispatch(CLI, "devices.approve", { code: fresh.pairing.request.code, replacesDeviceId: old.key.deviceId }),
-    ).rejects.toMatchObject({ code: "invalid_params" });
+    await expect(h.gateway.dispatch(CLI, "devices.approve", { code: fresh.pairing.request.code, replacesDeviceId: old.key.deviceId })).rejects.toMatchObject({
+      code: "invalid_params",
+    });
     const ok = (await h.gateway.dispatch(CLI, "devices.approve", { code: fresh.pairing.request.code })) as DeviceView;
     expect(ok.id).toBe(fresh.key.deviceId);
   });

@@ -55,7 +55,14 @@ describe("ReplicaSync: an approval on another replica", () => {
     for (const waiting of [new Map([[p.id, p.deviceId]]), new Map<string, string>()]) {
       const { sync, events } = syncOnB(waiting);
       await sync.apply({ type: "pairing.resolved", id: p.id });
-      expect(events).toEqual([{ type: "pairing.resolved", request: expect.objectContaining({ id: p.id, status: "approved" }), outcome: "approved", device: expect.objectContaining({ id: device.id, revokedAtMs: null }) }]);
+      expect(events).toEqual([
+        {
+          type: "pairing.resolved",
+          request: expect.objectContaining({ id: p.id, status: "approved" }),
+          outcome: "approved",
+          device: expect.objectContaining({ id: device.id, revokedAtMs: null }),
+        },
+      ]);
     }
   });
 
@@ -74,7 +81,12 @@ describe("ReplicaSync: an approval on another replica", () => {
     expect(await a.revokeDevice(device.id, 2, "admin", { atMs: 2, action: "revoked", actor: "admin" })).toBe(true);
     const still = pendingRecord({ code: "GHJKLMNP" });
     await a.createPending(still, { atMs: 1, action: "request_created", actor: "t" });
-    const { sync, events } = syncOnB(new Map([[p.id, p.deviceId], [still.id, still.deviceId]]));
+    const { sync, events } = syncOnB(
+      new Map([
+        [p.id, p.deviceId],
+        [still.id, still.deviceId],
+      ]),
+    );
     await sync.apply({ type: "pairing.resolved", id: p.id });
     await sync.apply({ type: "pairing.resolved", id: still.id });
     expect(events).toEqual([{ type: "pairing.resolved", request: expect.objectContaining({ id: p.id }), outcome: "rejected" }]);

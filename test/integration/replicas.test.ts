@@ -135,7 +135,9 @@ describe("faults", () => {
     const victim = await pairedClient(a, b);
     const before = (await a.doctor()).store;
     // Cut A's LISTEN connection and revoke on B at once: A may miss the NOTIFY, the resync must catch it.
-    const killed = cluster.psql(`SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pairgate-listen ${before.replicaId}') t`);
+    const killed = cluster.psql(
+      `SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pairgate-listen ${before.replicaId}') t`,
+    );
     expect(killed.trim()).toBe("1");
     const t0 = Date.now();
     const r = await b.cli(["devices", "revoke", victim.deviceId]);
@@ -182,7 +184,7 @@ describe("faults", () => {
     // What was refused while the database was down is retried, as a person would; each approval is won once.
     await waitUntil("every approval acknowledged", async () => (await approveAll(), acknowledged.size === waiting.length), 20_000);
     for (const w of waiting) await w.client.next("welcome", 10_000);
-    const listed = (await admins[1]!.call<{ devices: Array<{ id: string }> }>("devices.list", {}));
+    const listed = await admins[1]!.call<{ devices: Array<{ id: string }> }>("devices.list", {});
     if (!listed.ok) throw new Error(listed.error.message);
     for (const id of acknowledged) expect(listed.result.devices.map((d) => d.id)).toContain(id);
     for (const [i, r] of [a, b].entries()) {
@@ -239,7 +241,9 @@ describe("faults", () => {
     const r = runCli(["start", "--port", "0", "--database", "postgres://pairgate:pw-not-shown@127.0.0.1:1/pairgate"], { stateDir });
     rmSync(stateDir, { recursive: true, force: true });
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe("pairgate: cannot use the Postgres database at postgres://pairgate:***@127.0.0.1:1/pairgate: connection refused (connect ECONNREFUSED 127.0.0.1:1); is Postgres running and listening there?");
+    expect(r.stderr.trim()).toBe(
+      "pairgate: cannot use the Postgres database at postgres://pairgate:***@127.0.0.1:1/pairgate: connection refused (connect ECONNREFUSED 127.0.0.1:1); is Postgres running and listening there?",
+    );
     expect(r.stdout).not.toContain("listening");
   });
 });

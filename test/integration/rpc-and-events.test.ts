@@ -114,7 +114,9 @@ describe("authenticated RPCs and events", () => {
       expect(eventsOf(c, "device.revoked")).toEqual([{ deviceId: target.key.deviceId, byName: "Admin", atMs: expect.any(Number), reason: "revoked" }]);
     }
     const changed = await waitForEvent(admin.client, "devices.changed", (d) => d.removed.some((x) => x.id === target.key.deviceId));
-    expect(changed.removed).toEqual([{ id: target.key.deviceId, name: target.welcome.device.name, fingerprint: target.key.fingerprint, approvedAtMs: expect.any(Number) }]);
+    expect(changed.removed).toEqual([
+      { id: target.key.deviceId, name: target.welcome.device.name, fingerprint: target.key.fingerprint, approvedAtMs: expect.any(Number) },
+    ]);
     const list = await admin.client.call<DevicesListResult>("devices.list", { includeRevoked: true });
     expect(list.ok && list.result.devices.find((d) => d.id === target.key.deviceId)).toMatchObject({ revokedBy: "Admin", revokedAtMs: expect.any(Number) });
     const twice = await admin.client.call("devices.revoke", { deviceId: target.key.deviceId });

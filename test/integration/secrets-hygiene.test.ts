@@ -85,7 +85,11 @@ describe("secrets hygiene", () => {
     const fromCli = (await h.gateway.dispatch(CLI, "invites.create", { role: "admin" })) as InviteCreated;
     const forged = encodeB64u(new Uint8Array(32).fill(42));
     secrets.tokens.push(fromDashboard.result.token, fromCli.token, forged);
-    for (const [token, expected] of [[fromDashboard.result.token, "welcome"], [fromDashboard.result.token, "invite_invalid"], [forged, "invite_invalid"]] as const) {
+    for (const [token, expected] of [
+      [fromDashboard.result.token, "welcome"],
+      [fromDashboard.result.token, "invite_invalid"],
+      [forged, "invite_invalid"],
+    ] as const) {
       const key = makeTestKey();
       const c = await connectClient(h.url, key);
       clients.push(c);
@@ -174,7 +178,11 @@ describe("secrets hygiene", () => {
     expectNoSecret("the child's stdout apart from the first-start link", gw.stdout().replace(firstStart, "<first-start>"), all);
     expect(gw.stdout().split(firstStart).length - 1).toBe(1); // printed once, only while no admin existed
     expectNoSecret("audit, doctor and device lists", replies, all);
-    const db = Buffer.concat(readdirSync(gw.stateDir).filter((f) => f.startsWith("pairgate.db")).map((f) => readFileSync(join(gw!.stateDir, f))));
+    const db = Buffer.concat(
+      readdirSync(gw.stateDir)
+        .filter((f) => f.startsWith("pairgate.db"))
+        .map((f) => readFileSync(join(gw!.stateDir, f))),
+    );
     for (const t of tokens) expect(db.includes(Buffer.from(t)), "a token in the database").toBe(false);
   });
 

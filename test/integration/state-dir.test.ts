@@ -22,7 +22,11 @@ const mode = (path: string) => (statSync(path).mode & 0o777).toString(8).padStar
 const start = (stateDir: string) => runCli(["start", "--port", "0", "--state-dir", stateDir]);
 
 describe("a state dir others could write", () => {
-  for (const [bits, who] of [[0o777, "everyone"], [0o770, "its group"], [0o720, "its group"]] as const) {
+  for (const [bits, who] of [
+    [0o777, "everyone"],
+    [0o770, "its group"],
+    [0o720, "its group"],
+  ] as const) {
     it(`refuses mode ${bits.toString(8)} with exit 2 and the chmod to run, before touching it`, () => {
       const dir = mkdtempSync(join(scratch, "shared-"));
       chmodSync(dir, bits);

@@ -31,7 +31,17 @@ function paramsFor(method: MethodName, ids: { deviceId: string; code: string; re
 
 describe("viewer sessions", () => {
   it("covers every admin method of the protocol in this suite", () => {
-    expect(ADMIN_METHODS.sort()).toEqual(["audit.list", "devices.approve", "devices.list", "devices.reject", "devices.revoke", "invites.create", "invites.revoke", "sessions.end", "sessions.list"]);
+    expect(ADMIN_METHODS.sort()).toEqual([
+      "audit.list",
+      "devices.approve",
+      "devices.list",
+      "devices.reject",
+      "devices.revoke",
+      "invites.create",
+      "invites.revoke",
+      "sessions.end",
+      "sessions.list",
+    ]);
   });
 
   it.each(ADMIN_METHODS)("answers %s from a viewer with forbidden, for valid and invalid params, and keeps the socket open", async (method) => {
@@ -59,7 +69,10 @@ describe("viewer sessions", () => {
     h = await startGateway();
     const admin = await pairDevice(h, { role: "admin", name: "Admin" });
     const viewer = await pairDevice(h, { role: "viewer" });
-    expect(await viewer.client.call("devices.rename", { deviceId: admin.key.deviceId, name: "pwned" })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(await viewer.client.call("devices.rename", { deviceId: admin.key.deviceId, name: "pwned" })).toMatchObject({
+      ok: false,
+      error: { code: "forbidden" },
+    });
     const own = await viewer.client.call<DeviceView>("devices.rename", { deviceId: viewer.key.deviceId, name: "Den TV" });
     expect(own.ok && own.result).toMatchObject({ id: viewer.key.deviceId, name: "Den TV", current: true });
     const adminView = (await h.gateway.dispatch(CLI, "devices.list", {})) as { devices: DeviceView[] };

@@ -89,7 +89,16 @@ export async function firstStartInvite(gateway: SpawnedGateway, timeoutMs = 5000
  * on stdout (docs/design.md#details). Checks every line of stdout and stderr (the JSON log).
  */
 export function expectNoSecretsInOutput(gateway: SpawnedGateway, secrets: { codes: string[]; tokens: string[]; firstStartToken?: string }): void {
-  const lines = [...gateway.stdout().split("\n").map((l) => ({ stream: "stdout", l })), ...gateway.stderr().split("\n").map((l) => ({ stream: "stderr", l }))];
+  const lines = [
+    ...gateway
+      .stdout()
+      .split("\n")
+      .map((l) => ({ stream: "stdout", l })),
+    ...gateway
+      .stderr()
+      .split("\n")
+      .map((l) => ({ stream: "stderr", l })),
+  ];
   const leaks: string[] = [];
   let firstStartLines = 0;
   for (const { stream, l } of lines) {
@@ -111,8 +120,7 @@ export function logTiming(label: string, ms: number): void {
 }
 
 /** A phone's user agent, so a second browser gets its own default name ("Chrome on Android"). */
-export const PHONE_USER_AGENT =
-  "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36";
+export const PHONE_USER_AGENT = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36";
 
 /** A new browser context (its own IndexedDB, so its own key) with the probe installed; closed by `cleanup`. */
 export async function newProbedContext(browser: Browser, cleanup: Cleanup, label: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {

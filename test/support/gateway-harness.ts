@@ -57,7 +57,7 @@ export interface SpawnedGateway {
 /** Runs `pairgate start` in a child process and waits until it prints its listening line. */
 export async function spawnGateway(
   args: string[] = [],
-  opts: { stateDir?: string; env?: Record<string, string>; timeoutMs?: number; /** `ulimit -n` for the child */ maxOpenFiles?: number } = {},
+  opts: { stateDir?: string; env?: Record<string, string>; timeoutMs?: number /** `ulimit -n` for the child */; maxOpenFiles?: number } = {},
 ): Promise<SpawnedGateway> {
   const stateDir = opts.stateDir ?? tempStateDir();
   const argv = [PAIRGATE_BIN, "start", "--port", "0", "--state-dir", stateDir, ...args];

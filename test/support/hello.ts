@@ -11,7 +11,12 @@ export interface SignParts {
   publicKeyB64u?: string;
 }
 
-export function signedHello(key: TestKey, challenge: ChallengeFrame, parts: SignParts = {}, overrides: Record<string, unknown> = {}): HelloFrame & Record<string, unknown> {
+export function signedHello(
+  key: TestKey,
+  challenge: ChallengeFrame,
+  parts: SignParts = {},
+  overrides: Record<string, unknown> = {},
+): HelloFrame & Record<string, unknown> {
   const signedAtMs = parts.signedAtMs ?? Date.now();
   const publicKeyB64u = parts.publicKeyB64u ?? key.publicKeyB64u;
   const bytes = buildSignedBytes({

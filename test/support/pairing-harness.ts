@@ -1,15 +1,7 @@
 // In-memory pieces for driving the pairing service and the connection state machine without a network, a disk
 // or a sleep: a manual clock, manual timers, a recording socket and a hello signed over a given challenge.
 import { randomBytes, randomInt } from "node:crypto";
-import {
-  buildSignedBytes,
-  encodeB64u,
-  parseServerFrame,
-  PROTOCOL_VERSION,
-  type HelloFrame,
-  type NetworkClass,
-  type ServerFrame,
-} from "../../shared/index.js";
+import { buildSignedBytes, encodeB64u, parseServerFrame, PROTOCOL_VERSION, type HelloFrame, type NetworkClass, type ServerFrame } from "../../shared/index.js";
 import { WindowCounter } from "../../server/src/gateway/limits.js";
 import type { SocketLike, Timers } from "../../server/src/gateway/socket.js";
 import type { PairingEvent } from "../../server/src/pairing/events.js";

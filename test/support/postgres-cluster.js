@@ -16,7 +16,6 @@ export function postgresBinDir() {
   return PG_BIN_DIRS.find((d) => existsSync(join(d, "initdb"))) ?? null;
 }
 
-
 /** @returns {Promise<import("./postgres-cluster.js").PostgresCluster>} */
 export async function startPostgresCluster() {
   const bin = postgresBinDir();
@@ -62,7 +61,9 @@ export async function startPostgresCluster() {
   };
 
   const psql = (sql, database = "pairgate") => {
-    const r = spawnSync(join(bin, "psql"), ["-h", "127.0.0.1", "-p", String(port), "-U", "pairgate", "-d", database, "-v", "ON_ERROR_STOP=1", "-Atc", sql], { encoding: "utf8" });
+    const r = spawnSync(join(bin, "psql"), ["-h", "127.0.0.1", "-p", String(port), "-U", "pairgate", "-d", database, "-v", "ON_ERROR_STOP=1", "-Atc", sql], {
+      encoding: "utf8",
+    });
     if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
     return r.stdout;
   };

@@ -48,7 +48,10 @@ export async function stopReplica(r: Replica): Promise<void> {
 }
 
 /** A ws client whose key waits on `replica` with a pending request; returns the client and its code. */
-export async function waitingClient(replica: Replica, key: TestKey = makeTestKey()): Promise<{ client: TestClient; key: TestKey; code: string; requestId: string }> {
+export async function waitingClient(
+  replica: Replica,
+  key: TestKey = makeTestKey(),
+): Promise<{ client: TestClient; key: TestKey; code: string; requestId: string }> {
   const client = await connectClient(replica.url, key);
   await client.hello();
   const frame = await client.next("pairing");
@@ -64,7 +67,11 @@ export async function pairedClient(on: Replica, approver: Replica): Promise<{ cl
   return { client: waiting.client, key: waiting.key, deviceId: waiting.key.deviceId };
 }
 
-export async function waitUntil<T>(what: string, check: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -9,7 +9,11 @@ import { makeTestKey } from "./test-key.js";
 const HOUR = 3600_000;
 
 /** A paired, active device row for `publicKey`, approved by the CLI at `approvedAtMs` (default: two hours ago). */
-export function deviceRecord(publicKey: Uint8Array, name: string, opts: { role?: "admin" | "viewer"; approvedAtMs?: number; approvedBy?: string; userAgent?: string } = {}): DeviceRecord {
+export function deviceRecord(
+  publicKey: Uint8Array,
+  name: string,
+  opts: { role?: "admin" | "viewer"; approvedAtMs?: number; approvedBy?: string; userAgent?: string } = {},
+): DeviceRecord {
   const atMs = opts.approvedAtMs ?? Date.now() - 2 * HOUR;
   return {
     id: deviceIdFromPublicKey(publicKey),

@@ -86,7 +86,8 @@ export function eventsOf(client: TestClient, event: EventName): unknown[] {
 export async function expectRefusal(client: TestClient, code: string, closeCode: number) {
   const closed = await client.closed;
   const error = client.frames.find((f) => f.type === "error");
-  if (!error || error.type !== "error") throw new Error(`expected error ${code}, got frames ${JSON.stringify(client.frames.map((f) => f.type))} and close ${closed.code}`);
+  if (!error || error.type !== "error")
+    throw new Error(`expected error ${code}, got frames ${JSON.stringify(client.frames.map((f) => f.type))} and close ${closed.code}`);
   if (error.code !== code || closed.code !== closeCode) {
     throw new Error(`expected ${code}/${closeCode}, got ${error.code}/${closed.code}: ${error.message}`);
   }

@@ -97,14 +97,18 @@ export function connectClient(url: string, key: TestKey, opts: ConnectOptions = 
     frames,
     closed,
     next(type, timeoutMs = 5000) {
-      return waitFor<never>(() => {
-        while (cursor < frames.length) {
-          const f = frames[cursor++]!;
-          if (taken.has(f)) continue;
-          if (!type || f.type === type) return f as never;
-        }
-        return undefined;
-      }, type ?? "a frame", timeoutMs);
+      return waitFor<never>(
+        () => {
+          while (cursor < frames.length) {
+            const f = frames[cursor++]!;
+            if (taken.has(f)) continue;
+            if (!type || f.type === type) return f as never;
+          }
+          return undefined;
+        },
+        type ?? "a frame",
+        timeoutMs,
+      );
     },
     sendRaw(data, binary = false) {
       ws.send(data, { binary });
@@ -143,7 +147,9 @@ export function connectClient(url: string, key: TestKey, opts: ConnectOptions = 
   };
   return new Promise((resolve, reject) => {
     ws.once("open", () => resolve(client));
-    ws.once("unexpected-response", (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode, headers: res.headers })));
+    ws.once("unexpected-response", (_req, res) =>
+      reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode, headers: res.headers })),
+    );
     ws.once("error", reject);
   });
 }

@@ -55,12 +55,18 @@ describe("parseCidr", () => {
 describe("cidrContains", () => {
   it("agrees with node's BlockList for any IPv4 range and address", () => {
     fc.assert(
-      fc.property(ipv4Arb, fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 4 }), fc.array(octet, { minLength: 4, maxLength: 4 }), (base, prefix, keep, rest) => {
-        const address = nearIPv4(base, keep, rest);
-        const list = new BlockList();
-        list.addSubnet(base, prefix, "ipv4");
-        expect(cidrContains(parseCidr(`${base}/${prefix}`), address)).toBe(list.check(address, "ipv4"));
-      }),
+      fc.property(
+        ipv4Arb,
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.array(octet, { minLength: 4, maxLength: 4 }),
+        (base, prefix, keep, rest) => {
+          const address = nearIPv4(base, keep, rest);
+          const list = new BlockList();
+          list.addSubnet(base, prefix, "ipv4");
+          expect(cidrContains(parseCidr(`${base}/${prefix}`), address)).toBe(list.check(address, "ipv4"));
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -79,11 +85,17 @@ describe("cidrContains", () => {
 
   it("matches an IPv4-mapped IPv6 address against IPv4 ranges", () => {
     fc.assert(
-      fc.property(ipv4Arb, fc.integer({ min: 0, max: 32 }), fc.array(octet, { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 4 }), (base, prefix, rest, keep) => {
-        const address = nearIPv4(base, keep, rest);
-        const cidr = parseCidr(`${base}/${prefix}`);
-        expect(cidrContains(cidr, `::ffff:${address}`)).toBe(cidrContains(cidr, address));
-      }),
+      fc.property(
+        ipv4Arb,
+        fc.integer({ min: 0, max: 32 }),
+        fc.array(octet, { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 0, max: 4 }),
+        (base, prefix, rest, keep) => {
+          const address = nearIPv4(base, keep, rest);
+          const cidr = parseCidr(`${base}/${prefix}`);
+          expect(cidrContains(cidr, `::ffff:${address}`)).toBe(cidrContains(cidr, address));
+        },
+      ),
       { numRuns: 1000 },
     );
     expect(cidrContains(parseCidr("172.16.0.0/12"), "::ffff:172.18.0.1")).toBe(true);

@@ -45,7 +45,14 @@ function createGateway(opts: { requestBurst?: number; requestsPerSecond?: number
     store: h.store,
     hub,
     tickets: new TicketBook({ now: h.clock.now, randomBytes: (n) => new Uint8Array(randomBytes(n)) }),
-    sessions: new SessionRegistry({ store: h.store, now: h.clock.now, randomBytes, idleMs: DEFAULT_SESSION_IDLE_MS, maxAgeMs: DEFAULT_SESSION_MAX_AGE_MS, onError: (err) => internalErrors.push(err) }),
+    sessions: new SessionRegistry({
+      store: h.store,
+      now: h.clock.now,
+      randomBytes,
+      idleMs: DEFAULT_SESSION_IDLE_MS,
+      maxAgeMs: DEFAULT_SESSION_MAX_AGE_MS,
+      onError: (err) => internalErrors.push(err),
+    }),
     now: h.clock.now,
     gateway: { ...GATEWAY, gatewayId, startedAtMs: T0 },
     publicUrl: "http://127.0.0.1:8420",
@@ -136,7 +143,11 @@ describe("hello", () => {
     await c.hello(key);
     const pairing = c.socket.last("pairing");
     expect(pairing.request.code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
-    expect(pairing.request).toMatchObject({ fingerprint: key.fingerprint, expiresAtMs: T0 + 10 * MINUTE, seenFrom: { address: "172.18.0.1", networkClass: "private" } });
+    expect(pairing.request).toMatchObject({
+      fingerprint: key.fingerprint,
+      expiresAtMs: T0 + 10 * MINUTE,
+      seenFrom: { address: "172.18.0.1", networkClass: "private" },
+    });
     expect(pairing.approveCommand).toBe(`npx pairgate devices approve ${pairing.request.code}`);
     expect(pairing.gateway).toEqual(GATEWAY);
     expect(c.socket.closed).toBeNull();
@@ -179,7 +190,14 @@ describe("malformed frames", () => {
   });
 
   it("closes with bad_frame 4400 on JSON that fails the schema", async () => {
-    for (const frame of [{ type: "hello" }, { type: "nope" }, [], "text", { ...makeHelloShape(), signature: undefined }, { ...makeHelloShape(), extra: 1, keyStorage: "tpm" }]) {
+    for (const frame of [
+      { type: "hello" },
+      { type: "nope" },
+      [],
+      "text",
+      { ...makeHelloShape(), signature: undefined },
+      { ...makeHelloShape(), extra: 1, keyStorage: "tpm" },
+    ]) {
       const g = createGateway();
       const c = g.open();
       await c.send(frame);

@@ -23,7 +23,10 @@ async function approved(h: ServiceHarness, key: TestKey, opts: { role?: "admin" 
 }
 
 async function refusal(promise: Promise<unknown>): Promise<PairgateError> {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(err instanceof PairgateError)) throw new Error(`expected a refusal, got ${String(err)}`);
   return err;
 }
@@ -50,7 +53,9 @@ describe("guest devices (an end time from approve or an invite)", () => {
     const err = await refusal(hello(h, key));
     expect(err).toBeInstanceOf(RevokedError);
     expect(err).toMatchObject({ code: "device_revoked", reason: "expired", byName: "gateway", atMs: T0 + 2 * HOUR, message: "This browser's access expired." });
-    expect(h.events).toContainEqual(expect.objectContaining({ type: "device.revoked", device: expect.objectContaining({ id: guest.id, revokedReason: "expired" }) }));
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ type: "device.revoked", device: expect.objectContaining({ id: guest.id, revokedReason: "expired" }) }),
+    );
     // A later handshake reads the reason back from the stored row.
     expect(await refusal(hello(h, key))).toMatchObject({ reason: "expired", atMs: T0 + 2 * HOUR });
   });
@@ -152,7 +157,10 @@ describe("the last active admin", () => {
 
   it("of two admins due at once, expires one and keeps the other", async () => {
     const h = createService();
-    const admins = [await approved(h, makeTestKey(), { role: "admin", expiresInMs: HOUR }), await approved(h, makeTestKey(), { role: "admin", expiresInMs: HOUR })];
+    const admins = [
+      await approved(h, makeTestKey(), { role: "admin", expiresInMs: HOUR }),
+      await approved(h, makeTestKey(), { role: "admin", expiresInMs: HOUR }),
+    ];
     h.clock.advance(HOUR);
     expect(await h.service.expireDueDevices()).toBe(1);
     expect(await h.store.countActiveAdmins()).toBe(1);

@@ -73,7 +73,10 @@ describe("references into the docs", () => {
 
   it("scans the code, the tests and the docs", () => {
     for (const dir of ["shared/", "server/", "web/", "test/", "docs/"]) {
-      expect(files.some((path) => path.startsWith(dir)), dir).toBe(true);
+      expect(
+        files.some((path) => path.startsWith(dir)),
+        dir,
+      ).toBe(true);
     }
   });
 
@@ -110,9 +113,7 @@ describe("references into the docs", () => {
 
 describe("githubSlug and anchorsOf", () => {
   it("follow GitHub's rules for punctuation, code spans and repeats", () => {
-    expect(githubSlug("When something is off: `pairgate doctor` and `/whoami`")).toBe(
-      "when-something-is-off-pairgate-doctor-and-whoami",
-    );
+    expect(githubSlug("When something is off: `pairgate doctor` and `/whoami`")).toBe("when-something-is-off-pairgate-doctor-and-whoami");
     expect(githubSlug("createPairgate(options)")).toBe("createpairgateoptions");
     expect(githubSlug("Navigation → code: what the dashboard changed")).toBe("navigation--code-what-the-dashboard-changed");
     expect([...anchorsOf("# A\n```\n# not a heading\n```\n## A\n### b_c")]).toEqual(["a", "a-1", "b_c"]);

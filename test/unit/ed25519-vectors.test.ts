@@ -31,7 +31,11 @@ describe("Ed25519 edge-case vectors", () => {
   it("cover valid RFC 8032 rows, S ≥ L, every small-order key, and non-canonical R and A", () => {
     expect(rows.filter((r) => r.valid)).toHaveLength(3);
     expect(rows.filter((r) => r.pk.length === 32 && isSmallOrderKey(r.pk))).toHaveLength(14);
-    for (const needle of ["non-canonical S", "non-canonical R", "non-canonical A"]) expect(rows.some((r) => r.name.includes(needle)), needle).toBe(true);
+    for (const needle of ["non-canonical S", "non-canonical R", "non-canonical A"])
+      expect(
+        rows.some((r) => r.name.includes(needle)),
+        needle,
+      ).toBe(true);
     for (const r of rows) expect(r.source, r.name).not.toBe("");
   });
 

@@ -74,31 +74,82 @@ const entry = (action: AuditEntry["action"], detail: AuditEntry["detail"], more:
 
 describe("describeAuditEntry", () => {
   it("names the approved device, its role and who approved it", () => {
-    expect(describeAuditEntry(entry("approved", { via: "dashboard", role: "viewer", name: "Chrome on Linux", fingerprint: "ABCD-EFGH" }, { actor: "alice-laptop" }))).toBe(
-      'Approved "Chrome on Linux" (ABCD-EFGH) as viewer, by "alice-laptop" via the dashboard',
-    );
-    expect(describeAuditEntry(entry("approved", { via: "cli", role: "admin", name: "Pixel", fingerprint: "WXYZ-2345", replaces: "dev_old", replacesName: "Pixel", replacesFingerprint: "QQQQ-RRRR" }))).toBe(
-      'Approved "Pixel" (WXYZ-2345) as admin, replacing "Pixel" (QQQQ-RRRR) via the CLI',
-    );
-    expect(describeAuditEntry(entry("approved", { via: "invite", role: "viewer", name: "Tablet", fingerprint: "ABCD-EFGH", inviteId: "inv_1", label: "kitchen" }, { actor: "invite inv_1" }))).toBe(
-      'Approved "Tablet" (ABCD-EFGH) as viewer with the invite "kitchen"',
-    );
+    expect(
+      describeAuditEntry(entry("approved", { via: "dashboard", role: "viewer", name: "Chrome on Linux", fingerprint: "ABCD-EFGH" }, { actor: "alice-laptop" })),
+    ).toBe('Approved "Chrome on Linux" (ABCD-EFGH) as viewer, by "alice-laptop" via the dashboard');
+    expect(
+      describeAuditEntry(
+        entry("approved", {
+          via: "cli",
+          role: "admin",
+          name: "Pixel",
+          fingerprint: "WXYZ-2345",
+          replaces: "dev_old",
+          replacesName: "Pixel",
+          replacesFingerprint: "QQQQ-RRRR",
+        }),
+      ),
+    ).toBe('Approved "Pixel" (WXYZ-2345) as admin, replacing "Pixel" (QQQQ-RRRR) via the CLI');
+    expect(
+      describeAuditEntry(
+        entry(
+          "approved",
+          { via: "invite", role: "viewer", name: "Tablet", fingerprint: "ABCD-EFGH", inviteId: "inv_1", label: "kitchen" },
+          { actor: "invite inv_1" },
+        ),
+      ),
+    ).toBe('Approved "Tablet" (ABCD-EFGH) as viewer with the invite "kitchen"');
   });
 
   it("reads every action as a sentence without ids or epoch numbers when names were recorded", () => {
     const cases: [AuditEntry, string][] = [
-      [entry("request_created", { fingerprint: "ABCD-EFGH", address: "192.168.1.5", networkClass: "private" }, { actor: "Chrome on Linux" }), '"Chrome on Linux" (ABCD-EFGH) asked to pair from 192.168.1.5 (private network)'],
+      [
+        entry("request_created", { fingerprint: "ABCD-EFGH", address: "192.168.1.5", networkClass: "private" }, { actor: "Chrome on Linux" }),
+        '"Chrome on Linux" (ABCD-EFGH) asked to pair from 192.168.1.5 (private network)',
+      ],
       [entry("rejected", { via: "cli", name: "Firefox", fingerprint: "ABCD-EFGH" }), 'Rejected the pairing request of "Firefox" (ABCD-EFGH) via the CLI'],
-      [entry("expired", { name: "Firefox", fingerprint: "ABCD-EFGH" }, { actor: "gateway" }), 'The pairing request of "Firefox" (ABCD-EFGH) expired unanswered'],
-      [entry("revoked", { via: "dashboard", name: "Old phone", fingerprint: "ABCD-EFGH" }, { actor: "alice" }), 'Removed "Old phone" (ABCD-EFGH), by "alice" via the dashboard'],
-      [entry("revoked", { via: "cli", reason: "replaced", name: "Pixel", fingerprint: "QQQQ-RRRR", by: "dev_new", byName: "Pixel", byFingerprint: "WXYZ-2345" }), 'Removed "Pixel" (QQQQ-RRRR): replaced by "Pixel" (WXYZ-2345) via the CLI'],
+      [
+        entry("expired", { name: "Firefox", fingerprint: "ABCD-EFGH" }, { actor: "gateway" }),
+        'The pairing request of "Firefox" (ABCD-EFGH) expired unanswered',
+      ],
+      [
+        entry("revoked", { via: "dashboard", name: "Old phone", fingerprint: "ABCD-EFGH" }, { actor: "alice" }),
+        'Removed "Old phone" (ABCD-EFGH), by "alice" via the dashboard',
+      ],
+      [
+        entry("revoked", {
+          via: "cli",
+          reason: "replaced",
+          name: "Pixel",
+          fingerprint: "QQQQ-RRRR",
+          by: "dev_new",
+          byName: "Pixel",
+          byFingerprint: "WXYZ-2345",
+        }),
+        'Removed "Pixel" (QQQQ-RRRR): replaced by "Pixel" (WXYZ-2345) via the CLI',
+      ],
       [entry("renamed", { via: "cli", from: "Chrome on Linux", to: "Kitchen" }), 'Renamed "Chrome on Linux" to "Kitchen" via the CLI'],
-      [entry("invite_created", { via: "cli", inviteId: "inv_1", role: "viewer", label: "for Bob", expiresAtMs: at + 15 * 60_000 }), 'Created the viewer invite "for Bob" (valid until 2026-12-04 15:54) via the CLI'],
-      [entry("invite_used", { inviteId: "inv_1", role: "viewer", label: "for Bob", fingerprint: "ABCD-EFGH" }, { actor: "Bob's Mac" }), '"Bob\'s Mac" (ABCD-EFGH) paired with the viewer invite "for Bob"'],
+      [
+        entry("invite_created", { via: "cli", inviteId: "inv_1", role: "viewer", label: "for Bob", expiresAtMs: at + 15 * 60_000 }),
+        'Created the viewer invite "for Bob" (valid until 2026-12-04 15:54) via the CLI',
+      ],
+      [
+        entry("invite_used", { inviteId: "inv_1", role: "viewer", label: "for Bob", fingerprint: "ABCD-EFGH" }, { actor: "Bob's Mac" }),
+        '"Bob\'s Mac" (ABCD-EFGH) paired with the viewer invite "for Bob"',
+      ],
       [entry("invite_revoked", { via: "cli", inviteId: "inv_1", label: "for Bob" }), 'Revoked the invite "for Bob" via the CLI'],
-      [entry("sessions_ended", { via: "dashboard", count: 1, sessionId: "ses_ab12", name: "Kitchen", fingerprint: "ABCD-EFGH" }, { actor: "alice" }), 'Ended the app session ses_ab12 of "Kitchen" (ABCD-EFGH), by "alice" via the dashboard'],
-      [entry("sessions_ended", { via: "cli", count: 3, name: "Kitchen", fingerprint: "ABCD-EFGH" }), 'Ended 3 app sessions of "Kitchen" (ABCD-EFGH) via the CLI'],
-      [entry("handshake_refused", { code: "auth_failed", address: "203.0.113.9", count: 12, sinceMs: at }, { actor: "203.0.113.9" }), "Refused 12 connections from 203.0.113.9 (auth_failed) since 2026-12-04 15:39"],
+      [
+        entry("sessions_ended", { via: "dashboard", count: 1, sessionId: "ses_ab12", name: "Kitchen", fingerprint: "ABCD-EFGH" }, { actor: "alice" }),
+        'Ended the app session ses_ab12 of "Kitchen" (ABCD-EFGH), by "alice" via the dashboard',
+      ],
+      [
+        entry("sessions_ended", { via: "cli", count: 3, name: "Kitchen", fingerprint: "ABCD-EFGH" }),
+        'Ended 3 app sessions of "Kitchen" (ABCD-EFGH) via the CLI',
+      ],
+      [
+        entry("handshake_refused", { code: "auth_failed", address: "203.0.113.9", count: 12, sinceMs: at }, { actor: "203.0.113.9" }),
+        "Refused 12 connections from 203.0.113.9 (auth_failed) since 2026-12-04 15:39",
+      ],
     ];
     for (const [e, sentence] of cases) expect(describeAuditEntry(e)).toBe(sentence);
   });

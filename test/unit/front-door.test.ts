@@ -84,11 +84,25 @@ describe("identity headers", () => {
   });
 
   it("sent by a client are stripped, whatever their case, and replaced by the session's", () => {
-    const headers = { "remote-user": "root", "remote-email": "x", "x-pairgate-role": "admin", "x-pairgate-anything": "1", accept: "*/*", cookie: `${PLAIN_COOKIE}=p; app=1` };
+    const headers = {
+      "remote-user": "root",
+      "remote-email": "x",
+      "x-pairgate-role": "admin",
+      "x-pairgate-anything": "1",
+      accept: "*/*",
+      cookie: `${PLAIN_COOKIE}=p; app=1`,
+    };
     expect(Object.keys(stripIdentityHeaders({ ...headers }))).toEqual(["accept", "cookie"]);
     const req = { headers: { ...headers } } as unknown as IncomingMessage;
     upstreamHeaders(req, { ...ID, role: "admin" });
-    expect(req.headers).toEqual({ accept: "*/*", cookie: "app=1", "remote-user": "Laptop", "remote-groups": "admin", "x-pairgate-device": "dev_1", "x-pairgate-role": "admin" });
+    expect(req.headers).toEqual({
+      accept: "*/*",
+      cookie: "app=1",
+      "remote-user": "Laptop",
+      "remote-groups": "admin",
+      "x-pairgate-device": "dev_1",
+      "x-pairgate-role": "admin",
+    });
   });
 });
 

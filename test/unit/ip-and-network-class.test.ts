@@ -9,9 +9,29 @@ import { classifyAddress, isIPv4, isIPv6, NETWORK_CLASSES, normalizeAddress, par
 /** The network classes of docs/design.md#details as subnets, checked by node's BlockList, not by our own prefix code. */
 const REFERENCE: Array<[NetworkClass, BlockList]> = (
   [
-    ["loopback", [["127.0.0.0", 8, "ipv4"], ["::1", 128, "ipv6"]]],
-    ["private", [["10.0.0.0", 8, "ipv4"], ["172.16.0.0", 12, "ipv4"], ["192.168.0.0", 16, "ipv4"], ["fc00::", 7, "ipv6"]]],
-    ["link_local", [["169.254.0.0", 16, "ipv4"], ["fe80::", 10, "ipv6"]]],
+    [
+      "loopback",
+      [
+        ["127.0.0.0", 8, "ipv4"],
+        ["::1", 128, "ipv6"],
+      ],
+    ],
+    [
+      "private",
+      [
+        ["10.0.0.0", 8, "ipv4"],
+        ["172.16.0.0", 12, "ipv4"],
+        ["192.168.0.0", 16, "ipv4"],
+        ["fc00::", 7, "ipv6"],
+      ],
+    ],
+    [
+      "link_local",
+      [
+        ["169.254.0.0", 16, "ipv4"],
+        ["fe80::", 10, "ipv6"],
+      ],
+    ],
     ["cgnat", [["100.64.0.0", 10, "ipv4"]]],
   ] as const
 ).map(([cls, nets]) => {
@@ -29,13 +49,21 @@ function referenceClass(address: string): NetworkClass {
 const octet = fc.integer({ min: 0, max: 255 });
 /** IPv4 addresses with the interesting first octets (and the edges of 172.16/12 and 100.64/10) drawn often. */
 const ipv4Arb = fc
-  .tuple(fc.oneof(fc.constantFrom(0, 10, 100, 127, 169, 172, 192, 255), octet), fc.oneof(fc.constantFrom(15, 16, 31, 32, 63, 64, 127, 128, 168, 254), octet), octet, octet)
+  .tuple(
+    fc.oneof(fc.constantFrom(0, 10, 100, 127, 169, 172, 192, 255), octet),
+    fc.oneof(fc.constantFrom(15, 16, 31, 32, 63, 64, 127, 128, 168, 254), octet),
+    octet,
+    octet,
+  )
   .map((o) => o.join("."));
 const group = fc.integer({ min: 0, max: 0xffff });
 /** IPv6 addresses as 8 groups, with ULA, link-local, site-local and loopback-adjacent prefixes drawn often. */
 const ipv6GroupsArb = fc.oneof(
   fc
-    .tuple(fc.oneof(fc.constantFrom(0, 0xfc00, 0xfd12, 0xfbff, 0xfe00, 0xfe80, 0xfebf, 0xfec0, 0x2001), group), fc.array(fc.oneof(fc.constant(0), group), { minLength: 7, maxLength: 7 }))
+    .tuple(
+      fc.oneof(fc.constantFrom(0, 0xfc00, 0xfd12, 0xfbff, 0xfe00, 0xfe80, 0xfebf, 0xfec0, 0x2001), group),
+      fc.array(fc.oneof(fc.constant(0), group), { minLength: 7, maxLength: 7 }),
+    )
     .map(([first, rest]) => [first, ...rest]),
   fc.constantFrom<number[]>([0, 0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0, 0]),
 );
@@ -81,7 +109,21 @@ describe("IP literals", () => {
   });
 
   it("rejects malformed IPv6 literals", () => {
-    for (const bad of ["", "1", "1.2.3.4", ":::", "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::", "::g", "1:2:3:4:5:6:7::8", "::1.2.3", "::1.2.3.4:5", "[::1]", "fe80::1%eth0"]) {
+    for (const bad of [
+      "",
+      "1",
+      "1.2.3.4",
+      ":::",
+      "1:2:3:4:5:6:7:8:9",
+      "1::2::3",
+      "12345::",
+      "::g",
+      "1:2:3:4:5:6:7::8",
+      "::1.2.3",
+      "::1.2.3.4:5",
+      "[::1]",
+      "fe80::1%eth0",
+    ]) {
       expect(parseIPv6(bad), bad).toBeNull();
       expect(isIPv6(bad), bad).toBe(false);
     }

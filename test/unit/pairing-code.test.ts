@@ -73,9 +73,12 @@ describe("pairing code format", () => {
 
   it("rejects codes that are too short or too long", () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...CODE_ALPHABET.split("")), maxLength: 20 }).filter((s) => s.length !== 8), (text) => {
-        expect(normalizeCode(text)).toBeNull();
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...CODE_ALPHABET.split("")), maxLength: 20 }).filter((s) => s.length !== 8),
+        (text) => {
+          expect(normalizeCode(text)).toBeNull();
+        },
+      ),
       { numRuns: 300 },
     );
     expect(normalizeCode("")).toBeNull();

@@ -147,13 +147,22 @@ describe("pairing requests", () => {
   it("at a limit, expires the oldest request that no tab waits on instead of refusing (issue 11 item 4)", async () => {
     const watched = new Set<string>();
     const h = createService({ hasWaitingTab: (id) => watched.has(id) });
-    const [oldest, middle, newest] = [await requestFor(h, makeTestKey(), "203.0.113.9"), await requestFor(h, makeTestKey(), "203.0.113.9"), await requestFor(h, makeTestKey(), "203.0.113.9")];
+    const [oldest, middle, newest] = [
+      await requestFor(h, makeTestKey(), "203.0.113.9"),
+      await requestFor(h, makeTestKey(), "203.0.113.9"),
+      await requestFor(h, makeTestKey(), "203.0.113.9"),
+    ];
     watched.add(oldest.id); // its tab is still open: never evicted
     expect((await hello(h, makeTestKey(), "203.0.113.9")).kind).toBe("pending");
     expect((await h.store.getPending(middle.id))!.status).toBe("expired");
     expect((await h.store.getPending(oldest.id))!.status).toBe("pending");
-    expect(h.events).toContainEqual(expect.objectContaining({ type: "pairing.resolved", outcome: "expired", request: expect.objectContaining({ id: middle.id }) }));
-    expect((await h.store.listAudit({ limit: 5 })).find((e) => e.action === "expired")).toMatchObject({ requestId: middle.id, detail: { reason: "evicted_at_limit" } });
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ type: "pairing.resolved", outcome: "expired", request: expect.objectContaining({ id: middle.id }) }),
+    );
+    expect((await h.store.listAudit({ limit: 5 })).find((e) => e.action === "expired")).toMatchObject({
+      requestId: middle.id,
+      detail: { reason: "evicted_at_limit" },
+    });
     // Every remaining one watched: refused as before.
     for (const p of await h.store.listLivePending(h.clock.now())) watched.add(p.id);
     await expectCode(hello(h, makeTestKey(), "203.0.113.9"), "pending_limit");
@@ -286,10 +295,15 @@ describe("replacing a device", () => {
     const device = await h.service.approve({ code: request.code, role: "viewer", replacesDeviceId: old.id }, ALICE);
     expect(device).toMatchObject({ id: newKey.deviceId, name: "Chrome", role: "viewer" });
     expect(await h.store.getDevice(old.id)).toMatchObject({ revokedAtMs: T0 + SECOND, revokedBy: "Alice" });
-    expect(h.events).toContainEqual(expect.objectContaining({ type: "device.revoked", byName: "Alice", atMs: T0 + SECOND, device: expect.objectContaining({ id: old.id }) }));
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ type: "device.revoked", byName: "Alice", atMs: T0 + SECOND, device: expect.objectContaining({ id: old.id }) }),
+    );
     const audit = await h.store.listAudit({ limit: 2 });
     expect(audit.map((e) => e.action).sort()).toEqual(["approved", "revoked"]);
-    expect(audit.find((e) => e.action === "revoked")).toMatchObject({ deviceId: old.id, detail: expect.objectContaining({ reason: "replaced", by: newKey.deviceId }) });
+    expect(audit.find((e) => e.action === "revoked")).toMatchObject({
+      deviceId: old.id,
+      detail: expect.objectContaining({ reason: "replaced", by: newKey.deviceId }),
+    });
 
     const err = await refusal(hello(h, oldKey));
     expect(err).toBeInstanceOf(RevokedError);
@@ -379,7 +393,9 @@ describe("invites", () => {
     const { token } = await h.service.createInvite({ role: "viewer" }, CLI);
     expect(await hello(h, key, undefined, { invite: token })).toMatchObject({ kind: "paired", redeemedInvite: true });
     expect((await h.store.getPending(request.id))!.status).toBe("approved");
-    expect(h.events).toContainEqual(expect.objectContaining({ type: "pairing.resolved", outcome: "approved", request: expect.objectContaining({ id: request.id }) }));
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ type: "pairing.resolved", outcome: "approved", request: expect.objectContaining({ id: request.id }) }),
+    );
     const err = await expectCode(h.service.approve({ code: request.code, role: "admin" }, CLI), "not_found");
     expect(err.message).not.toMatch(/internal/i);
     expect((await h.store.getDevice(key.deviceId))!.role).toBe("viewer");

@@ -10,9 +10,15 @@ it("logs one warning when a job starts failing, none while it keeps failing, and
   const lines: Array<{ level: string; msg: string; error?: string; failedForMs?: number }> = [];
   const log = createLogger("debug", (l) => void lines.push(JSON.parse(l)));
   let down = false;
-  const t = every("expiry sweep", 1000, async () => {
-    if (down) throw new Error("connect ECONNREFUSED 127.0.0.1:5432");
-  }, log, () => Date.now());
+  const t = every(
+    "expiry sweep",
+    1000,
+    async () => {
+      if (down) throw new Error("connect ECONNREFUSED 127.0.0.1:5432");
+    },
+    log,
+    () => Date.now(),
+  );
   await vi.advanceTimersByTimeAsync(3000);
   expect(lines).toEqual([]);
   down = true;

@@ -8,19 +8,38 @@ import { derivePublicUrl, type PublicUrlInputs } from "../../server/src/config/p
 import { DEFAULT_LIMITS } from "../../server/src/gateway/limits.js";
 import type { UpgradeSeen } from "../../server/src/log/recent-upgrades.js";
 
-const base: PublicUrlInputs = { publicUrl: "", host: "127.0.0.1", port: 8420, allowedHosts: [], trustedProxyCount: 0, lanAddress: "192.168.1.20", inContainer: false };
+const base: PublicUrlInputs = {
+  publicUrl: "",
+  host: "127.0.0.1",
+  port: 8420,
+  allowedHosts: [],
+  trustedProxyCount: 0,
+  lanAddress: "192.168.1.20",
+  inContainer: false,
+};
 
 describe("derivePublicUrl", () => {
   it("takes --public-url as given, and the loopback bind as it is", () => {
-    expect(derivePublicUrl({ ...base, publicUrl: "https://gw.example.com" })).toEqual({ url: "https://gw.example.com", guessed: false, source: "--public-url" });
+    expect(derivePublicUrl({ ...base, publicUrl: "https://gw.example.com" })).toEqual({
+      url: "https://gw.example.com",
+      guessed: false,
+      source: "--public-url",
+    });
     expect(derivePublicUrl(base)).toEqual({ url: "http://127.0.0.1:8420", guessed: false, source: "the bind address" });
     expect(derivePublicUrl({ ...base, host: "::1" }).url).toBe("http://[::1]:8420");
   });
 
   it("guesses the allowed host: over https without a port behind a proxy, with the port on a LAN", () => {
-    expect(derivePublicUrl({ ...base, allowedHosts: ["gw.example.com"], trustedProxyCount: 1 })).toMatchObject({ url: "https://gw.example.com", guessed: true });
+    expect(derivePublicUrl({ ...base, allowedHosts: ["gw.example.com"], trustedProxyCount: 1 })).toMatchObject({
+      url: "https://gw.example.com",
+      guessed: true,
+    });
     expect(derivePublicUrl({ ...base, allowedHosts: ["gw.example.com"] })).toMatchObject({ url: "https://gw.example.com", guessed: true }); // loopback bind: a proxy in front
-    expect(derivePublicUrl({ ...base, host: "0.0.0.0", allowedHosts: ["nas.local"] })).toEqual({ url: "http://nas.local:8420", guessed: true, source: "guessed from --allowed-host" });
+    expect(derivePublicUrl({ ...base, host: "0.0.0.0", allowedHosts: ["nas.local"] })).toEqual({
+      url: "http://nas.local:8420",
+      guessed: true,
+      source: "guessed from --allowed-host",
+    });
   });
 
   it("guesses the LAN address for 0.0.0.0, or localhost in a container, never silently", () => {
@@ -83,7 +102,9 @@ describe("doctor on links and the bind address", () => {
       bind: { host: "0.0.0.0", port: 8420 },
       publicUrl: "http://localhost:8420",
       publicUrlGuessed: true,
-      recentUpgrades: [upgrade({ address: "192.168.1.7", networkClass: "private", peer: "192.168.1.7", host: "192.168.1.20:8420", origin: "http://192.168.1.20:8420" })],
+      recentUpgrades: [
+        upgrade({ address: "192.168.1.7", networkClass: "private", peer: "192.168.1.7", host: "192.168.1.20:8420", origin: "http://192.168.1.20:8420" }),
+      ],
     });
     expect(diagnoseGateway(lan)).toContain(
       "Links the CLI prints (invites, the first-start link) use http://localhost:8420, which other machines can't open. Set --public-url http://192.168.1.20:8420.",
@@ -92,7 +113,9 @@ describe("doctor on links and the bind address", () => {
 
   it("flags a link whose host the Host check would refuse", () => {
     const d = diagnoseGateway(facts({ bind: { host: "0.0.0.0", port: 8420 }, publicUrl: "https://gw.example.com", allowedHosts: [] }));
-    expect(d).toContain("Links use https://gw.example.com, but gw.example.com is not an allowed host, so the gateway would refuse them (403): add --allowed-host gw.example.com.");
+    expect(d).toContain(
+      "Links use https://gw.example.com, but gw.example.com is not an allowed host, so the gateway would refuse them (403): add --allowed-host gw.example.com.",
+    );
   });
 
   it("flags a guessed link that differs from where browsers open the dashboard", () => {
@@ -103,7 +126,16 @@ describe("doctor on links and the bind address", () => {
         publicUrlSource: "guessed from --allowed-host: a reverse proxy serving https on its default port",
         allowedHosts: ["gw.example.com"],
         trustedProxies: ["127.0.0.1/32"],
-        recentUpgrades: [upgrade({ address: "203.0.113.5", networkClass: "public", viaTrustedProxy: true, forwardedFor: "203.0.113.5", host: "gw.example.com:8443", origin: "https://gw.example.com:8443" })],
+        recentUpgrades: [
+          upgrade({
+            address: "203.0.113.5",
+            networkClass: "public",
+            viaTrustedProxy: true,
+            forwardedFor: "203.0.113.5",
+            host: "gw.example.com:8443",
+            origin: "https://gw.example.com:8443",
+          }),
+        ],
       }),
     );
     expect(d).toContainEqual(expect.stringContaining("Set --public-url https://gw.example.com:8443"));
@@ -116,7 +148,16 @@ describe("doctor on links and the bind address", () => {
         allowedHosts: ["gw.example.com"],
         trustedProxies: ["127.0.0.1/32"],
         publicUrl: "https://gw.example.com",
-        recentUpgrades: [upgrade({ address: "198.51.100.9", networkClass: "public", viaTrustedProxy: true, forwardedFor: "198.51.100.9", host: "gw.example.com", origin: "https://gw.example.com" })],
+        recentUpgrades: [
+          upgrade({
+            address: "198.51.100.9",
+            networkClass: "public",
+            viaTrustedProxy: true,
+            forwardedFor: "198.51.100.9",
+            host: "gw.example.com",
+            origin: "https://gw.example.com",
+          }),
+        ],
       });
       expect(diagnoseGateway(proxied)).toEqual(["Nothing looks wrong. Browsers that open the dashboard get a code to approve."]);
     }

@@ -21,7 +21,10 @@ describe("pairgate/react styles.css", () => {
 
   it("every colour literal is a --pg-* variable definition; properties use var(--pg-*)", () => {
     for (const { selector, body } of rules) {
-      for (const decl of body.split(";").map((d) => d.trim()).filter(Boolean)) {
+      for (const decl of body
+        .split(";")
+        .map((d) => d.trim())
+        .filter(Boolean)) {
         const [prop = "", ...rest] = decl.split(":");
         const value = rest.join(":");
         if (COLOR.test(value)) expect(prop.trim(), `${selector} { ${decl} }`).toMatch(/^--pg-/);

@@ -115,7 +115,12 @@ describe("session registry", () => {
     expect(await registry.end(a.session.id)).toBe(true);
     expect(await registry.end(a.session.id)).toBe(false);
     expect(registry.check(a.token)).toBeNull();
-    expect(registry.list({ deviceId: device.id }).map((s) => s.id).sort()).toEqual([b.session.id, c.session.id].sort());
+    expect(
+      registry
+        .list({ deviceId: device.id })
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([b.session.id, c.session.id].sort());
     expect(await registry.endForDevice(device.id)).toBe(2);
     expect(registry.check(b.token)).toBeNull();
     expect(await store.listSessions()).toEqual([]);
@@ -127,7 +132,14 @@ describe("session registry", () => {
     const revoked = deviceRecord({ revokedAtMs: T0, revokedBy: "Alice" });
     await store.insertDevices([active, revoked]);
     const kept = await registry.create(active);
-    await store.createSession({ id: "ses_old", tokenHash: hashSessionToken("revoked-token"), deviceId: revoked.id, createdAtMs: T0, lastUsedAtMs: T0, expiresAtMs: T0 + HOUR });
+    await store.createSession({
+      id: "ses_old",
+      tokenHash: hashSessionToken("revoked-token"),
+      deviceId: revoked.id,
+      createdAtMs: T0,
+      lastUsedAtMs: T0,
+      expiresAtMs: T0 + HOUR,
+    });
     const second = setup();
     const fresh = new SessionRegistry({ ...registry["deps"], store });
     await fresh.load();

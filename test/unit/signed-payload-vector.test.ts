@@ -8,14 +8,7 @@ import { resolve } from "node:path";
 import * as ed from "@noble/ed25519";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
-import {
-  buildSignedBytes,
-  CONNECT_DOMAIN,
-  decodeB64u,
-  deviceIdFromPublicKey,
-  encodeB64u,
-  fingerprintFromPublicKey,
-} from "../../shared/index.js";
+import { buildSignedBytes, CONNECT_DOMAIN, decodeB64u, deviceIdFromPublicKey, encodeB64u, fingerprintFromPublicKey } from "../../shared/index.js";
 import { SignatureVerifier } from "../../server/src/pairing/verify-signature.js";
 import { makeTestKey } from "../support/test-key.js";
 
@@ -141,10 +134,7 @@ describe("RFC 8032 §7.1 TEST 1 (empty message)", () => {
   const secretKey = new Uint8Array(Buffer.from("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60", "hex"));
   const publicKey = new Uint8Array(Buffer.from("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "hex"));
   const signature = new Uint8Array(
-    Buffer.from(
-      "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
-      "hex",
-    ),
+    Buffer.from("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b", "hex"),
   );
   const message = new Uint8Array(0);
 

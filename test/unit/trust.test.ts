@@ -10,7 +10,9 @@ import { cidrContains, parseCidr } from "../../server/src/net/cidr.js";
 
 const octet = fc.integer({ min: 0, max: 255 });
 const ipv4Arb = fc.tuple(octet, octet, octet, octet).map((o) => o.join("."));
-const ipv6Arb = fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }).map((g) => new URL(`http://[${g.map((x) => x.toString(16)).join(":")}]/`).hostname.slice(1, -1));
+const ipv6Arb = fc
+  .array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 })
+  .map((g) => new URL(`http://[${g.map((x) => x.toString(16)).join(":")}]/`).hostname.slice(1, -1));
 const portArb = fc.integer({ min: 1, max: 65535 });
 const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/);
 /** Host names that are neither IP literals nor localhost / *.localhost. */
@@ -140,7 +142,13 @@ describe("client address", () => {
   const trustedHop = fc.oneof(
     fc.tuple(octet, octet, octet).map(([b, c, d]) => `10.${b}.${c}.${d}`),
     fc.constant("192.0.2.7"),
-    fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 7, maxLength: 7 }).map((g) => `fd${(g[0]! & 0xff).toString(16).padStart(2, "0")}:${g.slice(1).map((x) => x.toString(16)).join(":")}:1`),
+    fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 7, maxLength: 7 }).map(
+      (g) =>
+        `fd${(g[0]! & 0xff).toString(16).padStart(2, "0")}:${g
+          .slice(1)
+          .map((x) => x.toString(16))
+          .join(":")}:1`,
+    ),
   );
   const untrustedHop = fc.oneof(ipv4Arb, ipv6Arb).filter((a) => !isTrusted(a));
   const anyHop = fc.oneof(ipv4Arb, ipv6Arb, fc.constantFrom("unknown", "1.2.3.4:5678", "", "evil"));

@@ -5,17 +5,29 @@ import { preloadableLazy } from "./lib/preloadable-lazy.js";
 
 const loadOutcomes = () => import("./pages/outcome-pages.js");
 
-const home = preloadableLazy(() => import("./pages/paired-home-page.js"), (module) => module.PairedHomePage);
-const devices = preloadableLazy(() => import("./pages/devices-page.js"), (module) => module.DevicesPage);
+const home = preloadableLazy(
+  () => import("./pages/paired-home-page.js"),
+  (module) => module.PairedHomePage,
+);
+const devices = preloadableLazy(
+  () => import("./pages/devices-page.js"),
+  (module) => module.DevicesPage,
+);
 const revoked = preloadableLazy(loadOutcomes, (module) => module.RevokedPage);
 const rejected = preloadableLazy(loadOutcomes, (module) => module.RejectedPage);
 const expired = preloadableLazy(loadOutcomes, (module) => module.ExpiredPage);
 const rateLimited = preloadableLazy(loadOutcomes, (module) => module.RateLimitedPage);
 const authFailed = preloadableLazy(loadOutcomes, (module) => module.AuthFailedPage);
 const failed = preloadableLazy(loadOutcomes, (module) => module.FailedPage);
-const notices = preloadableLazy(() => import("./components/live-notices.js"), (module) => module.LiveNotices);
+const notices = preloadableLazy(
+  () => import("./components/live-notices.js"),
+  (module) => module.LiveNotices,
+);
 // Admin-only: in the Devices page's chunk, which viewers never load.
-const adminAlerts = preloadableLazy(() => import("./pages/devices-page.js"), (module) => module.AdminAlerts);
+const adminAlerts = preloadableLazy(
+  () => import("./pages/devices-page.js"),
+  (module) => module.AdminAlerts,
+);
 
 export const PairedHomePage = home.Component;
 export const DevicesPage = devices.Component;

@@ -48,7 +48,13 @@ function ScreenForState({ snapshot, route, approveCode, actions }: ScreenProps) 
       return <ConnectingPage />;
     case "pending":
       return (
-        <PairingPage state={shown} isLive={isLive} keyStorage={snapshot.key?.keyStorage ?? null} notice={snapshot.notice} hasApproveLink={approveCode !== undefined} />
+        <PairingPage
+          state={shown}
+          isLive={isLive}
+          keyStorage={snapshot.key?.keyStorage ?? null}
+          notice={snapshot.notice}
+          hasApproveLink={approveCode !== undefined}
+        />
       );
     case "paired":
       if (route === "devices" && shown.role === "admin") {
@@ -63,7 +69,9 @@ function ScreenForState({ snapshot, route, approveCode, actions }: ScreenProps) 
         />
       );
     case "unreachable":
-      return <UnreachablePage attempt={shown.attempt} retryAtMs={shown.retryAtMs} reason={shown.reason} closeCode={lastCloseCode} onRetryNow={actions.retryNow} />;
+      return (
+        <UnreachablePage attempt={shown.attempt} retryAtMs={shown.retryAtMs} reason={shown.reason} closeCode={lastCloseCode} onRetryNow={actions.retryNow} />
+      );
     case "rejected":
       return <RejectedPage closeCode={lastCloseCode} onRequestAgain={actions.requestAgain} />;
     case "expired":

@@ -15,13 +15,18 @@ function Notes() {
   const [notes, setNotes] = useState<Note[]>([]);
   const list = useCall<typeof methods, "notes.list">("notes.list");
   useEffect(() => {
-    list.call({}).then((r) => setNotes(r.notes), () => {});
+    list.call({}).then(
+      (r) => setNotes(r.notes),
+      () => {},
+    );
   }, [list.call, sessionEpoch]);
   useEvent<Note>("notes.added", (note) => setNotes((all) => (all.some((n) => n.id === note.id) ? all : [...all, note])));
   return (
     <ul data-testid="notes">
       {notes.map((n) => (
-        <li key={n.id} data-testid="note">{n.text} <small>({n.by})</small></li>
+        <li key={n.id} data-testid="note">
+          {n.text} <small>({n.by})</small>
+        </li>
       ))}
     </ul>
   );
@@ -32,12 +37,17 @@ function AddNote() {
   const add = useCall<typeof methods, "notes.add">("notes.add");
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    add.call({ text }).then(() => setText(""), () => {});
+    add.call({ text }).then(
+      () => setText(""),
+      () => {},
+    );
   };
   return (
     <form onSubmit={submit}>
       <input data-testid="note-text" value={text} onChange={(e) => setText(e.target.value)} />
-      <button data-testid="note-add" type="submit">Add</button>
+      <button data-testid="note-add" type="submit">
+        Add
+      </button>
       {add.error ? <span role="alert">{add.error.code}</span> : null}
     </form>
   );
@@ -49,7 +59,9 @@ function App() {
     <main className="pg-root" style={{ padding: "1rem" }}>
       <h1>Notes</h1>
       <RequireDevice>
-        <p data-testid="whoami">{device?.name} ({role})</p>
+        <p data-testid="whoami">
+          {device?.name} ({role})
+        </p>
         <Notes />
         <RequireDevice role="admin" fallback={null}>
           <AddNote />

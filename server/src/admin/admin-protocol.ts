@@ -29,9 +29,7 @@ export const AdminReply = z.union([
 export type AdminReplyBody = { ok: true; result: unknown } | { ok: false; error: { code: ErrorCode; message: string } };
 export type AdminReply = { id: AdminRequestId } & AdminReplyBody;
 
-export type ParsedAdminRequest =
-  | { ok: true; id: AdminRequestId; method: string; params: unknown }
-  | { ok: false; id: AdminRequestId; message: string };
+export type ParsedAdminRequest = { ok: true; id: AdminRequestId; method: string; params: unknown } | { ok: false; id: AdminRequestId; message: string };
 
 /** One line from the CLI. `null`, `[]`, `1` and `"x"` are JSON too, and are refused like any other shape. */
 export function parseAdminRequest(line: string): ParsedAdminRequest {

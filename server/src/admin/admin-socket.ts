@@ -24,11 +24,7 @@ export const ADMIN_MAX_CLIENTS = 16;
 /** A CLI command is one request and its answer; a connection silent this long is dropped. */
 export const ADMIN_IDLE_MS = 30_000;
 
-export async function startAdminSocket(
-  path: string,
-  deps: AdminSocketDeps,
-  opts: { maxClients?: number; idleMs?: number } = {},
-): Promise<AdminSocket> {
+export async function startAdminSocket(path: string, deps: AdminSocketDeps, opts: { maxClients?: number; idleMs?: number } = {}): Promise<AdminSocket> {
   await removeStaleSocket(path);
   const clients = new Set<Socket>();
   const maxClients = opts.maxClients ?? ADMIN_MAX_CLIENTS;

@@ -8,7 +8,11 @@ import { CliError, EXIT } from "./exit-codes.js";
 const TIMEOUT_MS = 10_000;
 
 /** One admin request; params and result are typed by the method (admin-protocol.ts). */
-export async function callGateway<M extends AdminMethodName>(stateDir: string, method: M, ...rest: Record<never, never> extends AdminParams<M> ? [params?: AdminParams<M>] : [params: AdminParams<M>]): Promise<AdminResult<M>> {
+export async function callGateway<M extends AdminMethodName>(
+  stateDir: string,
+  method: M,
+  ...rest: Record<never, never> extends AdminParams<M> ? [params?: AdminParams<M>] : [params: AdminParams<M>]
+): Promise<AdminResult<M>> {
   const params = rest[0] ?? {};
   const path = join(stateDir, "admin.sock");
   // The CLI writes approve codes and admin commands into this socket: one in a dir that another user owns or can

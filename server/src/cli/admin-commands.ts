@@ -71,7 +71,11 @@ async function fetchDevices(c: Common, params: { includeRevoked?: boolean; query
 /** Checks made before anything is sent: a bad value is a usage error (exit 2) with the rule, not the gateway's refusal. */
 function checkCode(code: string, expected = "a pairing code"): string {
   if (normalizeCode(code) === null) {
-    throw new CliError(`${quoteName(code)} is not ${expected}: a code is 8 letters as the waiting browser shows it, e.g. BCDF-GHJK`, EXIT.usage, "invalid_params");
+    throw new CliError(
+      `${quoteName(code)} is not ${expected}: a code is 8 letters as the waiting browser shows it, e.g. BCDF-GHJK`,
+      EXIT.usage,
+      "invalid_params",
+    );
   }
   return code;
 }
@@ -87,7 +91,10 @@ export async function listDevices(c: Common, all: boolean): Promise<void> {
   const devices = (await fetchDevices(c, { includeRevoked: all })).reverse();
   if (c.json) return printJson({ devices });
   if (devices.length === 0) return console.log("No paired devices yet. Open the dashboard in a browser to request pairing.");
-  printTable(["ID", "FINGERPRINT", "NAME", "ROLE", "KEY", "APPROVED", "LAST ACTIVE", "EXPIRES", ...(all ? ["STATUS"] : [])], devices.map((d) => deviceRow(d, Date.now())));
+  printTable(
+    ["ID", "FINGERPRINT", "NAME", "ROLE", "KEY", "APPROVED", "LAST ACTIVE", "EXPIRES", ...(all ? ["STATUS"] : [])],
+    devices.map((d) => deviceRow(d, Date.now())),
+  );
 }
 
 export async function listPending(c: Common): Promise<void> {
@@ -155,10 +162,10 @@ async function rejectTarget(c: Common, query: string): Promise<{ requestId: stri
   const list = await callGateway(c.stateDir, "devices.list", { limit: 1 }); // pending comes whole with any page
   const byFingerprint = list.pending.filter((p) => p.fingerprint.replace("-", "") === fp);
   if (byFingerprint.length === 1) return { requestId: byFingerprint[0]!.id };
-  if (byFingerprint.length > 1) throw new CliError(`fingerprint ${query} matches ${byFingerprint.length} pending requests; use a request id (see --json)`, EXIT.refused, "conflict");
+  if (byFingerprint.length > 1)
+    throw new CliError(`fingerprint ${query} matches ${byFingerprint.length} pending requests; use a request id (see --json)`, EXIT.refused, "conflict");
   return { code: checkCode(q, "a pairing code, a request id (req_…) or the fingerprint of a waiting browser") };
 }
-
 
 export async function revoke(c: Common, query: string): Promise<void> {
   const device = await findDevice(c, query);
@@ -178,7 +185,8 @@ export async function rename(c: Common, query: string, name: string): Promise<vo
 export async function invite(c: Common, opts: { role: Role; ttl: string; label?: string; deviceExpires?: string }): Promise<void> {
   const ttlMs = parseDuration(opts.ttl);
   if (ttlMs === null) throw new CliError(`--ttl must look like 15m, 2h or 1d, got "${opts.ttl}"`, EXIT.usage, "invalid_params");
-  if (ttlMs < INVITE_TTL_MIN_MS || ttlMs > INVITE_TTL_MAX_MS) throw new CliError(`--ttl ${opts.ttl}: an invite lasts ${INVITE_TTL_RULE}`, EXIT.usage, "invalid_params");
+  if (ttlMs < INVITE_TTL_MIN_MS || ttlMs > INVITE_TTL_MAX_MS)
+    throw new CliError(`--ttl ${opts.ttl}: an invite lasts ${INVITE_TTL_RULE}`, EXIT.usage, "invalid_params");
   const label = opts.label === undefined ? "" : checkName(opts.label, "--label", true);
   const deviceExpiresInMs = checkLifetime(opts.deviceExpires, "--device-expires");
   const created = await callGateway(c.stateDir, "invites.create", {

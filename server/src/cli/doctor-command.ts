@@ -38,7 +38,12 @@ async function collectReport(stateDirPath: string): Promise<DoctorReport> {
   } catch (err) {
     if (!(err instanceof CliError)) throw err;
     const error = { code: err.code, message: err.message };
-    return { adminSocket: { path: local.adminSocket.path, reachable: false, error }, stateDir: local, gateway: null, diagnosis: diagnoseUnreachable(local, error) };
+    return {
+      adminSocket: { path: local.adminSocket.path, reachable: false, error },
+      stateDir: local,
+      gateway: null,
+      diagnosis: diagnoseUnreachable(local, error),
+    };
   }
 }
 
@@ -49,18 +54,35 @@ function printText(r: DoctorReport): void {
   const row = (k: string, v: string) => out(`${k.padEnd(16)}${v}`);
   const g = r.gateway;
   const sd = g?.stateDir ?? r.stateDir;
-  row("state dir", `${sd.path} ${sd.exists ? `(mode ${sd.mode}, owner uid ${sd.ownerUid}${sd.isPrivate ? "" : ", readable by others!"}${sd.isWritable ? "" : ", not writable!"})` : "(missing)"}`);
-  row("admin socket", `${r.adminSocket.path}: ${r.adminSocket.reachable ? `reachable${sd.adminSocket.mode ? ` (mode ${sd.adminSocket.mode})` : ""}` : `not reachable (${r.adminSocket.error?.code})`}`);
+  row(
+    "state dir",
+    `${sd.path} ${sd.exists ? `(mode ${sd.mode}, owner uid ${sd.ownerUid}${sd.isPrivate ? "" : ", readable by others!"}${sd.isWritable ? "" : ", not writable!"})` : "(missing)"}`,
+  );
+  row(
+    "admin socket",
+    `${r.adminSocket.path}: ${r.adminSocket.reachable ? `reachable${sd.adminSocket.mode ? ` (mode ${sd.adminSocket.mode})` : ""}` : `not reachable (${r.adminSocket.error?.code})`}`,
+  );
   if (g) {
-    row("gateway", `"${g.name}" ${g.version}, pid ${g.process.pid}, uid ${g.process.uid ?? "?"}, node ${g.process.node}${g.process.inContainer ? ", in a container" : ""}`);
+    row(
+      "gateway",
+      `"${g.name}" ${g.version}, pid ${g.process.pid}, uid ${g.process.uid ?? "?"}, node ${g.process.node}${g.process.inContainer ? ", in a container" : ""}`,
+    );
     row("bind", `${g.bind.host}:${g.bind.port}`);
     row("links", `${g.publicUrl} (${g.publicUrlSource})`);
     row("store", `${g.store.kind} ${g.store.location}, schema ${g.store.schemaVersion ?? "-"}; replica ${g.store.replicaId}`);
     if (g.store.changeFeed) {
       const f = g.store.changeFeed;
-      row("listen", `${f.listening ? "healthy" : "DOWN"}, last ping ${f.lastPingAtMs ? formatTime(f.lastPingAtMs) : "never"}, ${f.reconnects} reconnects${f.lastError ? `; last error: ${f.lastError}` : ""}`);
+      row(
+        "listen",
+        `${f.listening ? "healthy" : "DOWN"}, last ping ${f.lastPingAtMs ? formatTime(f.lastPingAtMs) : "never"}, ${f.reconnects} reconnects${f.lastError ? `; last error: ${f.lastError}` : ""}`,
+      );
       const r = g.store.lastResync;
-      row("last resync", r ? `${formatTime(r.atMs)}: ${r.devicesChecked} devices and ${r.requestsChecked} requests checked, ${r.revoked} closed as revoked, ${r.resolved} resolved in ${r.durationMs} ms${r.error ? `; failed: ${r.error}` : ""}` : "none since start");
+      row(
+        "last resync",
+        r
+          ? `${formatTime(r.atMs)}: ${r.devicesChecked} devices and ${r.requestsChecked} requests checked, ${r.revoked} closed as revoked, ${r.resolved} resolved in ${r.durationMs} ms${r.error ? `; failed: ${r.error}` : ""}`
+          : "none since start",
+      );
     }
     row("config file", g.config.file ?? "(none)");
     const set = Object.entries(g.config.sources).filter(([, s]) => s !== "default");
@@ -68,8 +90,15 @@ function printText(r: DoctorReport): void {
     row("allowed hosts", g.allowedHosts.join(", ") || "(IP literals, localhost and *.localhost only)");
     row("allowed origins", g.allowedOrigins.join(", ") || "(only http(s)://<the request's Host>)");
     row("trusted proxies", g.trustedProxies.join(", ") || "(none: X-Forwarded-For is ignored)");
-    if (g.frontDoor?.prefix) row("front door", `pages under ${g.frontDoor.prefix}/; ${g.frontDoor.upstream ? `proxies everything else to ${g.frontDoor.upstream} for paired browsers` : `forward auth at ${g.frontDoor.prefix}/auth (no --upstream)`}`);
-    row("sockets", `${g.sockets.open} open, ${g.sockets.unauthenticated} unauthenticated; ${g.upgradesTotal} upgrades and ${g.refusedTotal} refusals since start`);
+    if (g.frontDoor?.prefix)
+      row(
+        "front door",
+        `pages under ${g.frontDoor.prefix}/; ${g.frontDoor.upstream ? `proxies everything else to ${g.frontDoor.upstream} for paired browsers` : `forward auth at ${g.frontDoor.prefix}/auth (no --upstream)`}`,
+      );
+    row(
+      "sockets",
+      `${g.sockets.open} open, ${g.sockets.unauthenticated} unauthenticated; ${g.upgradesTotal} upgrades and ${g.refusedTotal} refusals since start`,
+    );
     if (g.recentUpgrades.length) {
       out(`\nLast ${g.recentUpgrades.length} WebSocket upgrades (newest first):`);
       for (const u of g.recentUpgrades)

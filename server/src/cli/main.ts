@@ -12,7 +12,13 @@ import { printableLines, safeJson } from "./output.js";
 import { endSessions, listSessions } from "./sessions-commands.js";
 import { runStart } from "./start-command.js";
 
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(",").map((s) => s.trim()).filter(Boolean)];
+const collect = (value: string, previous: string[] | undefined) => [
+  ...(previous ?? []),
+  ...value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 function common(cmd: Command, json = true): Command {
   cmd.addOption(new Option("--state-dir <dir>", "gateway state dir (default $PAIRGATE_STATE_DIR or ~/.pairgate)").env("PAIRGATE_STATE_DIR"));
@@ -33,14 +39,23 @@ export function buildProgram(): Command {
     .exitOverride();
 
   const start = program.command("start").description("run the gateway and dashboard");
-  start.addOption(new Option("--state-dir <dir>", 'database and admin socket (default: ~/.pairgate; config key: stateDir)').env(STATE_DIR_ENV));
+  start.addOption(new Option("--state-dir <dir>", "database and admin socket (default: ~/.pairgate; config key: stateDir)").env(STATE_DIR_ENV));
   start.addOption(new Option("--config <file>", "JSON file with any of these settings, keys as named below").env(CONFIG_ENV));
   // Commander stores each value under its flag's name (--allowed-host → allowedHost, --max-unauth-per-address →
   // maxUnauthPerAddress); settings are keyed allowedHosts, unauthPerAddress. Without this map those flags and
   // their PAIRGATE_* variables were silently ignored.
   const attributeOf = new Map<string, string>();
   for (const spec of START_OPTIONS) {
-    const placeholder = spec.kind === "port" || spec.kind === "int" ? "<n>" : spec.kind === "level" ? "<level>" : spec.kind === "format" ? "<format>" : spec.kind === "duration" ? "<duration>" : "<value>";
+    const placeholder =
+      spec.kind === "port" || spec.kind === "int"
+        ? "<n>"
+        : spec.kind === "level"
+          ? "<level>"
+          : spec.kind === "format"
+            ? "<format>"
+            : spec.kind === "duration"
+              ? "<duration>"
+              : "<value>";
     const opt = new Option(`--${spec.flag} ${placeholder}`, `${spec.help} (default: ${defaultText(spec)}; config key: ${spec.key})`).env(optionEnv(spec));
     if (spec.kind === "list") opt.argParser(collect);
     start.addOption(opt);
@@ -80,14 +95,14 @@ Deployment recipes (Docker, nginx, Caddy, LAN, SSH tunnel): docs/deploy.md`,
       .option("--replaces <device>", "an existing device this browser replaces (it is revoked)")
       .option("--expires <duration>", "a guest: the device is revoked this long after approval, e.g. 2h, 1d"),
   ).action((code: string, o: { role?: Role; name?: string; replaces?: string; expires?: string }, cmd: Command) => admin.approve(commonOpts(cmd), code, o));
-  common(devices.command("reject").description("reject a waiting browser by its CODE, request id or fingerprint").argument("<request>")).action((code: string, _o, cmd: Command) =>
-    admin.reject(commonOpts(cmd), code),
+  common(devices.command("reject").description("reject a waiting browser by its CODE, request id or fingerprint").argument("<request>")).action(
+    (code: string, _o, cmd: Command) => admin.reject(commonOpts(cmd), code),
   );
   common(
     devices.command("revoke").description("revoke a device; its tabs are cut off at once").argument("<device>", "id, id prefix, fingerprint or exact name"),
   ).action((d: string, _o, cmd: Command) => admin.revoke(commonOpts(cmd), d));
-  common(devices.command("rename").description("rename a device").argument("<device>").argument("<name>")).action(
-    (d: string, name: string, _o, cmd: Command) => admin.rename(commonOpts(cmd), d, name),
+  common(devices.command("rename").description("rename a device").argument("<device>").argument("<name>")).action((d: string, name: string, _o, cmd: Command) =>
+    admin.rename(commonOpts(cmd), d, name),
   );
 
   common(
@@ -108,9 +123,12 @@ Deployment recipes (Docker, nginx, Caddy, LAN, SSH tunnel): docs/deploy.md`,
     },
   );
   const sessions = program.command("sessions").description("app sessions of the front door (docs/front-door.md): list and end them");
-  common(sessions.command("list").description("app sessions, most recently used first").option("--device <device>", "only this device's (id, id prefix, fingerprint or exact name)")).action(
-    (o: { device?: string }, cmd: Command) => listSessions(commonOpts(cmd), o.device),
-  );
+  common(
+    sessions
+      .command("list")
+      .description("app sessions, most recently used first")
+      .option("--device <device>", "only this device's (id, id prefix, fingerprint or exact name)"),
+  ).action((o: { device?: string }, cmd: Command) => listSessions(commonOpts(cmd), o.device));
   common(
     sessions
       .command("end")
@@ -119,9 +137,7 @@ Deployment recipes (Docker, nginx, Caddy, LAN, SSH tunnel): docs/deploy.md`,
       .option("--device <device>", "end every session of this device"),
   ).action((id: string | undefined, o: { device?: string }, cmd: Command) => endSessions(commonOpts(cmd), id, o.device));
 
-  common(program.command("doctor").description("what the gateway sees, and why browsers may be refused")).action((_o, cmd: Command) =>
-    doctor(commonOpts(cmd)),
-  );
+  common(program.command("doctor").description("what the gateway sees, and why browsers may be refused")).action((_o, cmd: Command) => doctor(commonOpts(cmd)));
   return program;
 }
 

@@ -23,6 +23,10 @@ export function printTable(headers: string[], rows: string[][]): void {
   if (rows.length === 0) return;
   const safeRows = rows.map((r) => r.map(printable));
   const widths = headers.map((h, i) => Math.max(h.length, ...safeRows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   process.stdout.write([line(headers), ...safeRows.map(line)].join("\n") + "\n");
 }

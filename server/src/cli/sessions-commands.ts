@@ -14,7 +14,14 @@ export async function listSessions(c: Common, device: string | undefined): Promi
   const now = Date.now();
   printTable(
     ["SESSION", "DEVICE", "DEVICE ID", "CREATED", "LAST USED", "ENDS IF UNUSED"],
-    sessions.map((s) => [s.id, s.deviceName, s.deviceId.slice(0, 12), formatTime(s.createdAtMs), formatRelativeTime(s.lastUsedAtMs, now), formatRelativeTime(s.expiresAtMs, now)]),
+    sessions.map((s) => [
+      s.id,
+      s.deviceName,
+      s.deviceId.slice(0, 12),
+      formatTime(s.createdAtMs),
+      formatRelativeTime(s.lastUsedAtMs, now),
+      formatRelativeTime(s.expiresAtMs, now),
+    ]),
   );
 }
 

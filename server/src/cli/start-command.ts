@@ -53,7 +53,9 @@ export async function runStart(config: GatewayConfig, warnings: string[] = []): 
   }
   // People first: the banner and the first-start link, then the log lines, so none land between them.
   const link = gateway.publicLink;
-  out(`pairgate ${GATEWAY_VERSION}: "${config.name}" listening on http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${gateway.port}  (ready in ${Math.round(performance.now() - startedAt)} ms)`);
+  out(
+    `pairgate ${GATEWAY_VERSION}: "${config.name}" listening on http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${gateway.port}  (ready in ${Math.round(performance.now() - startedAt)} ms)`,
+  );
   out(`  open       ${link.url}${link.guessed ? `  (${link.source}; set --public-url if other machines use another address)` : ""}`);
   out(`  state dir  ${config.stateDir}`);
   out(`  approve    ${approveCommand(cliCommandOf(config), "CODE")}   (a viewer; add --role admin for an admin)`);
@@ -66,13 +68,27 @@ export async function runStart(config: GatewayConfig, warnings: string[] = []): 
     await printQr(invite.url);
     out(`Lost it? Run \`${commandLine(cliCommandOf(config), "invite --role admin")}\` for another, or approve a browser's code with the command above.`);
   }
-  log.info("listening", { host: config.host, port: gateway.port, publicUrl: link.url, publicUrlGuessed: link.guessed, stateDir: config.stateDir, version: GATEWAY_VERSION, store: gateway.store.info().location, replicaId: gateway.replicaId });
+  log.info("listening", {
+    host: config.host,
+    port: gateway.port,
+    publicUrl: link.url,
+    publicUrlGuessed: link.guessed,
+    stateDir: config.stateDir,
+    version: GATEWAY_VERSION,
+    store: gateway.store.info().location,
+    replicaId: gateway.replicaId,
+  });
   log.info("config", {
     configFile: config.configFile ?? null,
     allowedHosts: config.allowedHosts.join(",") || null,
     allowedOrigins: config.allowedOrigins.join(",") || null,
     trustedProxies: config.trustedProxies.map((c) => c.text).join(",") || null,
-    sources: config.sources ? Object.entries(config.sources).filter(([, s]) => s !== "default").map(([k, s]) => `${k}=${s}`).join(",") || null : null,
+    sources: config.sources
+      ? Object.entries(config.sources)
+          .filter(([, s]) => s !== "default")
+          .map(([k, s]) => `${k}=${s}`)
+          .join(",") || null
+      : null,
   });
 }
 
@@ -80,9 +96,11 @@ export async function runStart(config: GatewayConfig, warnings: string[] = []): 
 function listenError(err: unknown, config: GatewayConfig): Error {
   const code = (err as NodeJS.ErrnoException).code;
   const where = `${config.host}:${config.port}`;
-  if (code === "EADDRINUSE") return new ConfigError(`--port ${config.port}: ${where} is already in use (another pairgate, or another server); choose another --port`);
+  if (code === "EADDRINUSE")
+    return new ConfigError(`--port ${config.port}: ${where} is already in use (another pairgate, or another server); choose another --port`);
   if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN")
     return new ConfigError(`--host ${config.host} is not an address of this machine (${code}); use 127.0.0.1, 0.0.0.0, or one of its addresses`);
-  if (code === "EACCES") return new ConfigError(`--port ${config.port}: no permission to listen on ${where}; ports below 1024 need root: use --port 8420 and map the port instead`);
+  if (code === "EACCES")
+    return new ConfigError(`--port ${config.port}: no permission to listen on ${where}; ports below 1024 need root: use --port 8420 and map the port instead`);
   return err instanceof Error ? err : new Error(String(err));
 }

@@ -65,9 +65,7 @@ export function readConfigFile(path: string): Record<string, unknown> {
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
     const near = suggest(key, known);
-    throw new ConfigError(
-      `unknown key "${key}" in config file ${path}${near ? `; did you mean "${near}"?` : ""} (known keys: ${known.join(", ")})`,
-    );
+    throw new ConfigError(`unknown key "${key}" in config file ${path}${near ? `; did you mean "${near}"?` : ""} (known keys: ${known.join(", ")})`);
   }
   return value as Record<string, unknown>;
 }
@@ -104,7 +102,8 @@ export function resolveStartConfig(inputs: StartInputs): { config: GatewayConfig
     stateDir = resolve(flags.stateDir);
     sources.stateDir = stateDirFrom === "cli" ? "flag" : "env";
   } else if (configFile && Object.hasOwn(file, "stateDir")) {
-    if (typeof file.stateDir !== "string" || !file.stateDir) throw new ConfigError(`"stateDir" in ${configFile}: expected a path, got ${JSON.stringify(file.stateDir)}`);
+    if (typeof file.stateDir !== "string" || !file.stateDir)
+      throw new ConfigError(`"stateDir" in ${configFile}: expected a path, got ${JSON.stringify(file.stateDir)}`);
     // A relative stateDir in a file means relative to that file, so the file works from any working directory.
     stateDir = isAbsolute(file.stateDir) ? file.stateDir : join(dirname(configFile), file.stateDir);
     sources.stateDir = "file";
@@ -159,12 +158,14 @@ export function buildConfig(values: Record<string, unknown>, stateDir: string, l
   for (const [k, n] of Object.entries(limits)) if ((n as number) < 1) throw fail(k, `must be at least 1, got ${n}`);
 
   const host = String(v.host).trim();
-  if (!isIPv4(host) && !isIPv6(host) && !HOSTNAME.test(host)) throw fail("host", `expected an address to bind such as 127.0.0.1, 0.0.0.0 or ::, got ${JSON.stringify(v.host)}`);
+  if (!isIPv4(host) && !isIPv6(host) && !HOSTNAME.test(host))
+    throw fail("host", `expected an address to bind such as 127.0.0.1, 0.0.0.0 or ::, got ${JSON.stringify(v.host)}`);
 
   const name = String(v.name);
   if (nameProblem(name)) throw fail("name", `expected ${NAME_RULE}, got ${JSON.stringify(name)}`);
   const cliHint = String(v.cliHint);
-  if (cliHint.trim() === "" || cliHint.length > 200 || hasUnsafeChars(cliHint)) throw fail("cliHint", `expected 1 to 200 printable characters, got ${JSON.stringify(cliHint)}`);
+  if (cliHint.trim() === "" || cliHint.length > 200 || hasUnsafeChars(cliHint))
+    throw fail("cliHint", `expected 1 to 200 printable characters, got ${JSON.stringify(cliHint)}`);
 
   const publicUrl = String(v.publicUrl);
   if (publicUrl && !/^https?:\/\/[^/\s?#]+\/?$/i.test(publicUrl)) throw fail("publicUrl", `expected http(s)://host[:port] with no path, got "${publicUrl}"`);
@@ -181,14 +182,19 @@ export function buildConfig(values: Record<string, unknown>, stateDir: string, l
 
   const database = String(v.database).trim();
   if (database && !/^postgres(ql)?:\/\/[^\s]+$/i.test(database)) {
-    throw fail("database", `expected a postgres:// URL such as postgres://pairgate:secret@db:5432/pairgate, got ${database.includes("@") ? "a value that is not one (not shown: it may hold a password)" : JSON.stringify(database)}`);
+    throw fail(
+      "database",
+      `expected a postgres:// URL such as postgres://pairgate:secret@db:5432/pairgate, got ${database.includes("@") ? "a value that is not one (not shown: it may hold a password)" : JSON.stringify(database)}`,
+    );
   }
 
   const upstream = String(v.upstream).trim().replace(/\/+$/, "");
-  if (upstream && !/^https?:\/\/[^/\s?#@]+$/i.test(upstream)) throw fail("upstream", `expected http://host:port of the app, with no path, got ${JSON.stringify(upstream)}`);
+  if (upstream && !/^https?:\/\/[^/\s?#@]+$/i.test(upstream))
+    throw fail("upstream", `expected http://host:port of the app, with no path, got ${JSON.stringify(upstream)}`);
   let prefix = String(v.prefix).trim().replace(/\/+$/, "");
   if (!prefix && upstream) prefix = DEFAULT_PREFIX;
-  if (prefix && !/^(\/[A-Za-z0-9_-]+)+$/.test(prefix)) throw fail("prefix", `expected a path such as /_pairgate (letters, digits, _ and -), got ${JSON.stringify(v.prefix)}`);
+  if (prefix && !/^(\/[A-Za-z0-9_-]+)+$/.test(prefix))
+    throw fail("prefix", `expected a path such as /_pairgate (letters, digits, _ and -), got ${JSON.stringify(v.prefix)}`);
 
   if (Buffer.byteLength(join(stateDir, "admin.sock")) > MAX_SOCKET_PATH_BYTES) {
     throw new ConfigError(`state dir ${stateDir} is too long: its admin socket path must fit in ${MAX_SOCKET_PATH_BYTES} bytes; choose a shorter --state-dir`);
@@ -223,7 +229,8 @@ const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_
 /** A Host name as --allowed-host takes it: no scheme, no port (Host matching ignores the port: docs/design.md#details). */
 function checkAllowedHost(raw: string, fail: (why: string) => ConfigError): string {
   const h = raw.trim().toLowerCase();
-  if (/^[a-z][a-z0-9+.-]*:\/\//.test(h)) throw fail(`"${raw}" is a URL; give the host name only (e.g. ${h.replace(/^[a-z]+:\/\//, "").replace(/[:/].*$/, "")}), and the URL to --allowed-origin`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(h))
+    throw fail(`"${raw}" is a URL; give the host name only (e.g. ${h.replace(/^[a-z]+:\/\//, "").replace(/[:/].*$/, "")}), and the URL to --allowed-origin`);
   if (/^[^:\[\]]+:\d+$/.test(h)) throw fail(`"${raw}" has a port; give the host name only (${h.replace(/:\d+$/, "")}): Host matching ignores the port`);
   if (h.includes("*")) throw fail(`"${raw}": wildcards are not supported; list each host name`);
   const bare = h.replace(/^\[|\]$/g, "");
@@ -249,7 +256,9 @@ function coerce(spec: OptionSpec, raw: unknown, label: string): unknown {
     case "int": {
       const n = typeof raw === "number" ? raw : typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
       if (typeof raw === "string" && /^tcp:\/\//.test(raw) && label.startsWith("PAIRGATE_"))
-        throw bad("expected a whole number (this looks like a Kubernetes service link: set enableServiceLinks: false on the pod, or name the Service something other than pairgate)");
+        throw bad(
+          "expected a whole number (this looks like a Kubernetes service link: set enableServiceLinks: false on the pod, or name the Service something other than pairgate)",
+        );
       if (!Number.isSafeInteger(n) || n < 0) throw bad("expected a whole number");
       if (spec.kind === "port" && n > 65535) throw bad("expected a port from 0 to 65535");
       return n;

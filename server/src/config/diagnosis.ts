@@ -6,7 +6,6 @@ import type { DoctorFacts } from "./doctor-facts.js";
 import { isLoopbackBind } from "./public-url.js";
 import type { StateDirFacts } from "./state-dir.js";
 
-
 export function diagnoseGateway(f: DoctorFacts): string[] {
   const lines: string[] = [];
   lines.push(...diagnoseStateDir(f.stateDir));
@@ -48,9 +47,14 @@ export function diagnoseStateDir(s: StateDirFacts): string[] {
 
 /** When no gateway answers on the admin socket. */
 export function diagnoseUnreachable(s: StateDirFacts, error: { code: string; message: string }): string[] {
-  if (!s.exists) return [`No state dir at ${s.path}: no gateway has run with it. Start one (pairgate start --state-dir ${s.path}), or point --state-dir / PAIRGATE_STATE_DIR at the gateway's.`];
+  if (!s.exists)
+    return [
+      `No state dir at ${s.path}: no gateway has run with it. Start one (pairgate start --state-dir ${s.path}), or point --state-dir / PAIRGATE_STATE_DIR at the gateway's.`,
+    ];
   if (error.code === "unreachable" && /permission denied/i.test(error.message))
-    return [`The admin socket ${s.adminSocket.path} belongs to another user: run the CLI as the user that runs the gateway (in Docker: docker exec, which uses the image's user).`];
+    return [
+      `The admin socket ${s.adminSocket.path} belongs to another user: run the CLI as the user that runs the gateway (in Docker: docker exec, which uses the image's user).`,
+    ];
   if (!s.adminSocket.exists)
     return [
       `The state dir ${s.path} exists but has no admin socket: the gateway is not running, or it runs with another state dir.`,

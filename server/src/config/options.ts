@@ -33,7 +33,14 @@ const limit = (key: keyof typeof DEFAULT_LIMITS, flag: string, help: string): Op
 export const START_OPTIONS: readonly OptionSpec[] = [
   { key: "port", flag: "port", kind: "port", help: "TCP port to listen on; 0 picks a free one", default: () => 8420 },
   { key: "host", flag: "host", kind: "string", help: "address to bind; 0.0.0.0 to serve the LAN or a container's port mapping", default: () => "127.0.0.1" },
-  { key: "name", flag: "name", kind: "string", help: "gateway name shown in the dashboard (at most 64 characters)", default: () => hostname(), defaultText: "this machine's hostname" },
+  {
+    key: "name",
+    flag: "name",
+    kind: "string",
+    help: "gateway name shown in the dashboard (at most 64 characters)",
+    default: () => hostname(),
+    defaultText: "this machine's hostname",
+  },
   {
     key: "allowedHosts",
     flag: "allowed-host",
@@ -55,14 +62,22 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     help: "address or CIDR of a reverse proxy whose X-Forwarded-For is read (repeatable or comma-separated)",
     default: () => [],
   },
-  { key: "publicUrl", flag: "public-url", kind: "string", help: "base URL for links the CLI prints (first-start link, invites), http(s)://host[:port]", default: () => "", defaultText: "a guess from the bind address, --allowed-host and --trusted-proxy, said at start" },
+  {
+    key: "publicUrl",
+    flag: "public-url",
+    kind: "string",
+    help: "base URL for links the CLI prints (first-start link, invites), http(s)://host[:port]",
+    default: () => "",
+    defaultText: "a guess from the bind address, --allowed-host and --trusted-proxy, said at start",
+  },
   {
     key: "cliHint",
     flag: "cli-hint",
     kind: "string",
     help: 'how the pairing screen tells people to run the CLI, e.g. "docker compose exec pairgate pairgate"',
     default: () => containerCliCommand() ?? installedCliCommand(),
-    defaultText: "this install: pairgate if it is on PATH, else node /path/to/bin/pairgate.js; in a Docker or Podman container, docker exec <container id> pairgate",
+    defaultText:
+      "this install: pairgate if it is on PATH, else node /path/to/bin/pairgate.js; in a Docker or Podman container, docker exec <container id> pairgate",
   },
   {
     key: "database",
@@ -97,7 +112,11 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     help: `log lines as ${LOG_FORMATS.join(", ")}: auto is text when stderr is a terminal, else one JSON object per line`,
     default: () => "auto",
   },
-  limit("connectionsPerAddress", "max-connections-per-address", "open HTTP connections (before any WebSocket upgrade) per TCP peer; a --trusted-proxy peer has only the total"),
+  limit(
+    "connectionsPerAddress",
+    "max-connections-per-address",
+    "open HTTP connections (before any WebSocket upgrade) per TCP peer; a --trusted-proxy peer has only the total",
+  ),
   limit("connectionsTotal", "max-connections-total", "open HTTP connections (before any WebSocket upgrade) in total; keep it well under `ulimit -n`"),
   limit("unauthPerAddress", "max-unauth-per-address", "unauthenticated sockets per client address"),
   limit("unauthTotal", "max-unauth-total", "unauthenticated sockets in total"),

@@ -34,7 +34,8 @@ export function derivePublicUrl(i: PublicUrlInputs): PublicUrl {
   if (i.publicUrl) return { url: i.publicUrl, guessed: false, source: "--public-url" };
   const proxied = i.trustedProxyCount > 0 || isLoopbackBind(i.host);
   const name = i.allowedHosts[0];
-  if (name && proxied) return { url: `https://${name}`, guessed: true, source: "guessed from --allowed-host: a reverse proxy serving https on its default port" };
+  if (name && proxied)
+    return { url: `https://${name}`, guessed: true, source: "guessed from --allowed-host: a reverse proxy serving https on its default port" };
   if (name) return { url: `http://${name}:${i.port}`, guessed: true, source: "guessed from --allowed-host" };
   if (ALL_INTERFACES.has(i.host)) {
     if (i.inContainer) return { url: `http://localhost:${i.port}`, guessed: true, source: "guessed: a container's port published on localhost" };

@@ -46,7 +46,10 @@ export function ensureStateDir(path: string): StateDirFacts {
   }
   const facts = inspectStateDir(path);
   if (!facts.isDirectory) throw new ConfigError(`state dir ${path} exists but is not a directory`);
-  if (!facts.isWritable) throw new ConfigError(`state dir ${path} is not writable by this process (uid ${process.getuid?.() ?? "?"}, dir owner uid ${facts.ownerUid})${ownershipHint()}`);
+  if (!facts.isWritable)
+    throw new ConfigError(
+      `state dir ${path} is not writable by this process (uid ${process.getuid?.() ?? "?"}, dir owner uid ${facts.ownerUid})${ownershipHint()}`,
+    );
   refuseSharedStateDir(path, facts);
   return facts;
 }

@@ -45,11 +45,13 @@ export function roleAtLeast(role: Role, minimum: Role): boolean {
 /** Refuses reserved and malformed names at createPairgate time, naming the method. Duplicates can't exist in one object. */
 export function checkMethodMap(methods: MethodMap): void {
   for (const [name, method] of Object.entries(methods)) {
-    if (isReservedName(name)) throw new TypeError(`pairgate: method "${name}" uses a reserved name (gateway.*, devices.*, invites.*, audit.*, pairing.*, device.* belong to pairgate)`);
+    if (isReservedName(name))
+      throw new TypeError(`pairgate: method "${name}" uses a reserved name (gateway.*, devices.*, invites.*, audit.*, pairing.*, device.* belong to pairgate)`);
     if (name.length < 1 || name.length > 64) throw new TypeError(`pairgate: method "${name.slice(0, 80)}" needs a name of 1 to 64 characters`);
     if (!method || typeof method.handler !== "function") throw new TypeError(`pairgate: method "${name}" has no handler`);
     if (!(method.role in ROLE_RANK)) throw new TypeError(`pairgate: method "${name}" has role ${JSON.stringify(method.role)}; expected "viewer" or "admin"`);
-    if (!method.params || typeof method.params !== "object" || !("_zod" in method.params)) throw new TypeError(`pairgate: method "${name}" needs a zod schema as params`);
+    if (!method.params || typeof method.params !== "object" || !("_zod" in method.params))
+      throw new TypeError(`pairgate: method "${name}" needs a zod schema as params`);
   }
 }
 

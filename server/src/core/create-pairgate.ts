@@ -129,7 +129,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
   };
   const gatewayInfo = { name: options.name ?? "pairgate", version: options.version ?? GATEWAY_VERSION };
   const approveCommand = options.approveCommand ?? ((code: string) => `npx pairgate devices approve ${code}`);
-  const publicUrl = () => (typeof options.publicUrl === "function" ? options.publicUrl() : options.publicUrl ?? "http://localhost");
+  const publicUrl = () => (typeof options.publicUrl === "function" ? options.publicUrl() : (options.publicUrl ?? "http://localhost"));
   const randomBytes = createRandomPool();
   const startedAtMs = now();
 
@@ -148,7 +148,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     isOnline: (deviceId) => hub.onlineCount(deviceId) > 0, // likewise
     idleExpiryMs: options.idleExpiryMs ?? null,
   });
-  const onInternalError = (err: unknown) => log.error("internal error", { error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  const onInternalError = (err: unknown) => log.error("internal error", { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   const hub = new SessionHub(store, now, timers, onInternalError);
   // On a shared store (Postgres), other replicas' changes reach this process's sockets too (docs/scaling.md).
   const replicas = new ReplicaSync({
@@ -173,8 +173,10 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
   await sessions.load();
   const tickets = new TicketBook({ now, randomBytes });
   const unsubscribeSessions =
-    store.changes?.subscribe({ onChange: (change) => void sessions.applyChange(change).catch(onInternalError), onResync: () => void sessions.load().catch(onInternalError) }) ??
-    (() => {});
+    store.changes?.subscribe({
+      onChange: (change) => void sessions.applyChange(change).catch(onInternalError),
+      onResync: () => void sessions.load().catch(onInternalError),
+    }) ?? (() => {});
 
   const listeners = new Map<string, Set<(data: never) => void>>();
   function emit<E extends PairgateEventName>(event: E, data: PairgateEvents[E]): void {
@@ -201,7 +203,11 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
       case "pairing.resolved":
         return {
           name: event.type,
-          data: { requestId: event.request.id, outcome: event.outcome, device: event.outcome === "approved" ? toDeviceView(event.device, hub.onlineCount(event.device.id)) : null },
+          data: {
+            requestId: event.request.id,
+            outcome: event.outcome,
+            device: event.outcome === "approved" ? toDeviceView(event.device, hub.onlineCount(event.device.id)) : null,
+          },
         };
       case "device.revoked":
         return { name: event.type, data: { device: toDeviceView(event.device, 0), byName: event.byName, atMs: event.atMs } };
@@ -220,7 +226,14 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     const atMs = now();
     const count = bursts.hit(limitKey(r.address), atMs);
     if (count === null) return;
-    const alert = { kind: "refusal_burst" as const, address: r.address, networkClass: classifyAddress(r.address), count, windowMs: REFUSAL_BURST_WINDOW_MS, atMs };
+    const alert = {
+      kind: "refusal_burst" as const,
+      address: r.address,
+      networkClass: classifyAddress(r.address),
+      count,
+      windowMs: REFUSAL_BURST_WINDOW_MS,
+      atMs,
+    };
     hub.alertAdmins(alert);
     emit("gateway.alert", alert);
     const { kind: _kind, atMs: _at, ...detail } = alert;
@@ -242,7 +255,12 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
   const dispatch = (caller: RpcCaller, method: string, params: unknown): Promise<unknown> => {
     if (caller.kind === "cli" || isMethodName(method) || isReservedName(method)) return builtin(caller, method, params);
     const device = { id: caller.deviceId, name: caller.name, fingerprint: caller.fingerprint ?? "" };
-    return callAppMethod(methods, method, params, { device, role: caller.role, seenFrom: caller.seenFrom, signal: caller.signal ?? new AbortController().signal });
+    return callAppMethod(methods, method, params, {
+      device,
+      role: caller.role,
+      seenFrom: caller.seenFrom,
+      signal: caller.signal ?? new AbortController().signal,
+    });
   };
   const operator = <N extends MethodName>(method: N, params: MethodParams<N>, opts: OperatorOptions = {}) =>
     builtin({ kind: "cli", ...(opts.actor ? { actor: opts.actor } : {}) }, method, params) as Promise<MethodResult<N>>;
@@ -353,7 +371,8 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
       maxAgeMs: sessionMaxAgeMs,
     },
     /** Any built-in method by name, as the local operator: what the `pairgate` CLI sends over the admin socket. */
-    call: (method: string, params: unknown, opts: OperatorOptions = {}) => builtin({ kind: "cli", ...(opts.actor ? { actor: opts.actor } : {}) }, method, params),
+    call: (method: string, params: unknown, opts: OperatorOptions = {}) =>
+      builtin({ kind: "cli", ...(opts.actor ? { actor: opts.actor } : {}) }, method, params),
 
     on<E extends PairgateEventName>(event: E, listener: (data: PairgateEvents[E]) => void): () => void {
       let set = listeners.get(event);

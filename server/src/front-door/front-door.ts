@@ -197,6 +197,12 @@ function sendUpstreamDownPage(res: ServerResponse): void {
 <p>Try again in a moment. If it stays down, check the app, and the address pairgate forwards to (<code>--upstream</code>).</p>
 <p class="actions"><a class="btn" href="">Try again</a></p>`,
   );
-  res.writeHead(502, { ...SECURITY_HEADERS, "Content-Security-Policy": PAGE_CSP, "Content-Type": "text/html; charset=utf-8", "Content-Length": Buffer.byteLength(html), "Cache-Control": "no-store" });
+  res.writeHead(502, {
+    ...SECURITY_HEADERS,
+    "Content-Security-Policy": PAGE_CSP,
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Length": Buffer.byteLength(html),
+    "Cache-Control": "no-store",
+  });
   res.end(html);
 }

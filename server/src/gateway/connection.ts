@@ -189,7 +189,16 @@ export class Connection implements Session {
 
   private async onRequest(req: ReqFrame, { bucket, device }: Extract<Phase, { state: "authenticated" }>): Promise<void> {
     if (!bucket.take(this.deps.now())) return this.reject("rate_limited", undefined, 1000);
-    const caller: RpcCaller = { kind: "device", deviceId: device.id, role: device.role, name: device.name, seenFrom: this.info.seenFrom, origin: this.info.origin, fingerprint: device.fingerprint, signal: (this.closing ??= new AbortController()).signal };
+    const caller: RpcCaller = {
+      kind: "device",
+      deviceId: device.id,
+      role: device.role,
+      name: device.name,
+      seenFrom: this.info.seenFrom,
+      origin: this.info.origin,
+      fingerprint: device.fingerprint,
+      signal: (this.closing ??= new AbortController()).signal,
+    };
     try {
       const result = await this.deps.dispatch(caller, req.method, req.params ?? {});
       if (this.state === "authenticated") this.send({ type: "res", id: req.id, ok: true, result });
@@ -234,7 +243,8 @@ export class Connection implements Session {
 }
 
 function errorInfo(err: unknown, onInternal: (err: unknown) => void): { code: ErrorCode; message: string; retryAfterMs?: number } {
-  if (err instanceof PairgateError) return { code: err.code, message: err.message, ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) };
+  if (err instanceof PairgateError)
+    return { code: err.code, message: err.message, ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) };
   onInternal(err);
   return { code: "internal", message: ERRORS.internal.message };
 }

@@ -39,7 +39,10 @@ export class SlotCounter {
   private readonly perKey = new Map<string, number>();
   private total = 0;
 
-  constructor(private readonly maxPerKey: number, private readonly maxTotal: number) {}
+  constructor(
+    private readonly maxPerKey: number,
+    private readonly maxTotal: number,
+  ) {}
 
   /** `anyPerKey`: only the total applies (a trusted proxy's own address carries many clients). */
   tryAcquire(key: string, anyPerKey = false): boolean {
@@ -66,7 +69,10 @@ export class SlotCounter {
 export class WindowCounter {
   private readonly windows = new Map<string, { startMs: number; count: number }>();
 
-  constructor(private readonly max: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
 
   /** Returns 0 when allowed (and counts it), else ms until the window resets. */
   hit(key: string, nowMs: number): number {
@@ -127,7 +133,11 @@ export class TokenBucket {
   private tokens: number;
   private lastMs: number;
 
-  constructor(private readonly ratePerSecond: number, private readonly burst: number, nowMs: number) {
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    nowMs: number,
+  ) {
     this.tokens = burst;
     this.lastMs = nowMs;
   }

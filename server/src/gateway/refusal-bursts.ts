@@ -9,7 +9,10 @@ export class RefusalBursts {
   private readonly windows = new Map<string, { startMs: number; count: number }>();
 
   /** `threshold`: refusals from one source within the window that make an alert (`--alert-refusals`). */
-  constructor(private readonly threshold: number, private readonly windowMs = REFUSAL_BURST_WINDOW_MS) {}
+  constructor(
+    private readonly threshold: number,
+    private readonly windowMs = REFUSAL_BURST_WINDOW_MS,
+  ) {}
 
   /**
    * Counts one refusal from `source`. Returns the count when it reaches the threshold, which happens at most once per

@@ -128,7 +128,12 @@ export function createRpcDispatcher(deps: RpcDeps) {
         action: "sessions_ended",
         actor: actor.name,
         ...(deviceId ? { deviceId } : {}),
-        detail: { ...auditedActor(actor), count, ...(sessionId ? { sessionId } : {}), ...(device ? { name: device.name, fingerprint: device.fingerprint } : {}) },
+        detail: {
+          ...auditedActor(actor),
+          count,
+          ...(sessionId ? { sessionId } : {}),
+          ...(device ? { name: device.name, fingerprint: device.fingerprint } : {}),
+        },
       },
     ]);
   }

@@ -169,7 +169,11 @@ export class SessionHub {
     this.counts.storeChanged(); // every pairing event may change the number of devices or pending requests
     switch (event.type) {
       case "pairing.requested":
-        this.toAdmins({ type: "event", event: "pairing.requested", data: { request: toPendingView(event.request, this.isRequestOnline(event.request.id), null) } });
+        this.toAdmins({
+          type: "event",
+          event: "pairing.requested",
+          data: { request: toPendingView(event.request, this.isRequestOnline(event.request.id), null) },
+        });
         return this.pendingChanged();
       case "pairing.resolved": {
         const waiting = [...(this.byRequest.get(event.request.id) ?? [])];
@@ -203,7 +207,11 @@ export class SessionHub {
       case "device.updated": {
         for (const conn of this.byDevice.get(event.device.id) ?? []) {
           conn.updateDevice(event.device);
-          conn.sendEvent({ type: "event", event: "device.updated", data: { device: toDeviceView(event.device, this.onlineCount(event.device.id), event.device.id) } });
+          conn.sendEvent({
+            type: "event",
+            event: "device.updated",
+            data: { device: toDeviceView(event.device, this.onlineCount(event.device.id), event.device.id) },
+          });
         }
         this.diff.upsert(event.device);
         return this.scheduleBroadcast(0);

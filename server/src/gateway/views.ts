@@ -25,7 +25,15 @@ export function toDeviceView(d: DeviceRecord, online: number, currentDeviceId?: 
 
 /** What every paired tab learns of a new device: who it is and who let it in, nothing about where it connects from. */
 export function toPairedNotice(d: DeviceRecord): PairedNotice {
-  return { id: d.id, name: d.name, fingerprint: d.fingerprint, role: d.role, approvedBy: d.approvedBy, approvedVia: d.approvedVia, approvedAtMs: d.approvedAtMs };
+  return {
+    id: d.id,
+    name: d.name,
+    fingerprint: d.fingerprint,
+    role: d.role,
+    approvedBy: d.approvedBy,
+    approvedVia: d.approvedVia,
+    approvedAtMs: d.approvedAtMs,
+  };
 }
 
 /**

@@ -93,7 +93,11 @@ export function attachWsServer(server: Server, deps: WsServerDeps) {
     socket.cork();
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.add(ws);
-      const conn = deps.createConnection(adapt(ws), { seenFrom: { address, networkClass: classifyAddress(address) }, origin: origin ?? "", host: req.headers.host ?? null }, hooks);
+      const conn = deps.createConnection(
+        adapt(ws),
+        { seenFrom: { address, networkClass: classifyAddress(address) }, origin: origin ?? "", host: req.headers.host ?? null },
+        hooks,
+      );
       sockets.set(ws, conn);
       mapTransportErrors(ws, conn);
       ws.on("message", (data, isBinary) => {

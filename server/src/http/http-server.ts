@@ -122,7 +122,12 @@ function wantsHtml(req: IncomingMessage): boolean {
 
 /** `csp` replaces the default only for the gateway's own pages, whose inline stylesheet is allowed by hash. */
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, length?: number, csp?: string): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, ...(csp ? { "Content-Security-Policy": csp } : {}), "Content-Type": type, "Content-Length": length ?? Buffer.byteLength(body) });
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    ...(csp ? { "Content-Security-Policy": csp } : {}),
+    "Content-Type": type,
+    "Content-Length": length ?? Buffer.byteLength(body),
+  });
   res.end(body);
 }
 

@@ -27,6 +27,8 @@ export function writeRawResponse(socket: Duplex, status: number, body: string, r
 /** Any answer with its own headers (plus the security headers), written whole, then the socket is closed. */
 export function writeRawAnswer(socket: Duplex, status: number, headers: Record<string, string | number>, body: string): void {
   if (socket.destroyed || !socket.writable) return void socket.destroy();
-  const lines = Object.entries({ ...headers, "Content-Length": Buffer.byteLength(body), ...SECURITY_HEADERS, Connection: "close" }).map(([k, v]) => `${k}: ${v}\r\n`);
+  const lines = Object.entries({ ...headers, "Content-Length": Buffer.byteLength(body), ...SECURITY_HEADERS, Connection: "close" }).map(
+    ([k, v]) => `${k}: ${v}\r\n`,
+  );
   socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}\r\n${lines.join("")}\r\n${body}`);
 }

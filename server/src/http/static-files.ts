@@ -41,8 +41,7 @@ export interface StaticFile {
   encoded: Partial<Record<Coding, Representation>>;
 }
 
-const etagOf = (body: Buffer, coding?: Coding) =>
-  `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}${coding ? `-${coding}` : ""}"`;
+const etagOf = (body: Buffer, coding?: Coding) => `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}${coding ? `-${coding}` : ""}"`;
 
 export function loadStaticFiles(root: string): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();

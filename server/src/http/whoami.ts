@@ -37,9 +37,14 @@ export function describeRequest(req: IncomingMessage, trust: TrustConfig): Whoam
   if (hostRefusal) diagnosis.push(explainRefusal({ code: "host_not_allowed", address, origin, host, reason: hostRefusal })!);
   if (originRefusal) diagnosis.push(explainRefusal({ code: "origin_not_allowed", address, origin, host, reason: originRefusal })!);
   if (forwardedFor && !viaTrustedProxy) diagnosis.push(untrustedProxyLine(peer, forwardedFor));
-  if (origin?.toLowerCase().startsWith("http://") && classifyAddress(hostnameForClass(origin)) !== "loopback" && !/^http:\/\/(localhost|[^/]*\.localhost)(:\d+)?$/i.test(origin))
+  if (
+    origin?.toLowerCase().startsWith("http://") &&
+    classifyAddress(hostnameForClass(origin)) !== "loopback" &&
+    !/^http:\/\/(localhost|[^/]*\.localhost)(:\d+)?$/i.test(origin)
+  )
     diagnosis.push(`This page is plain http on ${origin}: there is no WebCrypto here, so this browser keeps a software key in IndexedDB.`);
-  if (!hostRefusal && !originRefusal) diagnosis.unshift(`This browser can open /ws. The gateway shows it as ${address} (${networkClass}); that address is shown, never trusted.`);
+  if (!hostRefusal && !originRefusal)
+    diagnosis.unshift(`This browser can open /ws. The gateway shows it as ${address} (${networkClass}); that address is shown, never trusted.`);
 
   return {
     ...client,
@@ -52,7 +57,10 @@ export function describeRequest(req: IncomingMessage, trust: TrustConfig): Whoam
 }
 
 function hostnameForClass(origin: string): string {
-  return origin.replace(/^[a-z]+:\/\//i, "").replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+  return origin
+    .replace(/^[a-z]+:\/\//i, "")
+    .replace(/:\d+$/, "")
+    .replace(/^\[|\]$/g, "");
 }
 
 /**
@@ -62,7 +70,8 @@ function hostnameForClass(origin: string): string {
 export function renderWhoamiHtml(f: WhoamiFacts): string {
   const row = (k: string, v: string) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`;
   const text = (v: string) => `<code>${escapeHtml(v)}</code>`;
-  const yesNo = (b: boolean | null, none: string) => (b === null ? `<span class="muted">${escapeHtml(none)}</span>` : b ? `<span class="yes">yes</span>` : `<span class="no">no</span>`);
+  const yesNo = (b: boolean | null, none: string) =>
+    b === null ? `<span class="muted">${escapeHtml(none)}</span>` : b ? `<span class="yes">yes</span>` : `<span class="no">no</span>`;
   return renderPage(
     "What the gateway sees",
     `<p class="lead">What the gateway makes of this browser's own request. Addresses are shown so that an unexpected source stands out; they never grant trust.</p>

@@ -5,5 +5,8 @@ import { parseIPv6 } from "../../../shared/index.js";
 export function limitKey(address: string): string {
   const groups = parseIPv6(address);
   if (!groups) return address;
-  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(":")}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(":")}::/64`;
 }

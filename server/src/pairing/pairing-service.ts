@@ -66,12 +66,14 @@ export interface HelloContext {
   seenFrom: SeenFrom;
 }
 
-export type HelloOutcome =
-  | { kind: "paired"; device: DeviceRecord; redeemedInvite: boolean }
-  | { kind: "pending"; request: PendingRecord };
+export type HelloOutcome = { kind: "paired"; device: DeviceRecord; redeemedInvite: boolean } | { kind: "pending"; request: PendingRecord };
 
 export class RevokedError extends PairgateError {
-  constructor(readonly byName: string, readonly atMs: number, readonly reason: RevokeReason) {
+  constructor(
+    readonly byName: string,
+    readonly atMs: number,
+    readonly reason: RevokeReason,
+  ) {
     super("device_revoked", revokedMessage(byName, reason));
   }
 }
@@ -187,7 +189,10 @@ export class PairingService {
     if (waitMs > 0) throw new PairgateError("rate_limited", "Too many new pairing requests from this address.", waitMs);
     let live = await store.listLivePending(b.now);
     const fromHere = () => live.filter((p) => limitKey(p.address) === key);
-    for (const [inScope, max] of [[fromHere, limits.pendingPerAddress], [() => live, limits.pendingTotal]] as const) {
+    for (const [inScope, max] of [
+      [fromHere, limits.pendingPerAddress],
+      [() => live, limits.pendingTotal],
+    ] as const) {
       if (inScope().length < max) continue;
       const evicted = await this.evictUnwatched(inScope(), b.now);
       if (!evicted) throw new PairgateError("pending_limit", undefined, 60_000);
@@ -227,7 +232,12 @@ export class PairingService {
     for (const request of candidates) {
       if (this.deps.hasWaitingTab(request.id)) continue;
       const ok = await this.deps.store.resolvePending(request.id, "expired", {
-        atMs: now, action: "expired", actor: "gateway", deviceId: request.deviceId, requestId: request.id, detail: { reason: "evicted_at_limit" },
+        atMs: now,
+        action: "expired",
+        actor: "gateway",
+        deviceId: request.deviceId,
+        requestId: request.id,
+        detail: { reason: "evicted_at_limit" },
       });
       if (!ok) continue; // handled meanwhile: it no longer counts either, but keep looking for a sure slot
       this.events.emit({ type: "pairing.resolved", request, outcome: "expired" });
@@ -293,7 +303,15 @@ export class PairingService {
         action: "revoked",
         actor: actor.name,
         deviceId: replaced.id,
-        detail: { ...auditedActor(actor), reason: "replaced", name: replaced.name, fingerprint: replaced.fingerprint, by: device.id, byName: device.name, byFingerprint: device.fingerprint },
+        detail: {
+          ...auditedActor(actor),
+          reason: "replaced",
+          name: replaced.name,
+          fingerprint: replaced.fingerprint,
+          by: device.id,
+          byName: device.name,
+          byFingerprint: device.fingerprint,
+        },
       });
     }
     const won = await this.deps.store.approvePending(request.id, now, device, audit, replaced ? { deviceId: replaced.id, by: actor.name } : undefined);
@@ -313,7 +331,11 @@ export class PairingService {
     } else throw new PairgateError("invalid_params", "Give a requestId or a code.");
     if (!request || request.status !== "pending") throw new PairgateError("not_found", "No pending request matches.");
     const ok = await this.deps.store.resolvePending(request.id, "rejected", {
-      atMs: now, action: "rejected", actor: actor.name, deviceId: request.deviceId, requestId: request.id,
+      atMs: now,
+      action: "rejected",
+      actor: actor.name,
+      deviceId: request.deviceId,
+      requestId: request.id,
       detail: { ...auditedActor(actor), name: request.name, fingerprint: request.fingerprint },
     });
     if (!ok) throw new PairgateError("not_found", "That request was already handled.");
@@ -327,7 +349,11 @@ export class PairingService {
     let count = 0;
     for (const request of await this.deps.store.listDuePending(now)) {
       const ok = await this.deps.store.resolvePending(request.id, "expired", {
-        atMs: now, action: "expired", actor: "gateway", deviceId: request.deviceId, requestId: request.id,
+        atMs: now,
+        action: "expired",
+        actor: "gateway",
+        deviceId: request.deviceId,
+        requestId: request.id,
         detail: { name: request.name, fingerprint: request.fingerprint },
       });
       if (!ok) continue;
@@ -342,7 +368,11 @@ export class PairingService {
     const device = await this.deps.store.getDevice(deviceId);
     if (!device || device.revokedAtMs !== null) throw new PairgateError("not_found", "No active device has that id.");
     const ok = await this.deps.store.revokeDevice(deviceId, now, actor.name, {
-      atMs: now, action: "revoked", actor: actor.name, deviceId, detail: { ...auditedActor(actor), name: device.name, fingerprint: device.fingerprint },
+      atMs: now,
+      action: "revoked",
+      actor: actor.name,
+      deviceId,
+      detail: { ...auditedActor(actor), name: device.name, fingerprint: device.fingerprint },
     });
     if (!ok) throw new PairgateError("not_found", "That device was already revoked.");
     this.announceRevoked(device, actor.name, now, "revoked");
@@ -402,7 +432,11 @@ export class PairingService {
     const problem = nameProblem(trimmed);
     if (problem) throw new PairgateError("invalid_params", problem);
     await this.deps.store.renameDevice(deviceId, trimmed, {
-      atMs: now, action: "renamed", actor: actor.name, deviceId, detail: { ...auditedActor(actor), from: device.name, to: trimmed, fingerprint: device.fingerprint },
+      atMs: now,
+      action: "renamed",
+      actor: actor.name,
+      deviceId,
+      detail: { ...auditedActor(actor), from: device.name, to: trimmed, fingerprint: device.fingerprint },
     });
     const updated = { ...device, name: trimmed };
     this.events.emit({ type: "device.updated", device: updated });
@@ -432,7 +466,10 @@ export class PairingService {
     const now = this.deps.now();
     const label = (await this.deps.store.listInvites()).find((i) => i.id === inviteId)?.label ?? "";
     const ok = await this.deps.store.revokeInvite(inviteId, now, {
-      atMs: now, action: "invite_revoked", actor: actor.name, detail: { ...auditedActor(actor), inviteId, label },
+      atMs: now,
+      action: "invite_revoked",
+      actor: actor.name,
+      detail: { ...auditedActor(actor), inviteId, label },
     });
     if (!ok) throw new PairgateError("not_found", "No unused invite has that id.");
     this.events.emit({ type: "invites.changed" });
@@ -511,4 +548,3 @@ function newDevice(
     revokedReason: null,
   };
 }
-

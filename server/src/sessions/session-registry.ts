@@ -173,7 +173,13 @@ export class SessionRegistry {
   }
 
   private view(s: SessionRecord): SessionView {
-    return { id: s.id, deviceId: s.deviceId, createdAtMs: s.createdAtMs, lastUsedAtMs: s.lastUsedAtMs, expiresAtMs: Math.min(s.expiresAtMs, s.lastUsedAtMs + this.deps.idleMs) };
+    return {
+      id: s.id,
+      deviceId: s.deviceId,
+      createdAtMs: s.createdAtMs,
+      lastUsedAtMs: s.lastUsedAtMs,
+      expiresAtMs: Math.min(s.expiresAtMs, s.lastUsedAtMs + this.deps.idleMs),
+    };
   }
 
   private hold(r: SessionRecord, device: DeviceRecord): void {

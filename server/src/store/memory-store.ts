@@ -1,6 +1,18 @@
 // In-memory store for unit tests only; it passes the same contract suite as SqliteStore.
 import { compareDevices, deviceMatches, type DeviceOrderKey } from "../../../shared/index.js";
-import type { AuditInput, AuditRecord, DeviceFilter, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, SessionRecord, SessionTouch, StoreInfo } from "./device-store.js";
+import type {
+  AuditInput,
+  AuditRecord,
+  DeviceFilter,
+  DeviceRecord,
+  DeviceStore,
+  InviteRecord,
+  LastSeen,
+  PendingRecord,
+  SessionRecord,
+  SessionTouch,
+  StoreInfo,
+} from "./device-store.js";
 import { codeTaken } from "./store-error.js";
 
 export class MemoryStore implements DeviceStore {
@@ -221,7 +233,8 @@ export class MemoryStore implements DeviceStore {
   }
 
   async createSession(session: SessionRecord): Promise<void> {
-    if (this.sessions.has(session.id) || [...this.sessions.values()].some((s) => s.tokenHash === session.tokenHash)) throw new Error("UNIQUE constraint failed: sessions");
+    if (this.sessions.has(session.id) || [...this.sessions.values()].some((s) => s.tokenHash === session.tokenHash))
+      throw new Error("UNIQUE constraint failed: sessions");
     this.sessions.set(session.id, { ...session });
   }
 
@@ -261,7 +274,11 @@ export class MemoryStore implements DeviceStore {
 
   async listAudit(opts: { limit: number; beforeId?: number }): Promise<AuditRecord[]> {
     const before = opts.beforeId ?? Number.MAX_SAFE_INTEGER;
-    return this.auditLog.filter((e) => e.id < before).reverse().slice(0, opts.limit).map((e) => ({ ...e }));
+    return this.auditLog
+      .filter((e) => e.id < before)
+      .reverse()
+      .slice(0, opts.limit)
+      .map((e) => ({ ...e }));
   }
 
   async close(): Promise<void> {}

@@ -25,7 +25,6 @@ import { CHANNEL, PostgresListener, type ChangePayload } from "./postgres-listen
 import { escapeLike, toAudit, toDevice, toInvite, toPending, toSession, type Row } from "./rows.js";
 import { codeTaken, StoreError } from "./store-error.js";
 
-
 /** Any fixed number: every pairgate on one database takes this advisory lock to migrate. */
 const MIGRATION_LOCK = 7_304_917_213;
 const MIGRATION_TIMEOUT_MS = 30 * 60_000;
@@ -66,7 +65,13 @@ export class PostgresStore implements DeviceStore {
   static async open(url: string, opts: PostgresStoreOptions): Promise<PostgresStore> {
     const where = redactUrl(url);
     const onError = opts.onError ?? (() => undefined);
-    const pool = createPool({ url, size: opts.poolSize ?? 10, applicationName: `pairgate ${opts.replicaId}`, statementTimeoutMs: opts.statementTimeoutMs, onError });
+    const pool = createPool({
+      url,
+      size: opts.poolSize ?? 10,
+      applicationName: `pairgate ${opts.replicaId}`,
+      statementTimeoutMs: opts.statementTimeoutMs,
+      onError,
+    });
     const listener = new PostgresListener({
       url,
       replicaId: opts.replicaId,
@@ -324,7 +329,21 @@ export class PostgresStore implements DeviceStore {
         await c.query(
           `INSERT INTO pending (id, device_id, public_key, code, fingerprint, name, user_agent, key_storage, created_at_ms,
              expires_at_ms, address, network_class, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-          [r.id, r.deviceId, Buffer.from(r.publicKey), r.code, r.fingerprint, r.name, r.userAgent, r.keyStorage, r.createdAtMs, r.expiresAtMs, r.address, r.networkClass, r.status],
+          [
+            r.id,
+            r.deviceId,
+            Buffer.from(r.publicKey),
+            r.code,
+            r.fingerprint,
+            r.name,
+            r.userAgent,
+            r.keyStorage,
+            r.createdAtMs,
+            r.expiresAtMs,
+            r.address,
+            r.networkClass,
+            r.status,
+          ],
         );
         await this.audit(c, [audit]);
         await this.notify(c, "pairing.requested", r.id);
@@ -415,10 +434,14 @@ export class PostgresStore implements DeviceStore {
 
   async createSession(s: SessionRecord): Promise<void> {
     await this.tx(async (c) => {
-      await c.query(
-        "INSERT INTO sessions (id, token_hash, device_id, created_at_ms, last_used_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
-        [s.id, s.tokenHash, s.deviceId, s.createdAtMs, s.lastUsedAtMs, s.expiresAtMs],
-      );
+      await c.query("INSERT INTO sessions (id, token_hash, device_id, created_at_ms, last_used_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6)", [
+        s.id,
+        s.tokenHash,
+        s.deviceId,
+        s.createdAtMs,
+        s.lastUsedAtMs,
+        s.expiresAtMs,
+      ]);
       await this.notify(c, "session.created", s.id);
     });
   }

@@ -3,7 +3,20 @@
 import { chmodSync, closeSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
 import { searchTerms, type DeviceOrderKey } from "../../../shared/index.js";
-import type { AuditInput, AuditRecord, DeviceFilter, DeviceRecord, DeviceStore, InviteRecord, LastSeen, PendingRecord, PendingStatus, SessionRecord, SessionTouch, StoreInfo } from "./device-store.js";
+import type {
+  AuditInput,
+  AuditRecord,
+  DeviceFilter,
+  DeviceRecord,
+  DeviceStore,
+  InviteRecord,
+  LastSeen,
+  PendingRecord,
+  PendingStatus,
+  SessionRecord,
+  SessionTouch,
+  StoreInfo,
+} from "./device-store.js";
 import { pendingMigrations } from "./migrations.js";
 import { escapeLike, toAudit, toDevice, toInvite, toPending, toSession, type Row } from "./rows.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
@@ -12,8 +25,13 @@ import { codeTaken } from "./store-error.js";
 /** The database file fails SQLite's quick_check or can't be read as a database: the gateway must not start on it. */
 export class DamagedDatabaseError extends Error {
   override name = "DamagedDatabaseError";
-  constructor(readonly file: string, detail: string) {
-    super(`the database ${file} is damaged (${detail}). Restore it from a backup, or move it (and its -wal and -shm files) aside to start with no paired browsers`);
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(
+      `the database ${file} is damaged (${detail}). Restore it from a backup, or move it (and its -wal and -shm files) aside to start with no paired browsers`,
+    );
   }
 }
 

@@ -29,4 +29,3 @@ export async function adminClient(path) {
     close: () => sock.end(),
   };
 }
-

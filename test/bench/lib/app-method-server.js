@@ -14,6 +14,10 @@ pg.attach(server, { path: "/pg" });
 server.listen(0, "127.0.0.1", () => process.stdout.write(`port ${server.address().port}\n`));
 createInterface({ input: process.stdin }).on("line", (line) => {
   const [cmd, code] = line.trim().split(" ");
-  if (cmd === "approve") void pg.devices.approve({ code, role: "viewer" }).then(() => process.stdout.write("approved\n"), (e) => process.stdout.write(`error ${e.code}\n`));
+  if (cmd === "approve")
+    void pg.devices.approve({ code, role: "viewer" }).then(
+      () => process.stdout.write("approved\n"),
+      (e) => process.stdout.write(`error ${e.code}\n`),
+    );
   if (cmd === "quit") void pg.close({ graceMs: 50 }).then(() => process.exit(0));
 });

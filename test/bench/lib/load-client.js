@@ -48,7 +48,7 @@ function pairedCycle(url, key, localAddress) {
       // Events (gateway.counts, presence) may follow the welcome while the close is under way: not an error.
       if (handshakeMs >= 0) return;
       const frame = JSON.parse(String(data));
-      if (frame.type !== "welcome") return ws.terminate(), reject(new Error(`expected welcome, got ${frame.type} ${frame.code ?? ""}`));
+      if (frame.type !== "welcome") return (ws.terminate(), reject(new Error(`expected welcome, got ${frame.type} ${frame.code ?? ""}`)));
       handshakeMs = performance.now() - t0;
       ws.close(1000);
     });

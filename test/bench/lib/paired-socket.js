@@ -25,7 +25,17 @@ export async function pairedSocket({ url, origin = "", proto, approve }) {
   const challenge = await next("challenge");
   const signedAtMs = Date.now();
   const bytes = proto.buildSignedBytes({ gatewayId: challenge.gatewayId, nonce: challenge.nonce, origin, publicKeyB64u, signedAtMs });
-  ws.send(JSON.stringify({ type: "hello", protocol: proto.PROTOCOL_VERSION, publicKey: publicKeyB64u, signedAtMs, signature: proto.encodeB64u(sign(null, bytes, privateKey)), keyStorage: "webcrypto", client: { name: "bench", userAgent: "bench" } }));
+  ws.send(
+    JSON.stringify({
+      type: "hello",
+      protocol: proto.PROTOCOL_VERSION,
+      publicKey: publicKeyB64u,
+      signedAtMs,
+      signature: proto.encodeB64u(sign(null, bytes, privateKey)),
+      keyStorage: "webcrypto",
+      client: { name: "bench", userAgent: "bench" },
+    }),
+  );
   const pairing = await next("pairing");
   await approve(pairing.request.code);
   await next("welcome");

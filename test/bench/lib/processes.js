@@ -14,16 +14,26 @@ const BARE_WS = join(import.meta.dirname, "bare-ws-server.js");
  * 3 pending, 10 new requests a minute) would measure the limiter instead of the gateway.
  */
 export const BENCH_LIMIT_FLAGS = [
-  "--max-connections-per-address", "100000",
-  "--max-connections-total", "100000",
-  "--max-unauth-per-address", "100000",
-  "--max-unauth-total", "100000",
-  "--max-pending-per-address", "100000",
-  "--max-pending-total", "100000",
-  "--max-new-requests-per-minute", "1000000",
-  "--failures-before-backoff", "1000000",
-  "--rpc-rate", "100000",
-  "--rpc-burst", "100000",
+  "--max-connections-per-address",
+  "100000",
+  "--max-connections-total",
+  "100000",
+  "--max-unauth-per-address",
+  "100000",
+  "--max-unauth-total",
+  "100000",
+  "--max-pending-per-address",
+  "100000",
+  "--max-pending-total",
+  "100000",
+  "--max-new-requests-per-minute",
+  "1000000",
+  "--failures-before-backoff",
+  "1000000",
+  "--rpc-rate",
+  "100000",
+  "--rpc-burst",
+  "100000",
 ];
 
 export { track };

@@ -22,14 +22,23 @@ export function figure(value, unit, samples, extra = {}) {
 }
 
 export function median(xs) {
-  return percentile([...xs].sort((a, b) => a - b), 50);
+  return percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /** Completed handshakes per second of one load accumulator. */
 export const rateOf = (acc) => (acc.elapsedMs > 0 ? (acc.completed * 1000) / acc.elapsedMs : null);
 
 /** The load generator's "concurrent" options for interleaved slices, from the run's config. */
-export const interleavedSlices = (cfg) => ({ concurrency: cfg.concurrency, sliceMs: cfg.sliceMs, slices: cfg.slices, warmupMs: cfg.warmupMs, warmEveryKey: true });
+export const interleavedSlices = (cfg) => ({
+  concurrency: cfg.concurrency,
+  sliceMs: cfg.sliceMs,
+  slices: cfg.slices,
+  warmupMs: cfg.warmupMs,
+  warmEveryKey: true,
+});
 
 export const ratio = (a, b) => (a == null || b == null || b === 0 ? null : round(a / b));
 export { round };

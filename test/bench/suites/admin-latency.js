@@ -14,7 +14,10 @@ export async function runApprove({ cfg, keys, load, log }) {
         what: "devices.approve on <state-dir>/admin.sock → welcome on the waiting socket",
         approveToWelcome: latency(r.approveToWelcomeMs, [50, 90, 99]),
         approveToAck: latency(r.approveAckMs, [50, 99]),
-        helloToPairing: { ...latency(r.helloToPairingMs, [50, 99]), note: "a new key's hello → its pairing frame (request stored durably): the gateway's share of the dashboard's nav → code" },
+        helloToPairing: {
+          ...latency(r.helloToPairingMs, [50, 99]),
+          note: "a new key's hello → its pairing frame (request stored durably): the gateway's share of the dashboard's nav → code",
+        },
         errors: r.errors,
         ...(r.firstError ? { firstError: r.firstError } : {}),
       },

@@ -54,7 +54,11 @@ async function measureHandshakeCpu({ cfg, kit, keys, load, log }) {
       handshake: {
         devices: n,
         noAdminTab: side(a),
-        adminTabs: { sessions: adminCount, ...side(b), received: { ...received, note: "devices.changed diffs (and nothing else) sent to the admin sessions during warm-up and slices" } },
+        adminTabs: {
+          sessions: adminCount,
+          ...side(b),
+          received: { ...received, note: "devices.changed diffs (and nothing else) sent to the admin sessions during warm-up and slices" },
+        },
         serverCpuWithAdminsVsWithout: ratio(cpuPer(b), cpuPer(a)),
         rateWithAdminsVsWithout: ratio(rateOf(b), rateOf(a)),
       },
@@ -76,11 +80,20 @@ function timeInteraction({ kind, search }) {
   const steps = {
     openDevices: [() => q("[data-testid=nav-devices]").click(), () => q('main[data-page="devices"]:not([aria-busy="true"]) [data-testid=device-row]')],
     search: [() => setInput(q("[data-testid=device-search]"), search), () => /\(1 matching\)/.test(title()) && firstRow()],
-    clearSearch: [() => setInput(q("[data-testid=device-search]"), ""), () => !/matching/.test(title()) && document.querySelectorAll("[data-testid=device-row]").length > 5],
+    clearSearch: [
+      () => setInput(q("[data-testid=device-search]"), ""),
+      () => !/matching/.test(title()) && document.querySelectorAll("[data-testid=device-row]").length > 5,
+    ],
     rename: [() => firstRow().querySelector("[data-testid=rename-button]").click(), () => q("[data-testid=rename-input]")],
-    renameCancel: [() => q("[data-testid=rename-input]").dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true })), () => !q("[data-testid=rename-input]")],
+    renameCancel: [
+      () => q("[data-testid=rename-input]").dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true })),
+      () => !q("[data-testid=rename-input]"),
+    ],
     revoke: [() => firstRow().querySelector("[data-testid=revoke-button]").click(), () => q("[data-testid=confirm-dialog]")],
-    revokeCancel: [() => document.activeElement.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true })), () => !q("[data-testid=confirm-dialog]")],
+    revokeCancel: [
+      () => document.activeElement.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true })),
+      () => !q("[data-testid=confirm-dialog]"),
+    ],
     scroll: [() => q("[data-testid=device-scroller]").scrollBy(0, 2000), () => Number(firstRow()?.dataset.index) > 5],
     scrollTop: [() => q("[data-testid=device-scroller]").scrollTo(0, 0), () => firstRow()?.dataset.index === "0"],
     home: [() => q("[data-testid=nav-home]").click(), () => !q('main[data-page="devices"]')],

@@ -24,7 +24,10 @@ function freePort() {
 async function healthzWithin(url, timeoutMs) {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -79,7 +82,19 @@ export async function runContainer(ctx) {
     const published = await freePort();
     const publishedName = run(["--publish", `127.0.0.1:${published}:8420`, "--volume", `${await seed(true)}:/data`, IMAGE, "start", ...BENCH_LIMIT_FLAGS]);
     const hostNet = await freePort();
-    const hostNetName = run(["--network", "host", "--volume", `${await seed(true)}:/data`, IMAGE, "start", "--host", "127.0.0.1", "--port", String(hostNet), ...BENCH_LIMIT_FLAGS]);
+    const hostNetName = run([
+      "--network",
+      "host",
+      "--volume",
+      `${await seed(true)}:/data`,
+      IMAGE,
+      "start",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(hostNet),
+      ...BENCH_LIMIT_FLAGS,
+    ]);
     for (const port of [published, hostNet]) await healthzWithin(`http://127.0.0.1:${port}/healthz`, 60_000);
     const pidOf = (name) => Number(kit.podman(["inspect", "--format", "{{.State.Pid}}", name]).ok());
     const target = (port, pid) => ({ kind: "paired", url: `ws://127.0.0.1:${port}/ws`, pid, keyStart: 0, keyCount: cfg.concurrentDevices });

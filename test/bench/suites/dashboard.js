@@ -32,7 +32,15 @@ function findChromium() {
   return candidates.find((p) => existsSync(p)) ?? null;
 }
 
-const LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const LAUNCH_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const PHASES = ["htmlResponseEnd", "firstAssetRequested", "lastJsCssLoaded", "firstContentfulPaint", "domContentLoaded"];
 
 /** One navigation in a fresh context: when the code showed (page clock), the wall time, and what came before it. */
@@ -100,14 +108,34 @@ async function series(count, url, withBrowser, options) {
   }
   const bytes = runs.map((r) => r.transferredBeforeCode);
   return {
-    navToCode: { ...latency(runs.map((r) => r.inPage), [50, 90]), clock: "page performance.now() (navigation start → rAF with the code in the DOM)" },
-    navToCodeWall: { ...latency(runs.map((r) => r.wall), [50, 90]), clock: "bench process: page.goto() call → code seen" },
+    navToCode: {
+      ...latency(
+        runs.map((r) => r.inPage),
+        [50, 90],
+      ),
+      clock: "page performance.now() (navigation start → rAF with the code in the DOM)",
+    },
+    navToCodeWall: {
+      ...latency(
+        runs.map((r) => r.wall),
+        [50, 90],
+      ),
+      clock: "bench process: page.goto() call → code seen",
+    },
     transferredBeforeCode: figure(median(bytes) / KB, "kB", bytes.length, {
       max: bytes.length ? Math.max(...bytes) / KB : null,
       decodedKB: median(runs.map((r) => r.decodedBeforeCode)) / KB,
       what: "transferSize of the page and every resource finished before the code showed (headers + encoded bodies)",
     }),
-    phasesMedianMs: Object.fromEntries(PHASES.map((k) => [k, latency(runs.map((r) => r.phases[k]).filter((x) => typeof x === "number"), [50]).median])),
+    phasesMedianMs: Object.fromEntries(
+      PHASES.map((k) => [
+        k,
+        latency(
+          runs.map((r) => r.phases[k]).filter((x) => typeof x === "number"),
+          [50],
+        ).median,
+      ]),
+    ),
     ...(options?.instrument ? { stepsMedianMs: stepMedians(runs) } : {}),
     failures,
     ...(firstError ? { firstError } : {}),

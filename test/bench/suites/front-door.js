@@ -52,7 +52,11 @@ async function openSession(gw, kit) {
   ws.send(JSON.stringify({ type: "req", id: "t", method: "session.ticket", params: {} }));
   const res = await next("res");
   if (!res.ok) throw new Error(`session.ticket: ${res.error.code}`);
-  const posted = await fetch(`${origin}/_pairgate/session`, { method: "POST", headers: { Origin: origin, "Content-Type": "application/json" }, body: JSON.stringify({ ticket: res.result.ticket }) });
+  const posted = await fetch(`${origin}/_pairgate/session`, {
+    method: "POST",
+    headers: { Origin: origin, "Content-Type": "application/json" },
+    body: JSON.stringify({ ticket: res.result.ticket }),
+  });
   const setCookie = posted.headers.get("set-cookie");
   ws.close();
   if (posted.status !== 200 || !setCookie) throw new Error(`POST /_pairgate/session: ${posted.status} ${await posted.text()}`);
@@ -146,7 +150,10 @@ export async function runFrontDoor({ cfg, kit, log, smoke }) {
     stops.push(bare.stop);
     // PAIRGATE_BENCH_CPU_PROF=DIR profiles the gateway (node --cpu-prof) for the whole suite: where the check's time goes.
     const profDir = process.env.PAIRGATE_BENCH_CPU_PROF;
-    const gw = await startGateway({ args: ["--upstream", appUrl, "--trusted-proxy", "127.0.0.1/32"], nodeArgs: profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [] });
+    const gw = await startGateway({
+      args: ["--upstream", appUrl, "--trusted-proxy", "127.0.0.1/32"],
+      nodeArgs: profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [],
+    });
     stops.push(() => gw.stop());
     const cookie = await openSession(gw, kit);
 

@@ -44,14 +44,29 @@ async function bundleSize(name, source) {
   const sizes = Object.fromEntries(files.map((f) => [String(f), gzipSync(readFileSync(join(dir, "out", String(f))), { level: 9 }).length]));
   // Lazy chunks: the protocol (zod schemas for frames and results) loads as the socket opens; the software signer
   // only on plain-http origins.
-  const sum = (keep) => Object.entries(sizes).filter(([f]) => keep(f)).reduce((a, [, b]) => a + b, 0) / KB;
+  const sum = (keep) =>
+    Object.entries(sizes)
+      .filter(([f]) => keep(f))
+      .reduce((a, [, b]) => a + b, 0) / KB;
   const isAfterPairing = (f) => f.startsWith("software-ed25519-");
   return {
     counted:
       "withProtocolGzip = every chunk a page loads before it can pair on an https origin (the static part and the protocol chunk, which loads as the socket opens); allChunksGzip adds the software signer (plain-http LAN origins only)",
-    initialGzip: figure(sum((f) => !f.startsWith("protocol-") && !isAfterPairing(f)), "kB", 1),
-    withProtocolGzip: figure(sum((f) => !isAfterPairing(f)), "kB", 1),
-    allChunksGzip: figure(sum(() => true), "kB", 1),
+    initialGzip: figure(
+      sum((f) => !f.startsWith("protocol-") && !isAfterPairing(f)),
+      "kB",
+      1,
+    ),
+    withProtocolGzip: figure(
+      sum((f) => !isAfterPairing(f)),
+      "kB",
+      1,
+    ),
+    allChunksGzip: figure(
+      sum(() => true),
+      "kB",
+      1,
+    ),
     chunks: sizes,
   };
 }
@@ -99,11 +114,11 @@ async function roundTrip(count, log) {
 
 export async function runLibrary({ cfg, log }) {
   mkdirSync(LIB, { recursive: true });
-  const client = await bundleSize("client", `import { createPairgateClient } from ${JSON.stringify(join(LIB, "client.js"))};\nexport const c = createPairgateClient();\n`);
-  const react = await bundleSize(
-    "react",
-    `export * from ${JSON.stringify(join(LIB, "react.js"))};\n`,
+  const client = await bundleSize(
+    "client",
+    `import { createPairgateClient } from ${JSON.stringify(join(LIB, "client.js"))};\nexport const c = createPairgateClient();\n`,
   );
+  const react = await bundleSize("react", `export * from ${JSON.stringify(join(LIB, "react.js"))};\n`);
   log(`pairgate/client ${client.withProtocolGzip.value} kB gzip with its protocol chunk; pairgate/react ${react.withProtocolGzip.value} kB`);
   return {
     library: {

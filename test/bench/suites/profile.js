@@ -42,10 +42,20 @@ export async function runProfile({ cfg, kit, keys, load, log }) {
     writeFileSync(join(outDir, `${name}.cpuprofile`), text);
     // The profile covers the whole process life, warm-up included; per-cycle figures divide by every cycle it saw.
     const cycles = accs[i].cycles + accs[i].warmup.cycles;
-    out[name] = { file: `bench/results/${name}.cpuprofile`, cycles, serverCpuUsPerCycle: Math.round((accs[i].serverCpuMs * 1000) / accs[i].cycles), ...summarize(JSON.parse(text), cycles) };
+    out[name] = {
+      file: `bench/results/${name}.cpuprofile`,
+      cycles,
+      serverCpuUsPerCycle: Math.round((accs[i].serverCpuMs * 1000) / accs[i].cycles),
+      ...summarize(JSON.parse(text), cycles),
+    };
   }
   rmSync(profDir, { recursive: true, force: true });
-  return { profile: { what: "node --cpu-prof (250 µs interval) of the gateway and the bare-ws baselines (plain, + verify) under the same load; self time by area and function", ...out } };
+  return {
+    profile: {
+      what: "node --cpu-prof (250 µs interval) of the gateway and the bare-ws baselines (plain, + verify) under the same load; self time by area and function",
+      ...out,
+    },
+  };
 }
 
 const AREAS = [
@@ -56,7 +66,10 @@ const AREAS = [
   ["better-sqlite3", /better-sqlite3|^(get|run|all)$/],
   ["ws library", /node_modules\/ws\//],
   ["zod (frame parsing)", /node_modules\/zod\//],
-  ["node:http, net, stream (sockets)", /node:(_http|http|net|stream|internal\/(stream|streams|net|http|timers|buffer|tls|url|event_target|async_hooks|process\/task_queues))|^(writev|writeBuffer|writeUtf8String|writeLatin1String|close|onStreamRead|destroy|shutdown|setNoDelay|readStop|readStart)$/],
+  [
+    "node:http, net, stream (sockets)",
+    /node:(_http|http|net|stream|internal\/(stream|streams|net|http|timers|buffer|tls|url|event_target|async_hooks|process\/task_queues))|^(writev|writeBuffer|writeUtf8String|writeLatin1String|close|onStreamRead|destroy|shutdown|setNoDelay|readStop|readStart)$/,
+  ],
   ["@noble/hashes (device id)", /@noble\/hashes/],
   ["gateway code (dist/server/main.js)", /dist\/server\/main\.js/],
   ["JSON", /^(parse|stringify)$/],
@@ -89,7 +102,11 @@ function summarize(profile, handshakes) {
     sampledMs: Math.round(totalUs / 1000),
     busyMs: Math.round(busyUs / 1000),
     mainThreadUsPerCycle: handshakes ? Math.round(busyUs / handshakes) : null,
-    areasUsPerCycle: Object.fromEntries(sortDesc(areas).filter(([k]) => k !== "(idle)").map(([k, us]) => [k, Math.round(us / handshakes)])),
+    areasUsPerCycle: Object.fromEntries(
+      sortDesc(areas)
+        .filter(([k]) => k !== "(idle)")
+        .map(([k, us]) => [k, Math.round(us / handshakes)]),
+    ),
     topFunctionsPctOfBusy: sortDesc(fns)
       .filter(([k]) => !k.startsWith("(idle)"))
       .slice(0, 25)

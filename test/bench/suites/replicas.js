@@ -42,7 +42,9 @@ export async function runReplicas({ cfg, kit, keys, load, log }) {
     // The cross-replica share of one sample: its welcome (or close) on B minus the acknowledgement on A (may be < 0).
     const afterAck = (xs, acks) => xs.map((w, i) => w - acks[i]);
 
-    log(`replicas.handshake: ${cfg.concurrency} clients, bare-ws, bare-ws + verify and replica B with ${devices} devices in Postgres, ${cfg.slices} interleaved slices`);
+    log(
+      `replicas.handshake: ${cfg.concurrency} clients, bare-ws, bare-ws + verify and replica B with ${devices} devices in Postgres, ${cfg.slices} interleaved slices`,
+    );
     const [cBare, cVerify, cPg] = await load.run("concurrent", {
       targets: [
         { kind: "bare", url: bare.url, pid: bare.pid },

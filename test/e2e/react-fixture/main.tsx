@@ -42,7 +42,12 @@ function PendingProbe() {
             <button
               type="button"
               data-testid="reject"
-              onClick={() => approvals.reject(request.id).then(() => setOutcome("rejected"), (e: { code: string }) => setOutcome(e.code))}
+              onClick={() =>
+                approvals.reject(request.id).then(
+                  () => setOutcome("rejected"),
+                  (e: { code: string }) => setOutcome(e.code),
+                )
+              }
             >
               reject
             </button>

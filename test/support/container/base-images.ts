@@ -43,7 +43,11 @@ export const RECIPE: { steps: number; suite: string; node: string; npm: string; 
 
 /** The Debian mirror the host's apt uses (deb822 or one-line sources), so the stand-ins come from the same place. */
 export function hostDebianMirror(): string {
-  const files = ["/etc/apt/sources.list.d/debian.sources", "/etc/apt/sources.list", ...listDir("/etc/apt/sources.list.d").filter((f) => f.endsWith(".sources") || f.endsWith(".list"))];
+  const files = [
+    "/etc/apt/sources.list.d/debian.sources",
+    "/etc/apt/sources.list",
+    ...listDir("/etc/apt/sources.list.d").filter((f) => f.endsWith(".sources") || f.endsWith(".list")),
+  ];
   for (const file of files) {
     let text = "";
     try {
@@ -71,7 +75,10 @@ function listDir(dir: string): string[] {
 }
 
 export function recipeHash(mirror = hostDebianMirror()): string {
-  return createHash("sha256").update(JSON.stringify({ ...RECIPE, mirror })).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(JSON.stringify({ ...RECIPE, mirror }))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 function run(cmd: string, args: string[], timeoutMs = 900_000): string {
@@ -86,7 +93,16 @@ function buildRootfs(image: StandIn, tarFile: string, work: string, mirror: stri
   const include = image.packages.length ? [`--include=${image.packages.join(",")}`] : [];
   run("/usr/sbin/debootstrap", ["--variant=minbase", ...include, `--cache-dir=${join(CACHE_ROOT, "debs")}`, RECIPE.suite, root, mirror]);
   // Node: bin/node, include/node (the headers node-gyp needs) and share/ into /usr/local, as in the official image.
-  run("tar", ["-xzf", tarballs.node, "-C", join(root, "usr/local"), "--strip-components=1", "--exclude=package/package.json", "--exclude=package/README.md", "--exclude=package/LICENSE"]);
+  run("tar", [
+    "-xzf",
+    tarballs.node,
+    "-C",
+    join(root, "usr/local"),
+    "--strip-components=1",
+    "--exclude=package/package.json",
+    "--exclude=package/README.md",
+    "--exclude=package/LICENSE",
+  ]);
   const npmDir = join(root, "usr/local/lib/node_modules/npm");
   mkdirSync(npmDir, { recursive: true });
   run("tar", ["-xzf", tarballs.npm, "-C", npmDir, "--strip-components=1"]);

@@ -20,7 +20,9 @@ export function composeServices(repoRoot: string): { [name: string]: ComposeServ
  */
 export function buildImage(tag: string, repoRoot: string): { ms: number; output: string } {
   const t0 = performance.now();
-  const out = podman(["build", "--pull=never", "--format", "docker", "--volume", `${HOST_CA_BUNDLE}:${HOST_CA_BUNDLE}:ro`, "--tag", tag, repoRoot], { timeoutMs: 1_500_000 }).ok();
+  const out = podman(["build", "--pull=never", "--format", "docker", "--volume", `${HOST_CA_BUNDLE}:${HOST_CA_BUNDLE}:ro`, "--tag", tag, repoRoot], {
+    timeoutMs: 1_500_000,
+  }).ok();
   return { ms: performance.now() - t0, output: out };
 }
 
@@ -43,7 +45,11 @@ export function composeRunFlags(svc: ComposeService, map: { volumeName: (name: s
         flags.push("--restart", String(value));
         break;
       case "ports":
-        for (const p of list(value)) flags.push("--publish", map.hostPort === undefined ? p : p.replace(/^(.*:)?(\d+):(\d+)$/, (_, ip = "", _host, inner) => `${ip}${map.hostPort}:${inner}`));
+        for (const p of list(value))
+          flags.push(
+            "--publish",
+            map.hostPort === undefined ? p : p.replace(/^(.*:)?(\d+):(\d+)$/, (_, ip = "", _host, inner) => `${ip}${map.hostPort}:${inner}`),
+          );
         break;
       case "volumes":
         for (const v of list(value)) {

@@ -58,7 +58,8 @@ export function podman(args: string[], opts: { timeoutMs?: number; input?: strin
   const r = spawnSync("podman", args, { encoding: "utf8", env, timeout: opts.timeoutMs ?? 60_000, input: opts.input, maxBuffer: 64 * 1024 * 1024 });
   return Object.assign(r, {
     ok() {
-      if (r.status !== 0) throw new Error(`podman ${args.join(" ")} failed (${r.error?.message ?? r.status}):\n${`${r.stderr}${r.stdout}`.trim().slice(-4000)}`);
+      if (r.status !== 0)
+        throw new Error(`podman ${args.join(" ")} failed (${r.error?.message ?? r.status}):\n${`${r.stderr}${r.stdout}`.trim().slice(-4000)}`);
       return r.stdout.trim();
     },
   });

@@ -13,7 +13,11 @@ export interface PairedInBrowser {
   hasWebCrypto: boolean;
 }
 
-export async function pairInBrowser(page: Page, url: string, approve: (code: string) => SpawnSyncReturns<string> | Promise<SpawnSyncReturns<string>>): Promise<PairedInBrowser> {
+export async function pairInBrowser(
+  page: Page,
+  url: string,
+  approve: (code: string) => SpawnSyncReturns<string> | Promise<SpawnSyncReturns<string>>,
+): Promise<PairedInBrowser> {
   const response = await page.goto(url);
   expect(response?.status(), `GET ${url}`).toBe(200);
   const code = await readPairingCode(page, 30_000);

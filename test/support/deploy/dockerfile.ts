@@ -52,7 +52,8 @@ export function last(stage: Stage, op: string): string | null {
 /** ENV key=value pairs (values may be double-quoted). */
 export function envOf(stage: Stage): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const a of all(stage, "ENV")) for (const m of a.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g)) env[m[1]!] = m[2]!.startsWith('"') ? (JSON.parse(m[2]!) as string) : m[2]!;
+  for (const a of all(stage, "ENV"))
+    for (const m of a.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g)) env[m[1]!] = m[2]!.startsWith('"') ? (JSON.parse(m[2]!) as string) : m[2]!;
   return env;
 }
 

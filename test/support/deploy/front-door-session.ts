@@ -28,7 +28,11 @@ export interface SessionTarget {
 export async function openAppSession(t: SessionTarget, name = "Test browser"): Promise<AppSession> {
   const prefix = t.prefix ?? "/_pairgate";
   const host = new URL(t.origin).host;
-  const client = await connectClient(`${t.base.replace(/^http/, "ws")}${prefix}/ws`, makeTestKey(), { origin: t.origin, headers: { Host: host }, ...(t.tls ? { tls: t.tls } : {}) });
+  const client = await connectClient(`${t.base.replace(/^http/, "ws")}${prefix}/ws`, makeTestKey(), {
+    origin: t.origin,
+    headers: { Host: host },
+    ...(t.tls ? { tls: t.tls } : {}),
+  });
   await client.hello({ client: { name, userAgent: "pairgate-test" } });
   const pairing = await client.next("pairing");
   const approved = runCli(["devices", "approve", pairing.request.code, "--name", name], { stateDir: t.stateDir });

@@ -33,7 +33,23 @@ export function makeCert(dir: string, host: string): { cert: string; key: string
   const key = join(dir, `${host}.key`);
   const r = spawnSync(
     "openssl",
-    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", `/CN=${host}`, "-addext", `subjectAltName=DNS:${host}`],
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "1",
+      "-subj",
+      `/CN=${host}`,
+      "-addext",
+      `subjectAltName=DNS:${host}`,
+    ],
     { encoding: "utf8" },
   );
   if (r.status !== 0) throw new Error(`openssl failed: ${r.stderr}`);
@@ -84,7 +100,18 @@ export async function startCaddy(dir: string, site: string, target: ProxyTarget)
   const conf = join(dir, "Caddyfile");
   writeFileSync(
     conf,
-    ["{", "\tadmin off", "\tlocal_certs", "\tskip_install_trust", `\tstorage file_system ${join(dir, "data")}`, "\tauto_https disable_redirects", "}", "", site, ""].join("\n"),
+    [
+      "{",
+      "\tadmin off",
+      "\tlocal_certs",
+      "\tskip_install_trust",
+      `\tstorage file_system ${join(dir, "data")}`,
+      "\tauto_https disable_redirects",
+      "}",
+      "",
+      site,
+      "",
+    ].join("\n"),
   );
   const env = { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, "xdg-data"), XDG_CONFIG_HOME: join(dir, "xdg-config") };
   const args = ["run", "--config", conf, "--adapter", "caddyfile"];

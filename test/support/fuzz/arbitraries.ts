@@ -58,14 +58,17 @@ const deepInHello = fc.tuple(schemaValidHello, fc.integer({ min: 50, max: 10_000
 });
 
 /** Strings right at and over the 64 KiB frame limit, inside an otherwise valid-looking frame. */
-const huge = fc.tuple(fc.constantFrom(MAX_FRAME_BYTES - 200, MAX_FRAME_BYTES - 1, MAX_FRAME_BYTES, MAX_FRAME_BYTES + 1, 200_000), fc.constantFrom("name", "signature", "invite", "type")).map(
-  ([n, field]) => JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, [field]: "x".repeat(n) }),
-);
+const huge = fc
+  .tuple(
+    fc.constantFrom(MAX_FRAME_BYTES - 200, MAX_FRAME_BYTES - 1, MAX_FRAME_BYTES, MAX_FRAME_BYTES + 1, 200_000),
+    fc.constantFrom("name", "signature", "invite", "type"),
+  )
+  .map(([n, field]) => JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, [field]: "x".repeat(n) }));
 
 const invalidUtf8Sequences = [[0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf8, 0x88, 0x80, 0x80, 0x80], [0x80], [0xf4, 0x90, 0x80, 0x80]];
-const badUtf8 = fc.tuple(fc.string({ maxLength: 100 }), fc.constantFrom(...invalidUtf8Sequences), fc.string({ maxLength: 100 })).map(
-  ([a, bad, b]) => Uint8Array.from([...Buffer.from(`{"type":"hello","x":"${a}`), ...bad, ...Buffer.from(`${b}"}`)]),
-);
+const badUtf8 = fc
+  .tuple(fc.string({ maxLength: 100 }), fc.constantFrom(...invalidUtf8Sequences), fc.string({ maxLength: 100 }))
+  .map(([a, bad, b]) => Uint8Array.from([...Buffer.from(`{"type":"hello","x":"${a}`), ...bad, ...Buffer.from(`${b}"}`)]));
 
 /** Hand-built WebSocket frames (RFC 6455 §5.2) the ws client would never send: unmasked, reserved bits/opcodes, bad control frames. */
 function wireFrame(fin: boolean, rsv: number, opcode: number, payload: Uint8Array, masked: boolean): Uint8Array {
@@ -79,17 +82,25 @@ function wireFrame(fin: boolean, rsv: number, opcode: number, payload: Uint8Arra
 }
 const rawWire = fc.oneof(
   fc.uint8Array({ maxLength: 40 }).map((p) => ({ bytes: wireFrame(true, 0, 1, p, false), label: "unmasked text frame" })),
-  fc.tuple(fc.constantFrom(3, 4, 5, 6, 7, 11, 12, 13, 14, 15), fc.uint8Array({ maxLength: 20 })).map(([op, p]) => ({ bytes: wireFrame(true, 0, op, p, true), label: `reserved opcode ${op}` })),
-  fc.tuple(fc.integer({ min: 1, max: 7 }), fc.uint8Array({ maxLength: 20 })).map(([rsv, p]) => ({ bytes: wireFrame(true, rsv, 1, p, true), label: `rsv bits ${rsv}` })),
+  fc
+    .tuple(fc.constantFrom(3, 4, 5, 6, 7, 11, 12, 13, 14, 15), fc.uint8Array({ maxLength: 20 }))
+    .map(([op, p]) => ({ bytes: wireFrame(true, 0, op, p, true), label: `reserved opcode ${op}` })),
+  fc
+    .tuple(fc.integer({ min: 1, max: 7 }), fc.uint8Array({ maxLength: 20 }))
+    .map(([rsv, p]) => ({ bytes: wireFrame(true, rsv, 1, p, true), label: `rsv bits ${rsv}` })),
   fc.uint8Array({ minLength: 126, maxLength: 300 }).map((p) => ({ bytes: wireFrame(true, 0, 9, p, true), label: "ping over 125 bytes" })),
   fc.uint8Array({ maxLength: 20 }).map((p) => ({ bytes: wireFrame(false, 0, 9, p, true), label: "fragmented ping" })),
   fc.uint8Array({ maxLength: 20 }).map((p) => ({ bytes: wireFrame(true, 0, 0, p, true), label: "continuation with nothing to continue" })),
-  fc.constantFrom(999, 1004, 1005, 1006, 1015, 2999, 5000).map((code) => ({ bytes: wireFrame(true, 0, 8, Uint8Array.from([code >> 8, code & 0xff]), true), label: `close code ${code}` })),
+  fc
+    .constantFrom(999, 1004, 1005, 1006, 1015, 2999, 5000)
+    .map((code) => ({ bytes: wireFrame(true, 0, 8, Uint8Array.from([code >> 8, code & 0xff]), true), label: `close code ${code}` })),
   fc.constant({ bytes: wireFrame(true, 0, 8, Uint8Array.from([3]), true), label: "close frame with a 1-byte body" }),
   // Complete frames only: a truncated header would just wait for more bytes until the 10 s handshake deadline.
 );
 
-const text = (label: string) => (t: string): WireFrame => ({ kind: "text", text: t, label });
+const text =
+  (label: string) =>
+  (t: string): WireFrame => ({ kind: "text", text: t, label });
 
 /** Everything sent before authentication: one frame per socket. */
 export const preAuthFrame: fc.Arbitrary<WireFrame> = fc.oneof(
@@ -108,12 +119,27 @@ export const preAuthFrame: fc.Arbitrary<WireFrame> = fc.oneof(
 /** Requests an authenticated admin may send: always a well-formed req (unique id), with fuzzed method and params. */
 export const authRequest = fc.record({
   method: fc.oneof(
-    fc.constantFrom("gateway.status", "devices.list", "devices.approve", "devices.reject", "devices.rename", "invites.create", "invites.revoke", "audit.list", "constructor", "__proto__", "toString"),
+    fc.constantFrom(
+      "gateway.status",
+      "devices.list",
+      "devices.approve",
+      "devices.reject",
+      "devices.rename",
+      "invites.create",
+      "invites.revoke",
+      "audit.list",
+      "constructor",
+      "__proto__",
+      "toString",
+    ),
     fc.string({ minLength: 1, maxLength: 64 }),
   ),
   params: fc.oneof(
     fc.jsonValue({ maxDepth: 4 }),
-    fc.record({ code: weird, role: weird, name: weird, requestId: weird, inviteId: weird, limit: weird, beforeId: weird, ttlMs: weird, label: weird }, { requiredKeys: [] }),
+    fc.record(
+      { code: weird, role: weird, name: weird, requestId: weird, inviteId: weird, limit: weird, beforeId: weird, ttlMs: weird, label: weird },
+      { requiredKeys: [] },
+    ),
     // Nested values built here too, so kept shallow enough for this process's own JSON.stringify.
     fc.integer({ min: 50, max: 1000 }).map((d) => JSON.parse("[".repeat(d) + "]".repeat(d)) as unknown),
   ),

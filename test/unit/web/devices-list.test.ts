@@ -54,9 +54,15 @@ describe("devices list model", () => {
 
   it("updates presence of loaded rows only, and takes pending and invites whole when sent", () => {
     const list = listFromPage("", page([device(2), device(1)]));
-    const presence = [{ id: device(1).id, online: 0, lastSeenAtMs: T0 + 99, lastSeenFrom: null }, { id: device(9).id, online: 3, lastSeenAtMs: T0, lastSeenFrom: null }];
+    const presence = [
+      { id: device(1).id, online: 0, lastSeenAtMs: T0 + 99, lastSeenFrom: null },
+      { id: device(9).id, online: 3, lastSeenAtMs: T0, lastSeenFrom: null },
+    ];
     const next = applied(list, diff(5, { presence }));
-    expect(next.rows.map((d) => [d.name, d.online, d.lastSeenAtMs])).toEqual([["Device 2", 1, T0], ["Device 1", 0, T0 + 99]]);
+    expect(next.rows.map((d) => [d.name, d.online, d.lastSeenAtMs])).toEqual([
+      ["Device 2", 1, T0],
+      ["Device 1", 0, T0 + 99],
+    ]);
     expect(next.pending).toBe(list.pending);
     expect(changesDevices(diff(5, { presence }))).toBe(false);
     const withInvites = diff(6, { invites: [] });

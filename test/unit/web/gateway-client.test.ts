@@ -9,7 +9,18 @@ import { PROTOCOL_VERSION } from "../../../shared/protocol/version.js";
 import { loadDeviceKey, replaceDeviceKey, type DeviceKeyResult } from "../../../web/src/device-key/device-key.js";
 import type { GatewayCallError } from "../../../web/src/gateway/call-error.js";
 import { GatewayClient, type GatewayClientDeps } from "../../../web/src/gateway/gateway-client.js";
-import { challenge, deviceView, fakeNetwork, ManualClock, memoryKeyStore, NONCE, OTHER_NONCE, pairingFrame, welcomeFrame, type FakeSocket } from "../../support/web-client.js";
+import {
+  challenge,
+  deviceView,
+  fakeNetwork,
+  ManualClock,
+  memoryKeyStore,
+  NONCE,
+  OTHER_NONCE,
+  pairingFrame,
+  welcomeFrame,
+  type FakeSocket,
+} from "../../support/web-client.js";
 
 ed.hashes.sha512 = sha512;
 
@@ -65,10 +76,22 @@ describe("gateway client handshake", () => {
     expect(hello).toMatchObject({ type: "hello", protocol: PROTOCOL_VERSION, keyStorage, client: { name: "Chrome on Linux" } });
     expect(hello).not.toHaveProperty("invite");
     const publicKey = decodeB64u(hello.publicKey as string)!;
-    const signedBytes = buildSignedBytes({ gatewayId: "AAECAwQFBgcICQoLDA0ODw", nonce: NONCE, origin: ORIGIN, publicKeyB64u: hello.publicKey as string, signedAtMs: hello.signedAtMs as number });
+    const signedBytes = buildSignedBytes({
+      gatewayId: "AAECAwQFBgcICQoLDA0ODw",
+      nonce: NONCE,
+      origin: ORIGIN,
+      publicKeyB64u: hello.publicKey as string,
+      signedAtMs: hello.signedAtMs as number,
+    });
     expect(ed.verify(decodeB64u(hello.signature as string)!, signedBytes, publicKey)).toBe(true);
     // The same signature must not verify for another nonce: it is bound to this socket's challenge.
-    const otherBytes = buildSignedBytes({ gatewayId: "AAECAwQFBgcICQoLDA0ODw", nonce: OTHER_NONCE, origin: ORIGIN, publicKeyB64u: hello.publicKey as string, signedAtMs: hello.signedAtMs as number });
+    const otherBytes = buildSignedBytes({
+      gatewayId: "AAECAwQFBgcICQoLDA0ODw",
+      nonce: OTHER_NONCE,
+      origin: ORIGIN,
+      publicKeyB64u: hello.publicKey as string,
+      signedAtMs: hello.signedAtMs as number,
+    });
     expect(ed.verify(decodeB64u(hello.signature as string)!, otherBytes, publicKey)).toBe(false);
   });
 
@@ -100,7 +123,11 @@ describe("pairing", () => {
     await handshake();
     network.last().deliver(pairingFrame(clock.nowMs));
     const pending = client.getSnapshot().state;
-    expect(pending).toMatchObject({ status: "pending", request: { code: "BCDFGHJK", fingerprint: "KZDV-VJ2U" }, approveCommand: "npx pairgate devices approve BCDF-GHJK" });
+    expect(pending).toMatchObject({
+      status: "pending",
+      request: { code: "BCDFGHJK", fingerprint: "KZDV-VJ2U" },
+      approveCommand: "npx pairgate devices approve BCDF-GHJK",
+    });
 
     clock.advance(60_000); // a minute of waiting: no polling, no new sockets, no timers firing requests
     expect(network.sockets).toHaveLength(1);
@@ -203,7 +230,9 @@ describe("revocation", () => {
     second.client.start();
     await second.handshake();
     second.network.last().deliver(welcomeFrame());
-    second.network.last().deliver({ type: "event", event: "device.revoked", data: { deviceId: "a".repeat(64), byName: "gateway", atMs: 8, reason: "expired" } });
+    second.network
+      .last()
+      .deliver({ type: "event", event: "device.revoked", data: { deviceId: "a".repeat(64), byName: "gateway", atMs: 8, reason: "expired" } });
     second.network.last().drop(4410);
     expect(second.client.getSnapshot().state).toEqual({ status: "revoked", byName: "gateway", atMs: 8, reason: "expired" });
   });

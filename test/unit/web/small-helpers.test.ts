@@ -23,7 +23,10 @@ describe("default device name", () => {
     ["Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36", "Chrome on Linux"],
     ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36 Edg/140.0", "Edge on Windows"],
     ["Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15", "Safari on macOS"],
-    ["Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/140.0 Mobile/15E148 Safari/604.1", "Chrome on iPhone"],
+    [
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/140.0 Mobile/15E148 Safari/604.1",
+      "Chrome on iPhone",
+    ],
     ["Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0", "Firefox on Linux"],
     ["curl/8.5.0", "Browser"],
   ])("names %s as %s", (userAgent, name) => {
@@ -36,7 +39,10 @@ describe("pre-flight notes", () => {
 
   it("says plainly that plain http keeps the key in software", () => {
     const notes = describePreflight({ ...base, isSecureContext: false }, "software");
-    expect(notes.find((note) => note.id === "key")).toMatchObject({ tone: "warn", text: expect.stringContaining("Plain http: your key is stored in software") });
+    expect(notes.find((note) => note.id === "key")).toMatchObject({
+      tone: "warn",
+      text: expect.stringContaining("Plain http: your key is stored in software"),
+    });
   });
 
   it("warns that a private window forgets its pairing when its quota gives it away", () => {
@@ -47,7 +53,10 @@ describe("pre-flight notes", () => {
 
   it("warns a browser whose storage is not persisted (persisted: false) that a private window forgets its pairing", () => {
     const notes = describePreflight(base, "webcrypto");
-    expect(notes.find((note) => note.id === "private")).toMatchObject({ tone: "warn", text: expect.stringContaining("If this is a private window, it will forget its pairing when closed") });
+    expect(notes.find((note) => note.id === "private")).toMatchObject({
+      tone: "warn",
+      text: expect.stringContaining("If this is a private window, it will forget its pairing when closed"),
+    });
     expect(describePreflight({ ...base, isPersisted: null }, "webcrypto").some((note) => note.id === "private")).toBe(false);
   });
 

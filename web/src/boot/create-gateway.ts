@@ -36,9 +36,7 @@ export function createBrowserGateway(fragment: StartupFragment): BrowserGateway 
     },
   });
   // After the key is read: its IndexedDB transactions come first, and the pairing screen fills notes in later.
-  const preflight = client
-    .keyReady()
-    .then(() => runPreflight({ store, isSecureContext: window.isSecureContext, storage, now: () => performance.now() }));
+  const preflight = client.keyReady().then(() => runPreflight({ store, isSecureContext: window.isSecureContext, storage, now: () => performance.now() }));
   // Coming back online or to a hidden tab is a better moment to retry than the next backoff tick.
   window.addEventListener("online", client.retryNow);
   document.addEventListener("visibilitychange", () => {

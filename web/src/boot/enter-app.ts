@@ -12,7 +12,11 @@ export function requestedReturnPath(search: string): string | null {
 }
 
 /** Ticket → cookie → back to `rd`. Returns false when the gateway refused (the dashboard stays where it is). */
-export async function enterApp(client: PairgateClient, rd: string, env: { fetch: typeof fetch; replace: (url: string) => void; baseUrl: string }): Promise<boolean> {
+export async function enterApp(
+  client: PairgateClient,
+  rd: string,
+  env: { fetch: typeof fetch; replace: (url: string) => void; baseUrl: string },
+): Promise<boolean> {
   const { ticket } = await client.call("session.ticket", {});
   // Relative to the dashboard's own URL, so it lands under whatever prefix the dashboard is served from.
   const res = await env.fetch(new URL("session", env.baseUrl), {

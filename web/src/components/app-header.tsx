@@ -13,7 +13,11 @@ export function AppHeader({ gatewayName, children }: { gatewayName?: string | un
         <span className="brand-name">pairgate</span>
         {gatewayName ? <span className="brand-gateway">{gatewayName}</span> : null}
       </div>
-      {children ? <nav aria-label="Pages" className="app-nav">{children}</nav> : null}
+      {children ? (
+        <nav aria-label="Pages" className="app-nav">
+          {children}
+        </nav>
+      ) : null}
     </header>
   );
 }

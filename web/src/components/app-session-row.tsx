@@ -30,7 +30,14 @@ export function AppSessionRow({ sessions, nowMs, onEnded }: AppSessionRowProps) 
         ) : null}
       </div>
       <div className="row-actions">
-        <Button size="sm" variant="danger" data-testid="app-sessions-end" isBusy={end.status === "busy"} onClick={() => void end.run(sessions.deviceId)} aria-label={`End sessions of ${name}`}>
+        <Button
+          size="sm"
+          variant="danger"
+          data-testid="app-sessions-end"
+          isBusy={end.status === "busy"}
+          onClick={() => void end.run(sessions.deviceId)}
+          aria-label={`End sessions of ${name}`}
+        >
           End sessions
         </Button>
       </div>

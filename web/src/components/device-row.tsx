@@ -17,9 +17,17 @@ export interface DeviceRowProps {
 }
 
 export function DeviceRow({ device, nowMs, onRevoke, index, measureRef }: DeviceRowProps) {
-  const lastSeen = device.online > 0 ? "active now" : device.lastSeenAtMs === null ? "never seen" : `last active ${formatRelativeTime(device.lastSeenAtMs, nowMs)}`;
+  const lastSeen =
+    device.online > 0 ? "active now" : device.lastSeenAtMs === null ? "never seen" : `last active ${formatRelativeTime(device.lastSeenAtMs, nowMs)}`;
   return (
-    <li ref={measureRef} data-index={index} className="row device-row" data-testid="device-row" data-device-id={device.id} data-current={device.current || undefined}>
+    <li
+      ref={measureRef}
+      data-index={index}
+      className="row device-row"
+      data-testid="device-row"
+      data-device-id={device.id}
+      data-current={device.current || undefined}
+    >
       <div className="row-main">
         <p className="row-title">
           <span className="device-row-name" data-testid="device-row-name">

@@ -54,10 +54,24 @@ export function InviteCreateForm({ isBusy, onCreate }: { isBusy: boolean; onCrea
       </Field>
       <Field label="Label (optional)">
         {({ id }) => (
-          <input id={id} className="input" data-testid="invite-label" value={label} maxLength={64} placeholder="e.g. Sam's laptop" onChange={(event) => setLabel(event.target.value)} />
+          <input
+            id={id}
+            className="input"
+            data-testid="invite-label"
+            value={label}
+            maxLength={64}
+            placeholder="e.g. Sam's laptop"
+            onChange={(event) => setLabel(event.target.value)}
+          />
         )}
       </Field>
-      <ExpiryField label="Device expires after (optional)" value={deviceExpires} onChange={setDeviceExpires} error={expiryError} testId="invite-device-expires" />
+      <ExpiryField
+        label="Device expires after (optional)"
+        value={deviceExpires}
+        onChange={setDeviceExpires}
+        error={expiryError}
+        testId="invite-device-expires"
+      />
       <Button variant="primary" type="submit" isBusy={isBusy} data-testid="invite-create">
         Create invite link
       </Button>

@@ -10,9 +10,7 @@ export function InviteCreated({ invite, onDone }: { invite: InviteCreatedView; o
     <div className="invite-created" role="status" data-testid="invite-created">
       <div className="invite-created-text">
         <p className="notice-title">Invite link, shown only this once</p>
-        <p className="muted small">
-          Send it over a channel you trust. The first browser to open it is paired; it expires {formatTime(invite.expiresAtMs)}.
-        </p>
+        <p className="muted small">Send it over a channel you trust. The first browser to open it is paired; it expires {formatTime(invite.expiresAtMs)}.</p>
         <div className="command-block">
           <code className="invite-link" data-testid="invite-link" title={invite.url}>
             {invite.url}

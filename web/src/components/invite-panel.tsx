@@ -12,10 +12,7 @@ export function InvitePanel({ invites }: { invites: InviteView[] }) {
   return (
     <div className="stack">
       <p className="muted">An invite link pairs the first browser that opens it, with the role you pick, no code needed.</p>
-      <InviteCreateForm
-        isBusy={create.status === "busy"}
-        onCreate={({ label, ...request }) => void create.run({ ...request, ...(label ? { label } : {}) })}
-      />
+      <InviteCreateForm isBusy={create.status === "busy"} onCreate={({ label, ...request }) => void create.run({ ...request, ...(label ? { label } : {}) })} />
       {create.status === "done" ? <InviteCreated invite={create.data} onDone={create.reset} /> : null}
       {create.error ? (
         <Notice tone="bad" testId="invite-error">

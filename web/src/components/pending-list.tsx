@@ -11,7 +11,12 @@ export interface PendingListProps {
 
 export function PendingList({ pending, replaceRequestId, onReplaceChange }: PendingListProps) {
   const nowMs = useNow(30_000);
-  if (pending.length === 0) return <p className="empty" data-testid="pending-empty">No browser is waiting right now. New requests appear here by themselves.</p>;
+  if (pending.length === 0)
+    return (
+      <p className="empty" data-testid="pending-empty">
+        No browser is waiting right now. New requests appear here by themselves.
+      </p>
+    );
   const sorted = [...pending].sort((a, b) => b.createdAtMs - a.createdAtMs);
   return (
     <ul className="rows" aria-label="Waiting browsers">

@@ -44,8 +44,8 @@ export function PendingRow({ request, nowMs, isReplaceChecked, onReplaceChange }
           <label className="check">
             <input type="checkbox" data-testid="replaces-checkbox" checked={isReplaceChecked} onChange={(event) => onReplaceChange(event.target.checked)} />
             <span>
-              Replaces <strong>{request.replaces.name}</strong> ({request.replaces.fingerprint}): same name and browser. Approving carries the name over
-              and revokes the old key.
+              Replaces <strong>{request.replaces.name}</strong> ({request.replaces.fingerprint}): same name and browser. Approving carries the name over and
+              revokes the old key.
             </span>
           </label>
         ) : null}

@@ -49,8 +49,8 @@ export function RevokeDialog({ device, onClose, onRevoked }: RevokeDialogProps) 
       ) : (
         <>
           <p>
-            <strong>{device.name}</strong> (<code>{device.fingerprint}</code>) loses access at once: its open tabs are disconnected and its key never
-            works again. To come back it must pair as a new device.
+            <strong>{device.name}</strong> (<code>{device.fingerprint}</code>) loses access at once: its open tabs are disconnected and its key never works
+            again. To come back it must pair as a new device.
           </p>
           {device.current ? <p className="warn-text">This is the browser you are using now.</p> : null}
         </>

@@ -14,8 +14,7 @@ export function RevokedNotice({ revoked, onClear }: { revoked: RevokedDevice; on
   return (
     <Notice tone="good" testId="revoke-result">
       Revoked <strong>{revoked.name}</strong> ({revoked.fingerprint}):{" "}
-      {revoked.closedConnections === 0 ? "it had no open tab" : `${plural(revoked.closedConnections, "open tab")} disconnected`}, and its key no longer
-      works.
+      {revoked.closedConnections === 0 ? "it had no open tab" : `${plural(revoked.closedConnections, "open tab")} disconnected`}, and its key no longer works.
     </Notice>
   );
 }

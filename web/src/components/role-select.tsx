@@ -7,7 +7,14 @@ export function RoleSelect({ value, onChange, testId, label = "Role" }: { value:
   return (
     <Field label={label}>
       {({ id, describedBy }) => (
-        <select id={id} aria-describedby={describedBy} className="input" data-testid={testId} value={value} onChange={(event) => onChange(event.target.value === "admin" ? "admin" : "viewer")}>
+        <select
+          id={id}
+          aria-describedby={describedBy}
+          className="input"
+          data-testid={testId}
+          value={value}
+          onChange={(event) => onChange(event.target.value === "admin" ? "admin" : "viewer")}
+        >
           <option value="viewer">Viewer: sees the gateway and itself</option>
           <option value="admin">Admin: manages devices and invites</option>
         </select>

@@ -67,7 +67,12 @@ export function nextState(state: GatewayState, event: GatewayEvent): GatewayStat
 function refusedState(event: Extract<GatewayEvent, { type: "refused" }>): GatewayState {
   switch (event.code) {
     case "device_revoked":
-      return { status: "revoked", byName: event.revokedBy?.byName || "an admin", atMs: event.revokedBy?.atMs ?? event.nowMs, reason: event.revokedBy?.reason ?? "revoked" };
+      return {
+        status: "revoked",
+        byName: event.revokedBy?.byName || "an admin",
+        atMs: event.revokedBy?.atMs ?? event.nowMs,
+        reason: event.revokedBy?.reason ?? "revoked",
+      };
     case "pairing_rejected":
       return { status: "rejected" };
     case "pairing_expired":

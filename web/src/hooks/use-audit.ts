@@ -44,7 +44,11 @@ export function useAudit(sessionEpoch: number) {
     if (beforeId === undefined) return;
     client.call("audit.list", { limit: PAGE_SIZE, beforeId }).then(
       ({ entries }) =>
-        setState((previous) => ({ ...previous, data: [...previous.data, ...entries.filter((entry) => entry.id < beforeId)], hasMore: entries.length === PAGE_SIZE })),
+        setState((previous) => ({
+          ...previous,
+          data: [...previous.data, ...entries.filter((entry) => entry.id < beforeId)],
+          hasMore: entries.length === PAGE_SIZE,
+        })),
       (error: unknown) => setState((previous) => ({ ...previous, error: toCallError(error) })),
     );
   }, [client, state.data]);

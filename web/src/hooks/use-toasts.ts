@@ -23,7 +23,10 @@ export function useToasts() {
     (toast: Toast) => {
       setToasts((list) => [...list.filter((t) => t.id !== toast.id), toast].slice(-MAX_TOASTS));
       window.clearTimeout(timers.current.get(toast.id));
-      timers.current.set(toast.id, window.setTimeout(() => dismiss(toast.id), TOAST_MS));
+      timers.current.set(
+        toast.id,
+        window.setTimeout(() => dismiss(toast.id), TOAST_MS),
+      );
     },
     [dismiss],
   );

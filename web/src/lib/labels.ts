@@ -11,6 +11,5 @@ export const APPROVED_VIA_LABELS: Record<ApprovedVia, string> = {
 
 export const KEY_STORAGE_EXPLANATIONS: Record<KeyStorage, string> = {
   webcrypto: "Non-extractable WebCrypto key: this browser can sign with it, but no script can read it out.",
-  software:
-    "Software key (plain http has no WebCrypto): the secret sits in this site's IndexedDB. Use https or localhost for a non-extractable key.",
+  software: "Software key (plain http has no WebCrypto): the secret sits in this site's IndexedDB. Use https or localhost for a non-extractable key.",
 };

@@ -20,8 +20,8 @@ export function AuthFailedPage({ clockSkewMs, closeCode, onRetryNow }: { clockSk
     >
       {isSkewed ? (
         <p data-testid="clock-skew">
-          This computer's clock is about {formatDuration(Math.abs(clockSkewMs))} {clockSkewMs > 0 ? "ahead of" : "behind"} the gateway's. Set the clock
-          right (automatic time), then try again.
+          This computer's clock is about {formatDuration(Math.abs(clockSkewMs))} {clockSkewMs > 0 ? "ahead of" : "behind"} the gateway's. Set the clock right
+          (automatic time), then try again.
         </p>
       ) : (
         <p>The signature was refused twice. Check this computer's clock, then try again. If it keeps failing, check the gateway's log.</p>

@@ -76,7 +76,11 @@ export function DevicesPage({ sessionEpoch, approveCode, onApproveCodeUsed }: De
       <Card title={`Paired devices${countLabel}`} testId="devices-section">
         {revoked ? <RevokedNotice key={revoked.fingerprint} revoked={revoked} onClear={clearRevoked} /> : null}
         <DeviceSearch query={query} onQueryChange={setQuery} />
-        {data === null ? <Skeleton shape="line" /> : <Devices devices={devices} hasMore={data.nextCursor !== null} onNeedMore={loadMore} onRevoke={setRevokeTarget} />}
+        {data === null ? (
+          <Skeleton shape="line" />
+        ) : (
+          <Devices devices={devices} hasMore={data.nextCursor !== null} onNeedMore={loadMore} onRevoke={setRevokeTarget} />
+        )}
       </Card>
 
       <Card title="App sessions" testId="app-sessions-section">

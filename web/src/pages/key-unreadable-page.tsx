@@ -20,8 +20,8 @@ export function KeyUnreadablePage({ reason, onPairAgain }: { reason: string; onP
         A device key is stored here, but it can't be used: <span className="reason">{reason}</span>
       </p>
       <p>
-        Pairing again deletes it and makes a new key, which needs a new approval. If this browser was paired before, an admin can remove the old
-        entry, or approve the new one as its replacement.
+        Pairing again deletes it and makes a new key, which needs a new approval. If this browser was paired before, an admin can remove the old entry, or
+        approve the new one as its replacement.
       </p>
     </StatusScreen>
   );

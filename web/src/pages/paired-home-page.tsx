@@ -37,13 +37,11 @@ export function PairedHomePage({ state, sessionEpoch, hasApproveLink, isDevicesR
       ) : null}
       {isDevicesRouteRefused && role !== "admin" ? (
         <Notice tone="warn" testId="devices-needs-admin">
-          The Devices page needs an admin browser. This one is paired as a viewer: it sees the gateway and itself. An admin can manage devices
-          from their own browser or the gateway's CLI.
+          The Devices page needs an admin browser. This one is paired as a viewer: it sees the gateway and itself. An admin can manage devices from their own
+          browser or the gateway's CLI.
         </Notice>
       ) : null}
-      {privateWindowNote ? (
-        <Notice testId="private-window-notice">{privateWindowNote.text}</Notice>
-      ) : null}
+      {privateWindowNote ? <Notice testId="private-window-notice">{privateWindowNote.text}</Notice> : null}
       <div className="grid-2">
         <ThisDeviceCard device={device} role={role} />
         <GatewayStatusCard sessionEpoch={sessionEpoch} />

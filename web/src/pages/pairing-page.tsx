@@ -34,9 +34,7 @@ export function PairingPage({ state, isLive, keyStorage, notice, hasApproveLink 
         </Notice>
       ) : null}
       {hasApproveLink ? (
-        <Notice testId="approve-link-notice">
-          That approve link is for an admin browser. This browser is not paired yet, so it shows its own code below.
-        </Notice>
+        <Notice testId="approve-link-notice">That approve link is for an admin browser. This browser is not paired yet, so it shows its own code below.</Notice>
       ) : null}
       <section className="card pairing-card" aria-labelledby="pairing-title">
         <div className="pairing-main">
@@ -68,8 +66,8 @@ export function PairingPage({ state, isLive, keyStorage, notice, hasApproveLink 
             <code data-testid="approve-admin-command">{adminCommand(approveCommand)}</code>
           </p>
           <p className="hint" data-testid="admin-hint">
-            Or from an admin browser: <strong>Devices</strong> → type the code <strong>{formatCode(rawCode)}</strong> → Approve. Check that the
-            fingerprint there reads <strong>{request.fingerprint}</strong>.
+            Or from an admin browser: <strong>Devices</strong> → type the code <strong>{formatCode(rawCode)}</strong> → Approve. Check that the fingerprint
+            there reads <strong>{request.fingerprint}</strong>.
           </p>
         </div>
 

@@ -48,8 +48,8 @@ export function UnreachablePage({ attempt, retryAtMs, reason, closeCode, onRetry
         </div>
       ) : null}
       <p className="retry-line">
-        Trying again in <Countdown targetMs={retryAtMs} testId="retry-countdown" overText="a moment" /> (attempt {attempt}). Your
-        pairing and any waiting code are kept.
+        Trying again in <Countdown targetMs={retryAtMs} testId="retry-countdown" overText="a moment" /> (attempt {attempt}). Your pairing and any waiting code
+        are kept.
       </p>
     </StatusScreen>
   );

@@ -46,19 +46,27 @@ export function PairingScreen({ title = "Pair this browser" }: { title?: string 
           <p className="pg-muted">
             Key fingerprint <span className="pg-mono">{s.request.fingerprint}</span>. This page carries on by itself once approved.
           </p>
-          <p className="pg-muted">From the server: <code className="pg-mono">{s.approveCommand}</code></p>
+          <p className="pg-muted">
+            From the server: <code className="pg-mono">{s.approveCommand}</code>
+          </p>
         </>
       );
       break;
     case "paired":
-      body = <p>Paired as {s.device.name} ({s.role}).</p>;
+      body = (
+        <p>
+          Paired as {s.device.name} ({s.role}).
+        </p>
+      );
       break;
     case "rejected":
     case "expired":
       body = (
         <>
           <p className="pg-error">{s.status === "rejected" ? ERRORS.pairing_rejected.message : ERRORS.pairing_expired.message}</p>
-          <button type="button" className="pg-button" onClick={p.requestAgain}>Request again</button>
+          <button type="button" className="pg-button" onClick={p.requestAgain}>
+            Request again
+          </button>
         </>
       );
       break;
@@ -67,7 +75,9 @@ export function PairingScreen({ title = "Pair this browser" }: { title?: string 
       body = (
         <>
           <p className="pg-error">{s.status === "revoked" ? `This browser was removed by ${s.byName}.` : "This browser's key can't be read."}</p>
-          <button type="button" className="pg-button" onClick={p.pairAgain}>Pair again</button>
+          <button type="button" className="pg-button" onClick={p.pairAgain}>
+            Pair again
+          </button>
         </>
       );
       break;
@@ -78,7 +88,9 @@ export function PairingScreen({ title = "Pair this browser" }: { title?: string 
       body = (
         <>
           <p className="pg-error">{failureText(s)}</p>
-          <button type="button" className="pg-button" onClick={p.retryNow}>Try again</button>
+          <button type="button" className="pg-button" onClick={p.retryNow}>
+            Try again
+          </button>
         </>
       );
       break;
@@ -127,18 +139,34 @@ export function ApproveCode({ defaultRole = "viewer", onApproved }: { defaultRol
     <form className="pg-root pg-form" onSubmit={(e) => void submit(e)}>
       <label className="pg-label">
         Code
-        <input className="pg-input pg-mono" value={code} onChange={(e) => setCode(e.target.value)} placeholder="XXXX-XXXX" autoComplete="off" required maxLength={32} />
+        <input
+          className="pg-input pg-mono"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          placeholder="XXXX-XXXX"
+          autoComplete="off"
+          required
+          maxLength={32}
+        />
       </label>
       <label className="pg-label">
         Role
         <select className="pg-select" value={role} onChange={(e) => setRole(e.target.value as Role)}>
           {ROLES.map((r) => (
-            <option key={r} value={r}>{r}</option>
+            <option key={r} value={r}>
+              {r}
+            </option>
           ))}
         </select>
       </label>
-      <button type="submit" className="pg-button">Approve</button>
-      {message ? <p className={message.ok ? "pg-muted" : "pg-error"} role="status">{message.text}</p> : null}
+      <button type="submit" className="pg-button">
+        Approve
+      </button>
+      {message ? (
+        <p className={message.ok ? "pg-muted" : "pg-error"} role="status">
+          {message.text}
+        </p>
+      ) : null}
     </form>
   );
 }
@@ -162,28 +190,45 @@ export function DevicesPanel() {
       <h2 className="pg-title">Devices</h2>
       <table className="pg-table">
         <thead>
-          <tr><th>Name</th><th>Role</th><th>Key</th><th>Online</th><th /></tr>
+          <tr>
+            <th>Name</th>
+            <th>Role</th>
+            <th>Key</th>
+            <th>Online</th>
+            <th />
+          </tr>
         </thead>
         <tbody>
-          {devices.filter((d) => d.revokedAtMs === undefined).map((d) => (
-            <tr key={d.id} data-pg-device={d.id}>
-              <td>{d.name}{d.current ? <span className="pg-badge">this browser</span> : null}</td>
-              <td>{d.role}</td>
-              <td className="pg-mono">{d.fingerprint}</td>
-              <td>{d.online > 0 ? "online" : "offline"}</td>
-              <td>
-                <button type="button" className="pg-button pg-button--danger" disabled={busy === d.id} onClick={() => void revoke(d.id)}>Revoke</button>
-              </td>
-            </tr>
-          ))}
+          {devices
+            .filter((d) => d.revokedAtMs === undefined)
+            .map((d) => (
+              <tr key={d.id} data-pg-device={d.id}>
+                <td>
+                  {d.name}
+                  {d.current ? <span className="pg-badge">this browser</span> : null}
+                </td>
+                <td>{d.role}</td>
+                <td className="pg-mono">{d.fingerprint}</td>
+                <td>{d.online > 0 ? "online" : "offline"}</td>
+                <td>
+                  <button type="button" className="pg-button pg-button--danger" disabled={busy === d.id} onClick={() => void revoke(d.id)}>
+                    Revoke
+                  </button>
+                </td>
+              </tr>
+            ))}
         </tbody>
       </table>
       {hasMore ? (
-        <button type="button" className="pg-button" onClick={loadMore}>Show more</button>
+        <button type="button" className="pg-button" onClick={loadMore}>
+          Show more
+        </button>
       ) : null}
       <h3 className="pg-subtitle">Waiting for approval ({pending.length})</h3>
       {pending.map((r) => (
-        <p key={r.id} className="pg-muted">{r.name} · key {r.fingerprint} · from {r.seenFrom.address}</p>
+        <p key={r.id} className="pg-muted">
+          {r.name} · key {r.fingerprint} · from {r.seenFrom.address}
+        </p>
       ))}
       <ApproveCode />
     </section>

@@ -5,7 +5,10 @@ import { createPairgateClient, type MethodsShape, type PairgateClient, type Pair
 
 const PairgateContext = createContext<PairgateClient<MethodsShape> | null>(null);
 
-export type PairgateProviderProps = { children?: ReactNode } & ({ client: PairgateClient<never>; options?: never } | { client?: never; options?: PairgateClientOptions });
+export type PairgateProviderProps = { children?: ReactNode } & (
+  | { client: PairgateClient<never>; options?: never }
+  | { client?: never; options?: PairgateClientOptions }
+);
 
 export function PairgateProvider(props: PairgateProviderProps) {
   const [owned] = useState(() => (props.client ? null : createPairgateClient(props.options)));

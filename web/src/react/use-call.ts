@@ -27,7 +27,9 @@ const IDLE = { status: "idle", data: undefined, error: null } as const;
 /** A pairgate method (devices.approve, devices.list, …), for admin screens. */
 export function useCall<K extends MethodName>(method: K): CallHandle<MethodParams<K>, MethodResult<K>>;
 /** An app method: `useCall<typeof methods, "notes.add">("notes.add")`. */
-export function useCall<M extends MethodsShape = Record<never, never>, K extends keyof M & string = keyof M & string>(method: K): CallHandle<ParamsOf<M[K]>, ResultOf<M[K]>>;
+export function useCall<M extends MethodsShape = Record<never, never>, K extends keyof M & string = keyof M & string>(
+  method: K,
+): CallHandle<ParamsOf<M[K]>, ResultOf<M[K]>>;
 export function useCall(method: string): CallHandle<unknown, unknown> {
   const client = usePairgate();
   const [state, setState] = useState<CallState<unknown>>(IDLE);

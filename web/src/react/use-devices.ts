@@ -115,7 +115,8 @@ export function usePendingApprovals() {
   const client = usePairgate();
   const { pending, error, refresh } = useDevices();
   const approve = useCallback(
-    (params: { code: string; role?: Role; name?: string } & Omit<MethodParams<"devices.approve">, "code" | "role" | "name">) => client.call("devices.approve", params),
+    (params: { code: string; role?: Role; name?: string } & Omit<MethodParams<"devices.approve">, "code" | "role" | "name">) =>
+      client.call("devices.approve", params),
     [client],
   );
   const reject = useCallback((requestId: string) => client.call("devices.reject", { requestId }), [client]);
