@@ -3,7 +3,7 @@
 import { z } from "zod/mini";
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from "../pairing/device-id.js";
 import { ERROR_CODES } from "./errors.js";
-import { isReservedName } from "./reserved-names.js";
+import { isAppName } from "./reserved-names.js";
 import { b64u, ms, text } from "./schema-parts.js";
 import { DevicePresence, DeviceView, GatewayCounts, InviteView, KeyStorage, PairedNotice, PendingView, RevokeReason, Role, SeenFrom } from "./views.js";
 
@@ -154,7 +154,7 @@ export type EventFrame = z.infer<typeof EventFrame>;
 /** An event an embedding app published with `publish()`: any non-reserved name, data is the app's own. */
 export const AppEventFrame = z.object({
   type: z.literal("event"),
-  event: text(1, 64).check(z.refine((name) => !isReservedName(name), "reserved event name")),
+  event: text(1, 64).check(z.refine(isAppName, "reserved event name")),
   data: z.unknown(),
 });
 export type AppEventFrame = z.infer<typeof AppEventFrame>;

@@ -6,3 +6,8 @@ export const RESERVED_PREFIXES = ["gateway.", "devices.", "invites.", "audit.", 
 export function isReservedName(name: string): boolean {
   return RESERVED_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
+
+/** A name an app may use: the check frames.ts refines app event names with (and the browser's parser reuses). */
+export function isAppName(name: string): boolean {
+  return !isReservedName(name);
+}

@@ -151,7 +151,7 @@ describe("the real dashboard build", () => {
     // The boot's own graph: static imports only, none of them the app's entry (React and the screens).
     const imports = [...boot.matchAll(/from\s*"\.\/([^"]+)"/g)].map((m) => m[1]!);
     expect(imports.every((f) => !f.startsWith("index-"))).toBe(true);
-    // The frame parser is in it (zod's schema for the first frame), so the challenge is read without another request.
+    // The frame parser is in it (the generated parser for the first frame), so the challenge is read without another request.
     expect(boot).toMatch(/[`"']challenge[`"']/);
     expect(boot).toContain("parseServerFrame");
     expect(boot).not.toMatch(/import\(\s*["'][^"']*protocol/);

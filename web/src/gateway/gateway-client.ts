@@ -168,7 +168,7 @@ export class GatewayClient {
     const { id, result } = this.#calls.add(method);
     const frame: ReqFrame = { type: "req", id, method, params };
     link.send(frame);
-    // Built-in methods: PendingCalls resolves only with data that RESULTS[method] accepted.
+    // Built-in methods: PendingCalls resolves only with a result its schema accepts (protocol.parseResult).
     return result;
   }
 

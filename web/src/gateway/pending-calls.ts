@@ -1,5 +1,5 @@
-// RPC calls waiting for their `res`: each has a timeout, and every answer is validated with the
-// method's result schema from shared/ before the caller sees it.
+// RPC calls waiting for their `res`: each has a timeout, and every answer to a built-in method is
+// checked against its result schema (shared/protocol/results.ts) before the caller sees it.
 import type { ResFrame } from "../../../shared/protocol/frames.js";
 import { CLIENT_CALL_ERRORS, GatewayCallError } from "./call-error.js";
 import type { Protocol } from "./protocol.js";
@@ -50,9 +50,9 @@ export class PendingCalls {
       return;
     }
     // An app method's result is the app's own: its server-side handler types it, and pairgate has no schema for it.
-    if (!Object.hasOwn(protocol.RESULTS, call.method)) return call.resolve(frame.result);
-    const parsed = protocol.RESULTS[call.method as keyof Protocol["RESULTS"]].safeParse(frame.result);
-    if (parsed.success) call.resolve(parsed.data);
+    const parsed = protocol.parseResult(call.method, frame.result);
+    if (parsed === null) return call.resolve(frame.result);
+    if (parsed.ok) call.resolve(parsed.result);
     else call.reject(new GatewayCallError("bad_result", `${CLIENT_CALL_ERRORS.bad_result} (${call.method})`));
   }
 

@@ -1,0 +1,196 @@
+// The browser's generated parser (web/src/gateway/server-frames.generated.ts) against the zod schemas it is
+// generated from: the committed file is what the generator writes now, and on examples of every frame and result
+// (built from the schemas themselves) with every field broken in every way we can think of, both accept and refuse
+// the same values and output the same objects. `npm run generate` rewrites the file (PAIRGATE_REGENERATE=1).
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { describe, expect, test } from "vitest";
+import type { $ZodType } from "zod/v4/core";
+import { GENERATED_PATH, generateServerFrameParser } from "../../scripts/gen-server-frame-parser.js";
+import { ServerFrame } from "../../shared/protocol/frames.js";
+import { parseServerFrame as zodParseServerFrame } from "../../shared/protocol/parse.js";
+import { RESULTS } from "../../shared/protocol/results.js";
+import { parseResult, parseServerFrame } from "../../web/src/gateway/server-frames.generated.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+
+// biome-ignore lint/suspicious/noExplicitAny: zod's internal definitions are read structurally, as the generator does.
+const defOf = (schema: $ZodType): any => (schema as unknown as { _zod: { def: unknown } })._zod.def;
+
+/** Valid examples of a schema: at least one, and one per option of every union inside it (one option varied at a time). */
+function examples(schema: $ZodType): unknown[] {
+  const def = defOf(schema);
+  switch (def.type) {
+    case "string": {
+      const checks = (def.checks ?? []).map((c: $ZodType) => defOf(c));
+      const length =
+        checks.find((c: { check: string }) => c.check === "length_equals")?.length ??
+        checks.find((c: { check: string }) => c.check === "min_length")?.minimum ??
+        0;
+      return ["A".repeat(length), ...(length === 0 ? ["app.event"] : [])];
+    }
+    case "number":
+      return def.format === "safeint" ? [1] : [1.5];
+    case "boolean":
+      return [true, false];
+    case "null":
+      return [null];
+    case "unknown":
+      return [{ any: ["thing", 1] }];
+    case "literal":
+      return def.values;
+    case "enum":
+      return Object.values(def.entries);
+    case "optional":
+      return [...examples(def.innerType), undefined];
+    case "nullable":
+      return [...examples(def.innerType), null];
+    case "array":
+      return [[], ...examples(def.element).map((e) => [e])];
+    case "record":
+      return [{}, ...examples(def.valueType).map((v) => ({ k: v }))];
+    case "union":
+      return def.options.flatMap((o: $ZodType) => examples(o));
+    case "object": {
+      const keys = Object.keys(def.shape);
+      const each = keys.map((k) => examples(def.shape[k]));
+      const build = (pick: (i: number) => unknown) => Object.fromEntries(keys.map((k, i) => [k, pick(i)]).filter(([, v]) => v !== undefined));
+      const out = [build((i) => each[i]?.[0])];
+      keys.forEach((_, i) => {
+        for (const alt of each[i]?.slice(1) ?? []) out.push(build((j) => (j === i ? alt : each[j]?.[0])));
+      });
+      return out;
+    }
+    default:
+      throw new Error(`no examples for ${def.type}`);
+  }
+}
+
+const LENGTHS = [0, 1, 8, 9, 10, 16, 21, 22, 23, 32, 42, 43, 44, 63, 64, 65, 86, 127, 128, 129, 256, 257, 500, 501, 512, 513, 2048, 2049];
+const REPLACEMENTS: unknown[] = [
+  undefined,
+  null,
+  true,
+  0,
+  -1,
+  1,
+  0.5,
+  2 ** 53,
+  Number.MAX_SAFE_INTEGER,
+  "",
+  "x",
+  "=",
+  "AAAA=",
+  "gateway.status",
+  "devices.changed",
+  "app.event",
+  {},
+  [],
+  [1],
+  { extra: 1 },
+  ...LENGTHS.map((n) => "A".repeat(n)),
+];
+
+/** Every path to a value inside `value`. */
+function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  const out = [prefix];
+  if (Array.isArray(value)) value.forEach((v, i) => out.push(...paths(v, [...prefix, i])));
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
+  return out;
+}
+
+function replaced(value: unknown, path: (string | number)[], next: unknown): unknown {
+  if (path.length === 0) return next;
+  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<string | number, unknown>;
+  const [head, ...rest] = path as [string | number, ...(string | number)[]];
+  if (rest.length === 0 && next === undefined) delete copy[head];
+  else copy[head] = replaced(copy[head], rest, next);
+  return copy;
+}
+
+/** Each example, and (once per shape of example) each with one value (or the whole) replaced, or an extra key added to one object. */
+function variants(schema: $ZodType): unknown[] {
+  const out: unknown[] = [];
+  const shapes = new Set<string>();
+  for (const example of examples(schema)) {
+    out.push(example);
+    // Examples that differ only in a leaf's value (another enum member) are kept whole; each shape is broken once.
+    const shape = JSON.stringify(paths(example));
+    if (shapes.has(shape)) continue;
+    shapes.add(shape);
+    for (const path of paths(example)) {
+      for (const next of REPLACEMENTS) out.push(replaced(example, path, next));
+      const at = path.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], example);
+      if (typeof at === "string") out.push(replaced(example, path, `${at}A`), replaced(example, path, at.slice(1)), replaced(example, path, `${at.slice(1)}=`));
+      if (typeof at === "number") out.push(replaced(example, path, at + 1), replaced(example, path, at - 1));
+      if (at && typeof at === "object" && !Array.isArray(at)) out.push(replaced(example, path, { ...at, unexpected: "kept out" }));
+    }
+  }
+  return out;
+}
+
+describe("the browser's generated parser for gateway frames and results", () => {
+  test("is what the generator writes from today's schemas (npm run generate)", () => {
+    const source = generateServerFrameParser();
+    if (process.env.PAIRGATE_REGENERATE === "1") writeFileSync(join(ROOT, GENERATED_PATH), source);
+    expect(readFileSync(join(ROOT, GENERATED_PATH), "utf8")).toBe(source);
+  });
+
+  test("accepts, refuses and outputs exactly what zod does, for every server frame variant broken every way", () => {
+    const inputs = variants(ServerFrame);
+    const disagreements: unknown[] = [];
+    let accepted = 0;
+    for (const input of inputs) {
+      const text = JSON.stringify(input) ?? "null";
+      const expected = zodParseServerFrame(text);
+      const actual = parseServerFrame(text);
+      if (actual.ok !== expected.ok) disagreements.push({ text, zod: expected.ok, generated: actual.ok });
+      else if (actual.ok && expected.ok) {
+        accepted++;
+        // Same values, and the same keys in the same order (what JSON.stringify of a parsed frame would show).
+        if (!isDeepStrictEqual(actual.frame, expected.frame) || JSON.stringify(actual.frame) !== JSON.stringify(expected.frame))
+          disagreements.push({ text, zod: expected.frame, generated: actual.frame });
+      }
+    }
+    expect(disagreements.slice(0, 5)).toEqual([]);
+    // The premise: the examples reach every frame type, and most variants are refused.
+    const types = new Set(examples(ServerFrame).map((f) => (f as { type: string }).type));
+    expect([...types].sort()).toEqual(["challenge", "error", "event", "pairing", "res", "welcome"]);
+    expect(inputs.length).toBeGreaterThan(20_000);
+    expect(accepted).toBeGreaterThan(500);
+    expect(accepted).toBeLessThan(inputs.length / 2);
+  });
+
+  test("accepts, refuses and outputs exactly what zod does, for every built-in method's result", () => {
+    const disagreements: unknown[] = [];
+    let checked = 0;
+    for (const [method, schema] of Object.entries(RESULTS)) {
+      for (const input of variants(schema as $ZodType)) {
+        const value = JSON.parse(JSON.stringify(input) ?? "null");
+        const expected = (schema as { safeParse(v: unknown): { success: boolean; data?: unknown } }).safeParse(value);
+        const actual = parseResult(method, value);
+        checked++;
+        if (actual?.ok !== expected.success) disagreements.push({ method, value, zod: expected.success, generated: actual?.ok });
+        else if (actual.ok && (!isDeepStrictEqual(actual.result, expected.data) || JSON.stringify(actual.result) !== JSON.stringify(expected.data)))
+          disagreements.push({ method, value, zod: expected.data, generated: actual.result });
+      }
+    }
+    expect(disagreements.slice(0, 5)).toEqual([]);
+    expect(checked).toBeGreaterThan(10_000);
+    expect(parseResult("notes.add", { anything: 1 })).toBeNull();
+    expect(parseResult("__proto__", {})).toBeNull();
+  });
+
+  test("says where a frame is wrong, and refuses what isn't a frame at all", () => {
+    const welcome = examples(ServerFrame).find((f) => (f as { type: string }).type === "welcome") as { device: object };
+    const bad = { ...welcome, device: { ...welcome.device, name: 7 } };
+    expect(parseServerFrame(JSON.stringify(bad))).toEqual({ ok: false, reason: "device.name: expected a string at most 64 long" });
+    expect(parseServerFrame("{")).toEqual({ ok: false, reason: "not JSON" });
+    expect(parseServerFrame(JSON.stringify({ type: "nope" }))).toEqual({ ok: false, reason: "type: unknown type" });
+    expect(parseServerFrame(" ".repeat(1024 * 1024 + 1))).toEqual({ ok: false, reason: "frame too large" });
+    const reserved = { type: "event", event: "devices.changed", data: {} };
+    expect(parseServerFrame(JSON.stringify(reserved)).ok).toBe(false);
+    expect(parseServerFrame(JSON.stringify({ ...reserved, event: "notes.changed" }))).toEqual({ ok: true, frame: { ...reserved, event: "notes.changed" } });
+  });
+});
