@@ -1,5 +1,4 @@
-// What only admin RPC results carry (the audit log, app sessions), apart from views.ts: the browser's frame parser
-// chunk holds views.ts, and these ride only in the lazily loaded result schemas (docs/performance.md, "Library").
+// What only admin RPC results carry (the audit log, app sessions), kept apart from views.ts, which the frames use.
 import { z } from "zod/mini";
 import { ms, textUpTo } from "./schema-parts.js";
 

@@ -1,5 +1,5 @@
-// What each request answers: one schema per result, apart from the params (rpc.ts) so that the browser's parser
-// chunk holds only what it parses (gateway → browser) and none of the params schemas it never checks.
+// What each request answers: one schema per result, apart from the params (rpc.ts): the browser's parser is
+// generated from these and frames.ts (scripts/gen-server-frame-parser.ts), never from the params it doesn't check.
 import { z } from "zod/mini";
 import { text } from "./schema-parts.js";
 import { AppSessionView, AuditEntry } from "./admin-views.js";
