@@ -8,7 +8,8 @@ import type { Plugin } from "vite";
 import { CODINGS, type Coding } from "../server/src/http/static-files.js";
 
 const COMPRESSIBLE = new Set([".js", ".css", ".html", ".svg", ".json", ".webmanifest", ".txt"]);
-const MIN_BYTES = 512;
+/** Below this a copy saves too little to pay for the second request header (the gateway sends the file itself). */
+export const MIN_BYTES = 512;
 
 const COMPRESS: Record<Coding, (b: Buffer) => Buffer> = {
   br: (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: b.length } }),
