@@ -160,7 +160,7 @@ async function drive(target, concurrency, durationMs, acc, keyCursor, minCycles 
 }
 
 /**
- * Drives several targets in interleaved slices (A B C A B C …), so slow drift on a shared machine lands on every
+ * Drives several targets in interleaved slices (A B C C B A …), so slow drift on a shared machine lands on every
  * target alike. A warm-up per target runs first and is not counted: `warmupMs`, and with `warmEveryKey` at least
  * one handshake per key, so the gateway has seen every device once (steady state, not first sight).
  */
@@ -175,8 +175,11 @@ async function concurrent({ targets, concurrency, sliceMs, slices, warmupMs, war
     if (warmupMs > 0 || minCycles > 0) cursors[t] = await drive(targets[t], concurrency, warmupMs, acc, cursors[t], minCycles);
     warm.push({ ms: Math.round(performance.now() - t0), errors: acc.errors, cycles: acc.cycles ?? acc.completed });
   }
+  // Every other round runs backwards (A B C, C B A, …): a target's place in the round (right after another's
+  // teardown, or last before the next round) then costs every target alike.
+  const forward = targets.map((_, t) => t);
   for (let s = 0; s < slices; s++) {
-    for (let t = 0; t < targets.length; t++) cursors[t] = await drive(targets[t], concurrency, sliceMs, accs[t], cursors[t]);
+    for (const t of s % 2 === 0 ? forward : [...forward].reverse()) cursors[t] = await drive(targets[t], concurrency, sliceMs, accs[t], cursors[t]);
   }
   return accs.map((a, t) => ({ ...a, warmup: warm[t] }));
 }
