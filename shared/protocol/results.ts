@@ -1,5 +1,5 @@
 // What each request answers: one schema per result, apart from the params (rpc.ts): the browser's parser is
-// generated from these and frames.ts (scripts/gen-server-frame-parser.ts), never from the params it doesn't check.
+// generated from these and frames.ts (scripts/gen-frame-parsers.ts), never from the params it doesn't check.
 import { z } from "zod/mini";
 import { text } from "./schema-parts.js";
 import { AppSessionView, AuditEntry } from "./admin-views.js";

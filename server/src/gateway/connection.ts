@@ -10,7 +10,6 @@ import {
   HANDSHAKE_TIMEOUT_MS,
   NONCE_TTL_MS,
   PairgateError,
-  parseClientFrame,
   PROTOCOL_VERSION,
   type ErrorCode,
   type AppEventFrame,
@@ -22,6 +21,9 @@ import {
   type ServerFrame,
 } from "../../../shared/index.js";
 import { RevokedError, type PairingService } from "../pairing/pairing-service.js";
+// Generated from the frame schemas (scripts/gen-frame-parsers.ts): zod's rules without its generic machinery,
+// on every handshake's hello (docs/performance.md).
+import { parseClientFrame } from "./client-frames.generated.js";
 import type { DeviceRecord, PendingRecord } from "../store/device-store.js";
 import { TokenBucket } from "./limits.js";
 import type { RpcCaller } from "./caller.js";

@@ -1,15 +1,17 @@
-// The browser's generated parser (web/src/gateway/server-frames.generated.ts) against the zod schemas it is
-// generated from: the committed file is what the generator writes now, and on examples of every frame and result
+// The generated parsers (the browser's for gateway frames and results, web/src/gateway/server-frames.generated.ts;
+// the gateway's for browser frames, server/src/gateway/client-frames.generated.ts) against the zod schemas they are
+// generated from: the committed files are what the generator writes now, and on examples of every frame and result
 // (built from the schemas themselves) with every field broken in every way we can think of, both accept and refuse
-// the same values and output the same objects. `npm run generate` rewrites the file (PAIRGATE_REGENERATE=1).
+// the same values and output the same objects. `npm run generate` rewrites the files (PAIRGATE_REGENERATE=1).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, test } from "vitest";
 import type { $ZodType } from "zod/v4/core";
-import { GENERATED_PATH, generateServerFrameParser } from "../../scripts/gen-server-frame-parser.js";
-import { ServerFrame } from "../../shared/protocol/frames.js";
-import { parseServerFrame as zodParseServerFrame } from "../../shared/protocol/parse.js";
+import { generateFrameParsers } from "../../scripts/gen-frame-parsers.js";
+import { parseClientFrame } from "../../server/src/gateway/client-frames.generated.js";
+import { ClientFrame, ServerFrame } from "../../shared/protocol/frames.js";
+import { type ParseResult, parseClientFrame as zodParseClientFrame, parseServerFrame as zodParseServerFrame } from "../../shared/protocol/parse.js";
 import { RESULTS } from "../../shared/protocol/results.js";
 import { parseResult, parseServerFrame } from "../../web/src/gateway/server-frames.generated.js";
 
@@ -130,39 +132,57 @@ function variants(schema: $ZodType): unknown[] {
   return out;
 }
 
-describe("the browser's generated parser for gateway frames and results", () => {
-  test("is what the generator writes from today's schemas (npm run generate)", () => {
-    const source = generateServerFrameParser();
-    if (process.env.PAIRGATE_REGENERATE === "1") writeFileSync(join(ROOT, GENERATED_PATH), source);
-    expect(readFileSync(join(ROOT, GENERATED_PATH), "utf8")).toBe(source);
+/** Runs both parsers on every variant of `schema`; returns what they disagreed on and how many both accepted. */
+function compare<T>(schema: $ZodType, zod: (text: string) => ParseResult<T>, generated: (text: string) => ParseResult<T>) {
+  const inputs = variants(schema);
+  const disagreements: unknown[] = [];
+  let accepted = 0;
+  for (const input of inputs) {
+    const text = JSON.stringify(input) ?? "null";
+    const expected = zod(text);
+    const actual = generated(text);
+    if (actual.ok !== expected.ok) disagreements.push({ text, zod: expected.ok, generated: actual.ok });
+    else if (actual.ok && expected.ok) {
+      accepted++;
+      // Same values, and the same keys in the same order (what JSON.stringify of a parsed frame would show).
+      if (!isDeepStrictEqual(actual.frame, expected.frame) || JSON.stringify(actual.frame) !== JSON.stringify(expected.frame))
+        disagreements.push({ text, zod: expected.frame, generated: actual.frame });
+    }
+  }
+  return { inputs: inputs.length, accepted, disagreements };
+}
+
+describe("the generated frame parsers", () => {
+  test("are what the generator writes from today's schemas (npm run generate)", () => {
+    for (const { path, source } of generateFrameParsers()) {
+      if (process.env.PAIRGATE_REGENERATE === "1") writeFileSync(join(ROOT, path), source);
+      expect({ path, source: readFileSync(join(ROOT, path), "utf8") }).toEqual({ path, source });
+    }
   });
 
-  test("accepts, refuses and outputs exactly what zod does, for every server frame variant broken every way", () => {
-    const inputs = variants(ServerFrame);
-    const disagreements: unknown[] = [];
-    let accepted = 0;
-    for (const input of inputs) {
-      const text = JSON.stringify(input) ?? "null";
-      const expected = zodParseServerFrame(text);
-      const actual = parseServerFrame(text);
-      if (actual.ok !== expected.ok) disagreements.push({ text, zod: expected.ok, generated: actual.ok });
-      else if (actual.ok && expected.ok) {
-        accepted++;
-        // Same values, and the same keys in the same order (what JSON.stringify of a parsed frame would show).
-        if (!isDeepStrictEqual(actual.frame, expected.frame) || JSON.stringify(actual.frame) !== JSON.stringify(expected.frame))
-          disagreements.push({ text, zod: expected.frame, generated: actual.frame });
-      }
-    }
+  test("the browser's accepts, refuses and outputs exactly what zod does, for every server frame variant broken every way", () => {
+    const { inputs, accepted, disagreements } = compare(ServerFrame, zodParseServerFrame, parseServerFrame);
     expect(disagreements.slice(0, 5)).toEqual([]);
     // The premise: the examples reach every frame type, and most variants are refused.
     const types = new Set(examples(ServerFrame).map((f) => (f as { type: string }).type));
     expect([...types].sort()).toEqual(["challenge", "error", "event", "pairing", "res", "welcome"]);
-    expect(inputs.length).toBeGreaterThan(20_000);
+    expect(inputs).toBeGreaterThan(20_000);
     expect(accepted).toBeGreaterThan(500);
-    expect(accepted).toBeLessThan(inputs.length / 2);
+    expect(accepted).toBeLessThan(inputs / 2);
   });
 
-  test("accepts, refuses and outputs exactly what zod does, for every built-in method's result", () => {
+  test("the gateway's accepts, refuses and outputs exactly what zod does, for every browser frame variant broken every way", () => {
+    const { inputs, accepted, disagreements } = compare(ClientFrame, zodParseClientFrame, parseClientFrame);
+    expect(disagreements.slice(0, 5)).toEqual([]);
+    const types = new Set(examples(ClientFrame).map((f) => (f as { type: string }).type));
+    expect([...types].sort()).toEqual(["hello", "req"]);
+    expect(inputs).toBeGreaterThan(1_000);
+    expect(accepted).toBeGreaterThan(10);
+    expect(accepted).toBeLessThan(inputs / 2);
+    expect(parseClientFrame(" ".repeat(64 * 1024 + 1))).toEqual({ ok: false, reason: "frame too large" });
+  });
+
+  test("the browser's accepts, refuses and outputs exactly what zod does, for every built-in method's result", () => {
     const disagreements: unknown[] = [];
     let checked = 0;
     for (const [method, schema] of Object.entries(RESULTS)) {
@@ -182,7 +202,7 @@ describe("the browser's generated parser for gateway frames and results", () => 
     expect(parseResult("__proto__", {})).toBeNull();
   });
 
-  test("says where a frame is wrong, and refuses what isn't a frame at all", () => {
+  test("the browser's says where a frame is wrong, and refuses what isn't a frame at all", () => {
     const welcome = examples(ServerFrame).find((f) => (f as { type: string }).type === "welcome") as { device: object };
     const bad = { ...welcome, device: { ...welcome.device, name: 7 } };
     expect(parseServerFrame(JSON.stringify(bad))).toEqual({ ok: false, reason: "device.name: expected a string at most 64 long" });
