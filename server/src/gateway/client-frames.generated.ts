@@ -2,29 +2,8 @@
 // Do not edit: change the schemas and run `npm run generate`. test/unit/frame-parsers.test.ts checks that this
 // file is current and that it accepts, refuses and outputs exactly what zod does.
 import type { ClientFrame } from "../../../shared/protocol/frames.js";
-import type { ParseResult } from "../../../shared/protocol/parse.js";
 import { MAX_FRAME_BYTES } from "../../../shared/protocol/version.js";
-
-/** What every parse function returns for a value its schema refuses; `issue` then says where and why. */
-const F = { failed: true };
-let issue = { path: [] as (string | number)[], message: "" };
-const fail = (message: string): typeof F => ((issue = { path: [], message }), F);
-const at = (key: string | number): typeof F => (issue.path.unshift(key), F);
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
-function first(x: unknown, options: ((x: unknown) => unknown)[]): unknown {
-  let deepest = issue;
-  for (const option of options) {
-    const out = option(x);
-    if (out !== F) return out;
-    if (option === options[0] || issue.path.length > deepest.path.length) deepest = issue;
-  }
-  issue = deepest;
-  return F;
-}
-
-function reason(): string {
-  return `${issue.path.join(".") || "frame"}: ${issue.message}`;
-}
+import { at, F, fail, failAt, isObject, parseText, type ParseResult } from "../../../shared/protocol/parser-runtime.js";
 
 const R0 = /^[A-Za-z0-9_-]+$/;
 const S0 = new Set(["webcrypto","software"]);
@@ -45,17 +24,9 @@ function p13(x: any): any { return typeof x === "string" && x.length >= 1 && x.l
 function p14(x: any): any { return x; }
 function p15(x: any): any { return x === undefined ? undefined : p14(x); }
 function p16(x: any): any { if (!isObject(x)) return fail("expected an object"); const v0 = p12(x["type"]); if (v0 === F) return at("type"); const v1 = p13(x["id"]); if (v1 === F) return at("id"); const v2 = p13(x["method"]); if (v2 === F) return at("method"); const v3 = p15(x["params"]); if (v3 === F) return at("params"); const out: any = {}; out["type"] = v0; out["id"] = v1; out["method"] = v2; if (v3 !== undefined) out["params"] = v3; return out; }
-function p17(x: any): any { if (!isObject(x)) return fail("expected an object"); switch (x["type"]) { case "hello": return p11(x); case "req": return p16(x); default: issue = { path: ["type"], message: "unknown type" }; return F; } }
+function p17(x: any): any { if (!isObject(x)) return fail("expected an object"); switch (x["type"]) { case "hello": return p11(x); case "req": return p16(x); default: return failAt("type", "unknown type"); } }
 
 /** The generated twin of shared/protocol/parse.ts's parseClientFrame. */
 export function parseClientFrame(text: string): ParseResult<ClientFrame> {
-  if (text.length > MAX_FRAME_BYTES) return { ok: false, reason: "frame too large" };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: "not JSON" };
-  }
-  const frame = p17(value);
-  return frame === F ? { ok: false, reason: reason() } : { ok: true, frame };
+  return parseText(text, MAX_FRAME_BYTES, p17);
 }

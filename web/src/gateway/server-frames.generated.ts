@@ -2,30 +2,9 @@
 // Do not edit: change the schemas and run `npm run generate`. test/unit/frame-parsers.test.ts checks that this
 // file is current and that it accepts, refuses and outputs exactly what zod does.
 import type { ServerFrame } from "../../../shared/protocol/frames.js";
-import type { ParseResult } from "../../../shared/protocol/parse.js";
-import { isAppName } from "../../../shared/protocol/reserved-names.js";
 import { MAX_SERVER_FRAME_BYTES } from "../../../shared/protocol/version.js";
-
-/** What every parse function returns for a value its schema refuses; `issue` then says where and why. */
-const F = { failed: true };
-let issue = { path: [] as (string | number)[], message: "" };
-const fail = (message: string): typeof F => ((issue = { path: [], message }), F);
-const at = (key: string | number): typeof F => (issue.path.unshift(key), F);
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
-function first(x: unknown, options: ((x: unknown) => unknown)[]): unknown {
-  let deepest = issue;
-  for (const option of options) {
-    const out = option(x);
-    if (out !== F) return out;
-    if (option === options[0] || issue.path.length > deepest.path.length) deepest = issue;
-  }
-  issue = deepest;
-  return F;
-}
-
-function reason(): string {
-  return `${issue.path.join(".") || "frame"}: ${issue.message}`;
-}
+import { at, F, fail, failAt, first, isObject, parseText, reason, type ParseResult } from "../../../shared/protocol/parser-runtime.js";
+import { isAppName } from "../../../shared/protocol/reserved-names.js";
 
 const R0 = /^[A-Za-z0-9_-]+$/;
 const S0 = new Set(["admin","viewer"]);
@@ -82,7 +61,7 @@ function p41(x: any): any { if (!isObject(x)) return fail("expected an object");
 function p42(x: any): any { return x === "res" ? x : fail("expected \"res\""); }
 function p43(x: any): any { return x === true ? x : fail("expected true"); }
 function p44(x: any): any { return x; }
-function p45(x: any): any { if (!isObject(x)) return fail("expected an object"); const v0 = p42(x["type"]); if (v0 === F) return at("type"); const v2 = p43(x["ok"]); if (v2 === F) return at("ok"); const v1 = p29(x["id"]); if (v1 === F) return at("id"); if (!Object.hasOwn(x, "result")) { issue = { path: ["result"], message: "required" }; return F; } const v3 = p44(x["result"]); if (v3 === F) return at("result"); const out: any = {}; out["type"] = v0; out["id"] = v1; out["ok"] = v2; if (v3 !== undefined) out["result"] = v3; return out; }
+function p45(x: any): any { if (!isObject(x)) return fail("expected an object"); const v0 = p42(x["type"]); if (v0 === F) return at("type"); const v2 = p43(x["ok"]); if (v2 === F) return at("ok"); const v1 = p29(x["id"]); if (v1 === F) return at("id"); if (!Object.hasOwn(x, "result")) return failAt("result", "required"); const v3 = p44(x["result"]); if (v3 === F) return at("result"); const out: any = {}; out["type"] = v0; out["id"] = v1; out["ok"] = v2; if (v3 !== undefined) out["result"] = v3; return out; }
 function p46(x: any): any { return x === false ? x : fail("expected false"); }
 function p47(x: any): any { return typeof x === "string" ? x : fail("expected a string"); }
 function p48(x: any): any { return first(x, [p47, p1]); }
@@ -138,8 +117,8 @@ function p97(x: any): any { return x === "refusal_burst" ? x : fail("expected \"
 function p98(x: any): any { if (!isObject(x)) return fail("expected an object"); const v0 = p97(x["kind"]); if (v0 === F) return at("kind"); const v1 = p24(x["address"]); if (v1 === F) return at("address"); const v2 = p15(x["networkClass"]); if (v2 === F) return at("networkClass"); const v3 = p55(x["count"]); if (v3 === F) return at("count"); const v4 = p55(x["windowMs"]); if (v4 === F) return at("windowMs"); const v5 = p4(x["atMs"]); if (v5 === F) return at("atMs"); const out: any = {}; out["kind"] = v0; out["address"] = v1; out["networkClass"] = v2; out["count"] = v3; out["windowMs"] = v4; out["atMs"] = v5; return out; }
 function p99(x: any): any { if (!isObject(x)) return fail("expected an object"); const v0 = p53(x["type"]); if (v0 === F) return at("type"); const v1 = p96(x["event"]); if (v1 === F) return at("event"); const v2 = p98(x["data"]); if (v2 === F) return at("data"); const out: any = {}; out["type"] = v0; out["event"] = v1; out["data"] = v2; return out; }
 function p100(x: any): any { return typeof x === "string" && x.length >= 1 && x.length <= 64 && isAppName(x) ? x : fail("expected a string at least 1 long, at most 64 long, allowed here"); }
-function p101(x: any): any { if (!isObject(x)) return fail("expected an object"); const v0 = p53(x["type"]); if (v0 === F) return at("type"); const v1 = p100(x["event"]); if (v1 === F) return at("event"); if (!Object.hasOwn(x, "data")) { issue = { path: ["data"], message: "required" }; return F; } const v2 = p44(x["data"]); if (v2 === F) return at("data"); const out: any = {}; out["type"] = v0; out["event"] = v1; if (v2 !== undefined) out["data"] = v2; return out; }
-function p102(x: any): any { if (!isObject(x)) return fail("expected an object"); switch (x["type"]) { case "challenge": return p5(x); case "welcome": return p27(x); case "pairing": return p34(x); case "error": return p41(x); case "res": return first(x, [p45, p52]); case "event": return first(x, [p73, p76, p81, p84, p87, p91, p95, p99, p101]); default: issue = { path: ["type"], message: "unknown type" }; return F; } }
+function p101(x: any): any { if (!isObject(x)) return fail("expected an object"); const v0 = p53(x["type"]); if (v0 === F) return at("type"); const v1 = p100(x["event"]); if (v1 === F) return at("event"); if (!Object.hasOwn(x, "data")) return failAt("data", "required"); const v2 = p44(x["data"]); if (v2 === F) return at("data"); const out: any = {}; out["type"] = v0; out["event"] = v1; if (v2 !== undefined) out["data"] = v2; return out; }
+function p102(x: any): any { if (!isObject(x)) return fail("expected an object"); switch (x["type"]) { case "challenge": return p5(x); case "welcome": return p27(x); case "pairing": return p34(x); case "error": return p41(x); case "res": return first(x, [p45, p52]); case "event": return first(x, [p73, p76, p81, p84, p87, p91, p95, p99, p101]); default: return failAt("type", "unknown type"); } }
 function p103(x: any): any { if (!isObject(x)) return fail("expected an object"); const v0 = p24(x["name"]); if (v0 === F) return at("name"); const v1 = p25(x["version"]); if (v1 === F) return at("version"); const v2 = p25(x["gatewayId"]); if (v2 === F) return at("gatewayId"); const v3 = p1(x["uptimeMs"]); if (v3 === F) return at("uptimeMs"); const v4 = p89(x["counts"]); if (v4 === F) return at("counts"); const v5 = p16(x["seenFrom"]); if (v5 === F) return at("seenFrom"); const out: any = {}; out["name"] = v0; out["version"] = v1; out["gatewayId"] = v2; out["uptimeMs"] = v3; out["counts"] = v4; out["seenFrom"] = v5; return out; }
 function p104(x: any): any { return typeof x === "string" && x.length >= 1 && x.length <= 128 ? x : fail("expected a string at least 1 long, at most 128 long"); }
 function p105(x: any): any { return x === null ? null : p104(x); }
@@ -184,15 +163,7 @@ const RESULTS: Record<string, (x: unknown) => unknown> = {
 
 /** The generated twin of shared/protocol/parse.ts's parseServerFrame. */
 export function parseServerFrame(text: string): ParseResult<ServerFrame> {
-  if (text.length > MAX_SERVER_FRAME_BYTES) return { ok: false, reason: "frame too large" };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: "not JSON" };
-  }
-  const frame = p102(value);
-  return frame === F ? { ok: false, reason: reason() } : { ok: true, frame };
+  return parseText(text, MAX_SERVER_FRAME_BYTES, p102);
 }
 
 /** A built-in method's result, checked against its schema in results.ts; null for any other method (an app's own). */
