@@ -76,8 +76,8 @@ class Generator {
       case "string":
         return this.#leaf(['typeof x === "string"', ...this.#checks(def)], "a string" + this.#describe(def));
       case "number": {
-        const base = def.format === "safeint" ? "Number.isSafeInteger(x)" : 'typeof x === "number" && Number.isFinite(x)';
         if (def.format !== undefined && def.format !== "safeint") throw new Error(`unsupported number format ${def.format}`);
+        const base = def.format === "safeint" ? "Number.isSafeInteger(x)" : 'typeof x === "number" && Number.isFinite(x)';
         return this.#leaf([base, ...this.#checks(def)], (def.format === "safeint" ? "an integer" : "a number") + this.#describe(def));
       }
       case "boolean":
@@ -261,7 +261,7 @@ export interface GeneratedParser {
 /** A generated module: banner, imports (the runtime's as used), the parse functions, then `body`'s exports. */
 function parserModule(g: Generator, from: string, imports: string[], exports: string): string {
   const body = `${g.source()}\n${exports}`;
-  return [banner(from), ...imports, runtimeImport(body) + (g.imports() ? `\n${g.imports().trimEnd()}` : ""), "", body].join("\n");
+  return [banner(from), ...imports, runtimeImport(body), ...(g.imports() ? [g.imports()] : []), "", body].join("\n");
 }
 
 /** The browser's: every gateway frame, and each built-in method's result. */
