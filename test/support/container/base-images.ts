@@ -91,7 +91,9 @@ function run(cmd: string, args: string[], timeoutMs = 900_000): string {
 function buildRootfs(image: StandIn, tarFile: string, work: string, mirror: string, tarballs: { node: string; npm: string }): void {
   const root = join(work, "rootfs");
   const include = image.packages.length ? [`--include=${image.packages.join(",")}`] : [];
-  run("/usr/sbin/debootstrap", ["--variant=minbase", ...include, `--cache-dir=${join(CACHE_ROOT, "debs")}`, RECIPE.suite, root, mirror]);
+  const debs = join(CACHE_ROOT, "debs");
+  mkdirSync(debs, { recursive: true }); // debootstrap refuses a --cache-dir that doesn't exist yet (a fresh machine)
+  run("/usr/sbin/debootstrap", ["--variant=minbase", ...include, `--cache-dir=${debs}`, RECIPE.suite, root, mirror]);
   // Node: bin/node, include/node (the headers node-gyp needs) and share/ into /usr/local, as in the official image.
   run("tar", [
     "-xzf",
