@@ -212,7 +212,7 @@ describe("Chromium over TLS through a reverse proxy, gateway on loopback in a ne
     const args = startArgs(docBlock("caddy-gateway"));
     expect(args).toEqual(["--trusted-proxy", "127.0.0.1/32", "--allowed-host", "gw.example.com", "--public-url", "https://gw.example.com"]);
     const gw = await gatewayInside(join(dir, "state"), args);
-    const caddy = await startCaddy(dir, docBlock("caddyfile"), { host: ns!.nsAddress, port: 443, ns: ns! });
+    const caddy = await startCaddy(dir, docBlock("caddyfile"), { host: ns!.nsAddress, port: 443, ns: ns!, tlsServername: "gw.example.com" });
     try {
       await pairThroughProxy(join(dir, "state"));
     } finally {

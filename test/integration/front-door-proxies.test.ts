@@ -171,7 +171,11 @@ describe("Caddy over https with its internal CA", () => {
   beforeAll(async () => {
     s = await startSetup("front-door-caddy-gateway", async (gatewayPort, appPort, dir) => {
       const port = await freePort();
-      const proxy = await startCaddy(dir, frontDoorCaddySite({ address: `app.example.com:${port}`, gatewayPort, appPort }), { host: "127.0.0.1", port });
+      const proxy = await startCaddy(dir, frontDoorCaddySite({ address: `app.example.com:${port}`, gatewayPort, appPort }), {
+        host: "127.0.0.1",
+        port,
+        tlsServername: "app.example.com",
+      });
       const ca = readFileSync(join(dir, "data/pki/authorities/local/root.crt"), "utf8");
       return { proxy, target: { base: `https://127.0.0.1:${port}`, origin: `https://app.example.com:${port}`, tls: { ca, servername: "app.example.com" } } };
     });

@@ -3,6 +3,7 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 
 export interface Proc {
   child: ChildProcess;
@@ -79,6 +80,26 @@ export async function startProcess(cmd: string, args: string[], opts: StartOptio
 }
 
 /** True once a TCP connect to host:port succeeds (readiness probe for servers that print nothing). */
+/**
+ * Whether a TLS handshake for `servername` completes (the certificate is not checked): Caddy listens before its
+ * internal CA has issued the site's certificate, and until then it answers the handshake with an alert.
+ */
+export function canHandshake(host: string, port: number, servername: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = tlsConnect({ host, port, servername, rejectUnauthorized: false });
+    s.setTimeout(1000);
+    s.once("secureConnect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+    s.once("timeout", () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+}
+
 export function canConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host, port });

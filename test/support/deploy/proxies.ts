@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Netns } from "./netns.js";
-import { canConnect, findTool, startProcess, type Proc } from "./processes.js";
+import { canConnect, canHandshake, findTool, startProcess, type Proc } from "./processes.js";
 
 export function findNginx(): string {
   return findTool("nginx", ["/usr/sbin/nginx", "/usr/bin/nginx"], "nginx");
@@ -80,6 +80,8 @@ export interface ProxyTarget {
   host: string;
   port: number;
   ns?: Netns;
+  /** For an https site: ready only once a handshake for this name succeeds, not when the port accepts. */
+  tlsServername?: string;
 }
 
 export async function startNginx(dir: string, site: string, target: ProxyTarget): Promise<Proc> {
@@ -115,6 +117,8 @@ export async function startCaddy(dir: string, site: string, target: ProxyTarget)
   );
   const env = { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, "xdg-data"), XDG_CONFIG_HOME: join(dir, "xdg-config") };
   const args = ["run", "--config", conf, "--adapter", "caddyfile"];
-  const opts = { name: "caddy", env, ready: () => canConnect(target.host, target.port), timeoutMs: 30_000 };
+  const { host, port, tlsServername } = target;
+  const ready = () => (tlsServername ? canHandshake(host, port, tlsServername) : canConnect(host, port));
+  const opts = { name: "caddy", env, ready, timeoutMs: 30_000 };
   return target.ns ? target.ns.start(findCaddy(), args, opts) : startProcess(findCaddy(), args, opts);
 }
