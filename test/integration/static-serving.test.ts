@@ -1,5 +1,6 @@
 // Issue 16: the dashboard's files go out pre-compressed (brotli or gzip, made at build time, chosen by
 // Accept-Encoding, with Vary), index.html carries an ETag so a revisit costs a 304, and every answer keeps the CSP.
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
@@ -148,6 +149,24 @@ describe("the real dashboard build", () => {
       ]);
       expectCsp(res);
     }
+  });
+
+  it("allows index.html's early-start script by its hash, on the page and its 304, and nothing inline anywhere else", async () => {
+    const web = join(REPO_ROOT, "dist/web");
+    const html = readFileSync(join(web, "index.html"), "utf8");
+    const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    expect(inline).toHaveLength(1);
+    expect(inline[0]).toContain("new WebSocket(");
+    const hash = `'sha256-${createHash("sha256").update(inline[0]!).digest("base64")}'`;
+    h = await startGateway({ webRoot: web });
+    const page = await get("/", ["Accept-Encoding: br"]);
+    expect(page.headers["content-security-policy"]).toContain(`script-src 'self' ${hash};`);
+    expectCsp(page);
+    const revisit = await get("/", ["Accept-Encoding: br", `If-None-Match: ${page.headers["etag"]}`]);
+    expect([revisit.status, revisit.headers["content-security-policy"]]).toEqual([304, page.headers["content-security-policy"]]);
+    // Scripts, other pages and errors keep the plain policy: the hash is the page's alone.
+    const script = html.match(/src="\.\/(assets\/index-[^"]+\.js)"/)![1]!;
+    for (const path of [`/${script}`, "/nope"]) expect((await get(path)).headers["content-security-policy"]).toContain("script-src 'self';");
   });
 
   it("loads the boot (socket, key read, frame parser) as its own first script, not behind the app or a lazy chunk", () => {

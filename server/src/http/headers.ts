@@ -1,4 +1,5 @@
-// Security headers for every response (docs/design.md#http-and-trust): no inline script, no framing, no referrer.
+// Security headers for every response (docs/design.md#http-and-trust): no framing, no referrer, and no inline script
+// except index.html's early start, allowed by its hash (static-files.ts).
 
 export const CSP = [
   "default-src 'self'",

@@ -120,7 +120,7 @@ function wantsHtml(req: IncomingMessage): boolean {
   return /\btext\/html\b/.test(req.headers.accept ?? "");
 }
 
-/** `csp` replaces the default only for the gateway's own pages, whose inline stylesheet is allowed by hash. */
+/** `csp` replaces the default only for pages with an inline stylesheet or script, each allowed by its hash. */
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, length?: number, csp?: string): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
@@ -138,9 +138,10 @@ function sendFile(req: IncomingMessage, res: ServerResponse, file: StaticFile): 
   // Caches and proxies must key on Accept-Encoding whenever the answer depends on it.
   if (Object.keys(file.encoded).length > 0) res.setHeader("Vary", "Accept-Encoding");
   if (matchesIfNoneMatch(req.headers["if-none-match"], rep.etag)) {
-    res.writeHead(304, SECURITY_HEADERS);
+    // A 304's headers update the cached page's, so it carries the same CSP as the 200 did.
+    res.writeHead(304, { ...SECURITY_HEADERS, ...(file.csp ? { "Content-Security-Policy": file.csp } : {}) });
     return void res.end();
   }
   if (coding) res.setHeader("Content-Encoding", coding);
-  send(res, 200, file.type, req.method === "HEAD" ? "" : rep.body, rep.body.length);
+  send(res, 200, file.type, req.method === "HEAD" ? "" : rep.body, rep.body.length, file.csp);
 }

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, sep } from "node:path";
+import { CSP } from "./headers.js";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -39,6 +40,19 @@ export interface StaticFile {
   identity: Representation;
   /** Pre-compressed copies from the build; empty when the build made none (small or incompressible files). */
   encoded: Partial<Record<Coding, Representation>>;
+  /** For a page with inline scripts: the gateway's CSP with exactly those scripts allowed, by hash. */
+  csp?: string;
+}
+
+/**
+ * The CSP for a page whose inline scripts (index.html's early start, see web/index.html) are allowed by their
+ * sha256, so 'unsafe-inline' is never needed; undefined when the page has none.
+ */
+export function cspForPage(html: string): string | undefined {
+  const hashes = [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)]
+    .filter((m) => m[1]!.trim() !== "")
+    .map((m) => `'sha256-${createHash("sha256").update(m[1]!).digest("base64")}'`);
+  return hashes.length ? CSP.replace("script-src 'self'", `script-src 'self' ${hashes.join(" ")}`) : undefined;
 }
 
 const etagOf = (body: Buffer, coding?: Coding) => `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}${coding ? `-${coding}` : ""}"`;
@@ -58,11 +72,13 @@ export function loadStaticFiles(root: string): Map<string, StaticFile> {
           const packed = readFileSync(full + suffix);
           encoded[coding] = { body: packed, etag: etagOf(body, coding) };
         }
+        const csp = extname(name) === ".html" ? cspForPage(body.toString("utf8")) : undefined;
         files.set(urlPath, {
           type: TYPES[extname(name)] ?? "application/octet-stream",
           cacheControl: urlPath.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
           identity: { body, etag: etagOf(body) },
           encoded,
+          ...(csp ? { csp } : {}),
         });
       }
     }
