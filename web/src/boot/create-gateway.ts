@@ -5,6 +5,7 @@ import { createIdbKeyStore } from "../device-key/key-store.js";
 import * as protocol from "../gateway/protocol.js";
 import { requestPersistentStorage, runPreflight, type PreflightResult } from "../preflight.js";
 import { enterApp, requestedReturnPath } from "./enter-app.js";
+import { earlyKeyvalStore, earlySocketOpener, takeEarlyStart } from "./early-start.js";
 import type { StartupFragment } from "./fragment.js";
 
 export interface BrowserGateway {
@@ -13,7 +14,9 @@ export interface BrowserGateway {
 }
 
 export function createBrowserGateway(fragment: StartupFragment): BrowserGateway {
-  const store = createIdbKeyStore();
+  // The socket and the database index.html's inline script already opened (see early-start.ts).
+  const early = takeEarlyStart();
+  const store = createIdbKeyStore(earlyKeyvalStore(early));
   const storage = typeof navigator.storage === "object" ? navigator.storage : undefined;
   const returnTo = requestedReturnPath(location.search);
   let entering = false;
@@ -22,6 +25,7 @@ export function createBrowserGateway(fragment: StartupFragment): BrowserGateway 
     // Next to the page, so the dashboard finds its socket under whatever prefix it is served from.
     path: new URL("ws", location.href).pathname,
     keyStore: store,
+    openSocket: earlySocketOpener(early),
     // In the boot chunk: the pairing screen can't show a code before the first frame is parsed, so a lazy chunk
     // here would only add a request (and, on a slow link, a round trip) between the challenge and the hello.
     loadProtocol: () => Promise.resolve(protocol),

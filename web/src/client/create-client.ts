@@ -5,7 +5,7 @@ import { createIdbKeyStore, type KeyStore } from "../device-key/key-store.js";
 import { deriveClientName } from "../gateway/client-name.js";
 import { GatewayClient } from "../gateway/gateway-client.js";
 import type { Protocol } from "../gateway/protocol.js";
-import { gatewaySocketUrl, openBrowserSocket } from "../gateway/socket.js";
+import { gatewaySocketUrl, openBrowserSocket, type OpenSocket } from "../gateway/socket.js";
 
 export interface BrowserClientOptions {
   /** The gateway socket, e.g. "wss://app.example/pairgate". Default: this page's host and `path`. */
@@ -22,6 +22,11 @@ export interface BrowserClientOptions {
   onPaired?: () => void;
   /** Where the frame parser comes from (default: a lazy chunk, fetched with the first socket). */
   loadProtocol?: () => Promise<Protocol>;
+  /**
+   * Opens each socket (default: a WebSocket to `url`). For a page that opened the first one itself before its
+   * bundle loaded; it must hand on every frame, in order, from the socket's start.
+   */
+  openSocket?: OpenSocket;
   /** How long a call() waits for its answer (default 15 s). */
   callTimeoutMs?: number;
 }
@@ -33,7 +38,7 @@ export function createBrowserClient(options: BrowserClientOptions = {}): Gateway
   const client = new GatewayClient({
     url: options.url ?? gatewaySocketUrl(location, options.path),
     origin: location.origin,
-    openSocket: openBrowserSocket,
+    openSocket: options.openSocket ?? openBrowserSocket,
     loadProtocol: options.loadProtocol ?? (() => import("../gateway/protocol.js")),
     loadKey: () => loadDeviceKey(keyEnv),
     replaceKey: () => replaceDeviceKey(keyEnv),

@@ -45,4 +45,5 @@ export function createPairgateClient<M extends MethodsShape = Record<never, Meth
 export { GatewayCallError as PairgateCallError, type CallErrorCode } from "../gateway/call-error.js";
 export type { GatewaySnapshot, GatewayState, PairedState, PendingState, ConnectionStatus } from "../gateway/gateway-state.js";
 export type { KeyStore } from "../device-key/key-store.js";
+export type { OpenSocket, SocketHandlers, SocketLike } from "../gateway/socket.js";
 export type { DeviceView, PendingView, InviteView, Role, SeenFrom, ErrorCode, DevicesListResult } from "../../../shared/index.js";

@@ -1,6 +1,6 @@
 // The device key's single IndexedDB record (idb-keyval's default store, key "pairgate.deviceKey.v1").
 // Never localStorage: a CryptoKey can't live there, and a software secret there is readable by any script.
-import { del, get, set, update } from "idb-keyval";
+import { del, get, set, update, type UseStore } from "idb-keyval";
 import type { KeyStorage } from "../../../shared/protocol/views.js";
 
 export const DEVICE_KEY_RECORD = "pairgate.deviceKey.v1";
@@ -20,21 +20,22 @@ export interface KeyStore {
   probe(): Promise<void>;
 }
 
-export function createIdbKeyStore(): KeyStore {
+/** `useStore`: where idb-keyval keeps it (default: its own database, opened on first use). */
+export function createIdbKeyStore(useStore?: UseStore): KeyStore {
   return {
-    read: () => get(DEVICE_KEY_RECORD),
+    read: () => get(DEVICE_KEY_RECORD, useStore),
     async writeIfAbsent(record) {
       // One readwrite transaction: two first-visit tabs can't both store a key and orphan one of them.
       let stored: unknown;
-      await update<unknown>(DEVICE_KEY_RECORD, (existing) => (stored = existing ?? record));
+      await update<unknown>(DEVICE_KEY_RECORD, (existing) => (stored = existing ?? record), useStore);
       return stored;
     },
-    remove: () => del(DEVICE_KEY_RECORD),
+    remove: () => del(DEVICE_KEY_RECORD, useStore),
     async probe() {
       const token = Math.random();
-      await set(PROBE_RECORD, token);
-      const readBack = await get<number>(PROBE_RECORD);
-      await del(PROBE_RECORD);
+      await set(PROBE_RECORD, token, useStore);
+      const readBack = await get<number>(PROBE_RECORD, useStore);
+      await del(PROBE_RECORD, useStore);
       if (readBack !== token) throw new Error("IndexedDB returned a different value than was written");
     },
   };
