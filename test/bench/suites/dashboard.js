@@ -2,17 +2,22 @@
 // Chromium against a real `pairgate start` serving dist/web, two ways: cold (a new Chromium process with an empty
 // profile per run: a first visit) and warm (a fresh context per run inside one running browser). Each run also
 // counts the bytes that crossed the wire before the code showed (Resource Timing transferSize: headers + body as sent).
+// The cold runs interleave two floor pages (../lib/floor-pages.js), so the dashboard's figure comes with what this
+// machine's cold Chromium needs for a static page and for the bare protocol, measured alike.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { REPO_ROOT, startGateway } from "../lib/processes.js";
 import { figure, latency, median } from "../lib/stats.js";
 import { instrumentPage, readMarks, STEP_ORDER } from "./dashboard-breakdown.js";
+import { startFloorPages } from "../lib/floor-pages.js";
 
 const WEB = join(REPO_ROOT, "dist/web");
 const CODE_RE = "^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$";
 const KB = 1000;
 
+const ratio = (a, b) => (typeof a === "number" && typeof b === "number" && b > 0 ? Math.round((a / b) * 100) / 100 : null);
+const diff = (a, b) => (typeof a === "number" && typeof b === "number" ? Math.round((a - b) * 10) / 10 : null);
 const gzipBytes = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 
 /** What index.html makes the browser fetch before the app runs: the entry, its modulepreloads and stylesheets. */
@@ -92,20 +97,29 @@ async function measureOnce(browser, url, fetched, { instrument = false } = {}) {
   }
 }
 
-/** Runs `count` measurements, each through `withBrowser`, and summarises them. */
-async function series(count, url, withBrowser, options) {
-  const runs = [];
-  const fetched = new Map();
-  let failures = 0;
-  let firstError = null;
+/**
+ * Runs `count` rounds; each round measures every target once, in an order that reverses every round, so the
+ * machine's drift lands on all of them alike. Returns a summary per target name.
+ */
+async function series(count, targets) {
+  const acc = targets.map(() => ({ runs: [], fetched: new Map(), failures: 0, firstError: null }));
   for (let i = 0; i < count; i++) {
-    try {
-      runs.push(await withBrowser((browser) => measureOnce(browser, url, fetched, options)));
-    } catch (err) {
-      failures++;
-      firstError ??= String(err.message ?? err).split("\n")[0];
+    const order = targets.map((_, j) => j);
+    if (i % 2) order.reverse();
+    for (const j of order) {
+      const { url, withBrowser, options } = targets[j];
+      try {
+        acc[j].runs.push(await withBrowser((browser) => measureOnce(browser, url, acc[j].fetched, options)));
+      } catch (err) {
+        acc[j].failures++;
+        acc[j].firstError ??= String(err.message ?? err).split("\n")[0];
+      }
     }
   }
+  return Object.fromEntries(targets.map((t, j) => [t.name, summarise(acc[j], t.options)]));
+}
+
+function summarise({ runs, fetched, failures, firstError }, options) {
   const bytes = runs.map((r) => r.transferredBeforeCode);
   return {
     navToCode: {
@@ -157,7 +171,8 @@ export async function launchBenchChromium() {
   return chromium.launch({ executablePath: chromiumPath, headless: true, args: LAUNCH_ARGS });
 }
 
-export async function runDashboard({ cfg, built, log }) {
+export async function runDashboard(ctx) {
+  const { cfg, built, log } = ctx;
   if (!existsSync(join(WEB, "index.html"))) {
     return { dashboard: { error: "dist/web/index.html is missing: the dashboard did not build", build: built.web } };
   }
@@ -174,8 +189,11 @@ export async function runDashboard({ cfg, built, log }) {
   if (!chromiumPath) return { dashboard: { ...out, navToCode: { error: "no Chromium (set PAIRGATE_CHROMIUM or apt-get install chromium)" } } };
   const { chromium } = await import("playwright-core");
   const launch = () => chromium.launch({ executablePath: chromiumPath, headless: true, args: LAUNCH_ARGS });
-  const gw = await startGateway();
+  const floor = await startFloorPages();
+  const gw = await startGateway({ args: ["--allowed-origin", floor.origin] });
+  floor.setGateway({ wsUrl: gw.url, protocolVersion: ctx.kit.PROTOCOL_VERSION, subprotocol: ctx.kit.SUBPROTOCOL });
   let cold;
+  let floorRuns;
   let coldSteps;
   let warm;
   // Cold: a new browser process per run. playwright gives each launch its own new, empty profile directory.
@@ -188,16 +206,23 @@ export async function runDashboard({ cfg, built, log }) {
     }
   };
   try {
-    cold = await series(cfg.dashboardColdRuns, gw.httpUrl, coldBrowser);
-    coldSteps = await series(cfg.dashboardColdRuns, gw.httpUrl, coldBrowser, { instrument: true });
+    ({ dashboard: cold, ...floorRuns } = await series(cfg.dashboardColdRuns, [
+      { name: "dashboard", url: gw.httpUrl, withBrowser: coldBrowser },
+      { name: "protocol", url: floor.protocolUrl, withBrowser: coldBrowser },
+      { name: "static", url: floor.staticUrl, withBrowser: coldBrowser },
+    ]));
+    ({ dashboard: coldSteps } = await series(cfg.dashboardColdRuns, [
+      { name: "dashboard", url: gw.httpUrl, withBrowser: coldBrowser, options: { instrument: true } },
+    ]));
     const browser = await launch();
     try {
-      warm = await series(cfg.dashboardRuns, gw.httpUrl, (fn) => fn(browser));
+      ({ dashboard: warm } = await series(cfg.dashboardRuns, [{ name: "dashboard", url: gw.httpUrl, withBrowser: (fn) => fn(browser) }]));
     } finally {
       await browser.close();
     }
   } finally {
     await gw.stop();
+    await floor.close();
   }
   // What a first visit fetched before the code, per file, with each file's gzip -9 and brotli (as served) size.
   const loaded = [...cold.fetched.keys()].map((p) => {
@@ -206,7 +231,9 @@ export async function runDashboard({ cfg, built, log }) {
     return { file: p, gzipBytes: gzipBytes(file), ...(existsSync(`${file}.br`) ? { brBytes: statSync(`${file}.br`).size } : {}) };
   });
   const loadedTotal = loaded.reduce((a, f) => a + (f.gzipBytes ?? 0), 0);
-  log(`dashboard: cold nav → code ${cold.navToCode.median} ms, ${cold.transferredBeforeCode.value} kB; warm ${warm.navToCode.median} ms`);
+  log(
+    `dashboard: cold nav → code ${cold.navToCode.median} ms (floor: protocol ${floorRuns.protocol.navToCode.median} ms, static ${floorRuns.static.navToCode.median} ms), ${cold.transferredBeforeCode.value} kB; warm ${warm.navToCode.median} ms`,
+  );
   const { fetched: _c, ...coldOut } = cold;
   const { fetched: _w, ...warmOut } = warm;
   const { fetched: _s, ...stepsOut } = coldSteps;
@@ -216,6 +243,15 @@ export async function runDashboard({ cfg, built, log }) {
       loadedBeforeCodeGzip: figure(loadedTotal / KB, "kB", loaded.length, { bytes: loadedTotal, files: loaded }),
       cold: { what: "a new headless Chromium process with an empty profile per run (a first visit)", ...coldOut },
       warm: { what: "fresh contexts (empty profiles) inside one running headless Chromium", ...warmOut },
+      coldFloor: {
+        what: "in the same cold runs, interleaved: pages from a bare node:http server on this machine. static: the code already in the HTML, no script; protocol: one inline script that opens the socket, reads IndexedDB, makes, stores and signs with a WebCrypto Ed25519 key and shows the real code from this gateway, no framework (test/bench/lib/floor-pages.js)",
+        staticNavToCodeMs: floorRuns.static.navToCode.median,
+        protocolNavToCodeMs: floorRuns.protocol.navToCode.median,
+        dashboardOverProtocol: ratio(cold.navToCode.median, floorRuns.protocol.navToCode.median),
+        dashboardMinusProtocolMs: diff(cold.navToCode.median, floorRuns.protocol.navToCode.median),
+        failures: floorRuns.static.failures + floorRuns.protocol.failures,
+        ...((floorRuns.protocol.firstError ?? floorRuns.static.firstError) ? { firstError: floorRuns.protocol.firstError ?? floorRuns.static.firstError } : {}),
+      },
       coldBreakdown: {
         what: "cold runs again with WebSocket, indexedDB.open and crypto.subtle.generateKey wrapped by an init script: when each step happened (median ms after navigation start); instrumented, so its own series",
         navToCode: stepsOut.navToCode,
