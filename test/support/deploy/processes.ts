@@ -2,7 +2,7 @@
 // bounded wait for their "ready" sign, their output kept for failure messages, and always stopped by id.
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 
 export interface Proc {
@@ -80,39 +80,29 @@ export async function startProcess(cmd: string, args: string[], opts: StartOptio
 }
 
 /** True once a TCP connect to host:port succeeds (readiness probe for servers that print nothing). */
+export function canConnect(host: string, port: number): Promise<boolean> {
+  return settlesWith(connect({ host, port }), "connect");
+}
+
 /**
- * Whether a TLS handshake for `servername` completes (the certificate is not checked): Caddy listens before its
+ * True once a TLS handshake for `servername` completes (the certificate is not checked): Caddy listens before its
  * internal CA has issued the site's certificate, and until then it answers the handshake with an alert.
  */
 export function canHandshake(host: string, port: number, servername: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = tlsConnect({ host, port, servername, rejectUnauthorized: false });
-    s.setTimeout(1000);
-    s.once("secureConnect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once("error", () => resolve(false));
-    s.once("timeout", () => {
-      s.destroy();
-      resolve(false);
-    });
-  });
+  return settlesWith(tlsConnect({ host, port, servername, rejectUnauthorized: false }), "secureConnect");
 }
 
-export function canConnect(host: string, port: number): Promise<boolean> {
+/** Whether `socket` reaches `success` within a second; it is destroyed either way. */
+function settlesWith(socket: Socket, success: "connect" | "secureConnect"): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = connect({ host, port });
-    s.setTimeout(1000);
-    s.once("connect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once("error", () => resolve(false));
-    s.once("timeout", () => {
-      s.destroy();
-      resolve(false);
-    });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000);
+    socket.once(success, () => done(true));
+    socket.once("error", () => done(false));
+    socket.once("timeout", () => done(false));
   });
 }
 
