@@ -37,6 +37,8 @@ export interface FrontDoorOptions {
 }
 
 const MAX_BODY_BYTES = 1024;
+/** How long POST <prefix>/session may take to send its (tiny) body. */
+export const BODY_DEADLINE_MS = 10_000;
 
 export function createFrontDoor(opts: FrontDoorOptions) {
   const { prefix, sessions, trust } = opts;
@@ -177,15 +179,20 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) return null;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk);
-  }
+  // A body trickled in byte by byte must not hold the connection: Node's own request deadline is off when the
+  // front door proxies (http-server.ts), so this one is ours.
+  const deadline = setTimeout(() => req.destroy(), BODY_DEADLINE_MS);
   try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) return null;
+      chunks.push(chunk);
+    }
     return JSON.parse(Buffer.concat(chunks).toString("utf8"));
   } catch {
-    return null;
+    return null; // not JSON, or the body was cut off
+  } finally {
+    clearTimeout(deadline);
   }
 }
 

@@ -43,7 +43,10 @@ export function createHttpServer(deps: HttpDeps): { server: Server; connections:
   });
   // connection-guard.ts closes a connection with no complete request after 10 s; these are Node's own backstops.
   server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  // Node's requestTimeout cuts any request whose body is still arriving after it: in front of an app that would
+  // end a paired browser's large upload half way (a 408 at 30 to 60 s). Only a session's requests are proxied, and
+  // the one body pairgate reads itself (POST <prefix>/session) has its own deadline (front-door.ts).
+  server.requestTimeout = deps.frontDoor?.proxies ? 0 : 30_000;
   server.keepAliveTimeout = 5_000;
   server.on("clientError", answerClientError);
   return { server, connections: guardConnections(server, deps.connections) };
