@@ -4,7 +4,6 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { DeviceStore } from "../store/device-store.js";
 import { MemoryStore } from "../store/memory-store.js";
-import { PostgresStore } from "../store/postgres-store.js";
 import { SqliteStore } from "../store/sqlite-store.js";
 
 /** SQLite in `<dir>/pairgate.db` (the directory is created, mode 0700): durable, one process. */
@@ -17,7 +16,9 @@ export function sqliteStore(dir: string): DeviceStore {
  * A shared PostgreSQL database (several replicas of the app on one database, docs/scaling.md): migrated at open,
  * changes from other replicas reach this one's sockets. Rejects with a StoreError when it can't be used.
  */
-export function postgresStore(url: string): Promise<DeviceStore> {
+export async function postgresStore(url: string): Promise<DeviceStore> {
+  // Loaded on first use, so an app on SQLite never loads the pg client.
+  const { PostgresStore } = await import("../store/postgres-store.js");
   return PostgresStore.open(url, { replicaId: `rep_${randomBytes(9).toString("base64url")}` });
 }
 
