@@ -7,6 +7,7 @@ import { connect, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BODY_DEADLINE_MS } from "../../server/src/front-door/front-door.js";
 import { CONNECTION_IDLE_MS } from "../../server/src/http/connection-guard.js";
+import { postSession } from "../support/deploy/front-door-session.js";
 import { startGateway } from "../support/gateway-harness.js";
 import { pairDevice, type Harness } from "../support/sessions.js";
 
@@ -36,30 +37,15 @@ beforeAll(async () => {
   const { client } = await pairDevice({ ...h, url: `ws://127.0.0.1:${h.port}/_pairgate/ws` }, { connect: { origin }, hello: { origin } });
   const ticket = await client.call<{ ticket: string }>("session.ticket", {});
   if (!ticket.ok) throw new Error(ticket.error.code);
-  const answer = await rawExchange(
-    `POST /_pairgate/session HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\nOrigin: ${origin}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: `,
-    JSON.stringify({ ticket: ticket.result.ticket }),
-  );
-  cookie = /set-cookie: ([^;]+)/i.exec(answer.text)![1]!;
+  const answer = await postSession({ base: origin, origin, stateDir: h.stateDir }, ticket.result.ticket);
+  expect(answer.status, answer.body).toBe(200);
+  cookie = String([answer.headers["set-cookie"]].flat()[0]).split(";")[0]!;
   client.close();
 });
 afterAll(async () => {
   await h?.stop();
   await new Promise((r) => app?.close(r));
 });
-
-/** Sends a request head plus `body` on a raw socket; resolves with everything read until the socket closed. */
-function rawExchange(headUpToLength: string, body: string): Promise<{ text: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(h.port, "127.0.0.1");
-    let text = "";
-    socket.setEncoding("utf8");
-    socket.on("data", (c: string) => (text += c));
-    socket.on("error", reject);
-    socket.on("close", () => resolve({ text }));
-    socket.write(`${headUpToLength}${Buffer.byteLength(body)}\r\n\r\n${body}`);
-  });
-}
 
 /** Opens a request that announces `length` bytes and sends one byte a second; resolves when the gateway hangs up. */
 function trickle(head: string, length: number): Promise<{ text: string; closedAfterMs: number }> {
