@@ -124,10 +124,13 @@ function wantsHtml(req: IncomingMessage): boolean {
 }
 
 /** `csp` replaces the default only for pages with an inline stylesheet or script, each allowed by its hash. */
+function securityHeaders(csp: string | undefined): Record<string, string> {
+  return csp ? { ...SECURITY_HEADERS, "Content-Security-Policy": csp } : SECURITY_HEADERS;
+}
+
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, length?: number, csp?: string): void {
   res.writeHead(status, {
-    ...SECURITY_HEADERS,
-    ...(csp ? { "Content-Security-Policy": csp } : {}),
+    ...securityHeaders(csp),
     "Content-Type": type,
     "Content-Length": length ?? Buffer.byteLength(body),
   });
@@ -142,7 +145,7 @@ function sendFile(req: IncomingMessage, res: ServerResponse, file: StaticFile): 
   if (Object.keys(file.encoded).length > 0) res.setHeader("Vary", "Accept-Encoding");
   if (matchesIfNoneMatch(req.headers["if-none-match"], rep.etag)) {
     // A 304's headers update the cached page's, so it carries the same CSP as the 200 did.
-    res.writeHead(304, { ...SECURITY_HEADERS, ...(file.csp ? { "Content-Security-Policy": file.csp } : {}) });
+    res.writeHead(304, securityHeaders(file.csp));
     return void res.end();
   }
   if (coding) res.setHeader("Content-Encoding", coding);

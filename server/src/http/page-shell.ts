@@ -2,8 +2,7 @@
 // dashboard's header, colours and card, with no script. The stylesheet is inline because the 403 page can't
 // load one (every request with that Host is refused too); its hash goes into that response's CSP, so
 // 'unsafe-inline' is never needed and script stays forbidden.
-import { createHash } from "node:crypto";
-import { CSP } from "./headers.js";
+import { cspAllowingInline } from "./headers.js";
 
 const PAGE_STYLE = `
 :root{--bg:#f5f6f8;--surface:#fff;--surface-2:#f1f3f6;--text:#101828;--muted:#5d6679;--border:#e1e5eb;--accent:#4f46e5;
@@ -41,7 +40,7 @@ background:var(--accent);color:#fff;font-weight:600;text-decoration:none}
 `;
 
 /** The CSP for these pages: the gateway's own, with this one stylesheet allowed by its hash. */
-export const PAGE_CSP = CSP.replace("style-src 'self'", `style-src 'self' 'sha256-${createHash("sha256").update(PAGE_STYLE).digest("base64")}'`);
+export const PAGE_CSP = cspAllowingInline("style-src", [PAGE_STYLE]);
 
 const BRAND_MARK = `<svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true"><rect width="32" height="32" rx="8" fill="#4f46e5"/>\
 <circle cx="12" cy="16" r="5" fill="none" stroke="#fff" stroke-width="3"/><path d="M17 16h9m-3 0v4" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>`;

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, sep } from "node:path";
-import { CSP } from "./headers.js";
+import { cspAllowingInline } from "./headers.js";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -49,10 +49,8 @@ export interface StaticFile {
  * sha256, so 'unsafe-inline' is never needed; undefined when the page has none.
  */
 export function cspForPage(html: string): string | undefined {
-  const hashes = [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)]
-    .filter((m) => m[1]!.trim() !== "")
-    .map((m) => `'sha256-${createHash("sha256").update(m[1]!).digest("base64")}'`);
-  return hashes.length ? CSP.replace("script-src 'self'", `script-src 'self' ${hashes.join(" ")}`) : undefined;
+  const scripts = [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]!).filter((text) => text.trim() !== "");
+  return scripts.length ? cspAllowingInline("script-src", scripts) : undefined;
 }
 
 const etagOf = (body: Buffer, coding?: Coding) => `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}${coding ? `-${coding}` : ""}"`;
