@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { REPO_ROOT, startGateway } from "../lib/processes.js";
-import { figure, latency, median } from "../lib/stats.js";
+import { figure, latency, median, ratio, round } from "../lib/stats.js";
 import { instrumentPage, readMarks, STEP_ORDER } from "./dashboard-breakdown.js";
 import { startFloorPages } from "../lib/floor-pages.js";
 
@@ -16,8 +16,7 @@ const WEB = join(REPO_ROOT, "dist/web");
 const CODE_RE = "^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$";
 const KB = 1000;
 
-const ratio = (a, b) => (typeof a === "number" && typeof b === "number" && b > 0 ? Math.round((a / b) * 100) / 100 : null);
-const diff = (a, b) => (typeof a === "number" && typeof b === "number" ? Math.round((a - b) * 10) / 10 : null);
+const diff = (a, b) => (a == null || b == null ? null : round(a - b, 1));
 const gzipBytes = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 
 /** What index.html makes the browser fetch before the app runs: the entry, its modulepreloads and stylesheets. */
