@@ -3,7 +3,6 @@
 // into dist/lib. node_modules stay external everywhere: the package's dependencies are installed beside it.
 import react from "@vitejs/plugin-react";
 import { defineConfig, type UserConfig } from "vite";
-import { bootEntry } from "./scripts/vite-boot-entry.js";
 import { precompress } from "./scripts/vite-precompress.js";
 
 const LIB_OUTPUT = { entryFileNames: "[name].js", chunkFileNames: "chunks/[name]-[hash].js" };
@@ -56,7 +55,7 @@ export default defineConfig(({ mode }) =>
         : {
             root: "web",
             base: "./",
-            plugins: [react(), bootEntry("web", "src/boot/start.ts"), precompress()],
+            plugins: [react(), precompress()],
             build: {
               outDir: "../dist/web",
               emptyOutDir: true,

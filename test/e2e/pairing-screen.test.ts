@@ -1,8 +1,10 @@
-// The pairing screen itself in real Chromium: its QR decodes to the approve link, reconnecting keeps the same
-// request and code, and the README's screenshot of it is taken here.
+// The pairing screen itself in real Chromium: the code shows before React has loaded (and the page says so when
+// React can't load), its QR decodes to the approve link, reconnecting keeps the same request and code, and the
+// README's screenshot of it is taken here.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { axeViolations } from "../support/axe.js";
 import { cliJson, decodeQrImage, readPairingCode, readProbe, textOf, waitForState } from "../support/browser.js";
 import { REPO_ROOT } from "../support/gateway-harness.js";
 import { newProbedContext, startCliGateway, useBrowserSuite } from "../support/e2e.js";
@@ -14,7 +16,50 @@ const SCRATCH_SCREENSHOT = join(REPO_ROOT, "test-results/pairing-screen.png");
 const suite = useBrowserSuite();
 const cleanup = suite.cleanup;
 
+/** The chunk web/src/main.ts imports once the gateway has answered: React and every screen. */
+const APP_CHUNK = /\/assets\/app-root-[^/]+\.js$/;
+
 describe("the pairing screen", () => {
+  it("shows the code before React has loaded, then the whole page over it with the same code", async () => {
+    const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
+    const page = await (await newProbedContext(suite.browser(), cleanup, "pairing")).newPage();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let appRequests = 0;
+    await page.route(APP_CHUNK, async (route) => {
+      appRequests++;
+      await held;
+      await route.continue();
+    });
+    await page.goto(`http://127.0.0.1:${gateway.port}/`);
+    const code = await readPairingCode(page);
+    // React's shell has #content and the approve command; the first paint has neither.
+    expect(await page.locator("#content").count()).toBe(0);
+    expect(await page.getByTestId("approve-command").count()).toBe(0);
+    expect(await page.locator(".eyebrow-name").textContent()).toBe("homelab");
+    expect(await axeViolations(page)).toEqual([]);
+    // The app was asked for only after the code was on screen, and is held there.
+    await expect.poll(() => appRequests).toBe(1);
+    release();
+    await page.getByTestId("approve-command").waitFor({ state: "visible" });
+    expect(await page.locator("#content").count()).toBe(1);
+    expect(await page.getByTestId("pairing-code").allTextContents()).toEqual([code]);
+  });
+
+  it("says so, with a Reload button, when the app's scripts can't load", async () => {
+    const gateway = await startCliGateway(cleanup);
+    const page = await (await newProbedContext(suite.browser(), cleanup, "pairing")).newPage();
+    let failures = 0;
+    await page.route(APP_CHUNK, (route) => (failures++ === 0 ? route.abort("connectionrefused") : route.continue()));
+    await page.goto(`http://127.0.0.1:${gateway.port}/`);
+    await waitForState(page, "failed");
+    expect(await page.locator("main").textContent()).toContain("did not load");
+    expect(await page.locator(".brand-name").count()).toBe(1); // the header stays
+    await page.getByRole("button", { name: "Reload" }).click();
+    await page.getByTestId("approve-command").waitFor({ state: "visible" });
+    expect(failures).toBe(2);
+  });
+
   it("shows a QR code that decodes to the approve link for the code on screen", async () => {
     const gateway = await startCliGateway(cleanup, ["--name", "homelab"]);
     const page = await (await newProbedContext(suite.browser(), cleanup, "pairing")).newPage();

@@ -4,6 +4,9 @@
 // - /protocol: one inline script, no framework, doing only what any page must do to get a real code from the
 //   real gateway: open the socket, read IndexedDB (miss), make a non-extractable Ed25519 key, store it in one
 //   readwrite transaction, sign the challenge, send hello, write the code into the page.
+// - /protocol-coop: the same page with the gateway's own Cross-Origin-Opener-Policy header. In a browser's first
+//   navigation (from its initial blank page) that header costs a new renderer process, about 150 ms here; a
+//   navigation from another site's page pays for that process with or without the header (docs/performance.md).
 // The dashboard can't beat /protocol on this machine; how far above it the dashboard lands is what is ours to cut.
 import { createServer } from "node:http";
 import { once } from "node:events";
@@ -58,10 +61,12 @@ ws.onmessage = async (e) => {
  */
 export async function startFloorPages() {
   let page = null;
+  let openerPolicy = null;
   const server = createServer((req, res) => {
-    const body = req.url === "/static" ? STATIC : req.url === "/protocol" && page ? page : null;
+    const body = req.url === "/static" ? STATIC : (req.url === "/protocol" || req.url === "/protocol-coop") && page ? page : null;
     if (!body) return void res.writeHead(404).end();
-    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }).end(body);
+    const coop = req.url === "/protocol-coop" && openerPolicy ? { "Cross-Origin-Opener-Policy": openerPolicy } : {};
+    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", ...coop }).end(body);
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -70,8 +75,11 @@ export async function startFloorPages() {
     origin,
     staticUrl: `${origin}/static`,
     protocolUrl: `${origin}/protocol`,
-    setGateway({ wsUrl, protocolVersion, subprotocol }) {
+    protocolCoopUrl: `${origin}/protocol-coop`,
+    /** `openerPolicy`: the Cross-Origin-Opener-Policy the gateway sends with its dashboard (null: none). */
+    setGateway({ wsUrl, protocolVersion, subprotocol, openerPolicy: policy }) {
       page = protocolPage(wsUrl, protocolVersion, subprotocol);
+      openerPolicy = policy;
     },
     close: () => new Promise((done) => server.close(done)),
   };

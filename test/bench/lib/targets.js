@@ -50,7 +50,7 @@ const TARGETS = [
     op: "<=",
     limit: 250,
     unit: "ms",
-    note: "this machine's floor is in dashboard.coldFloor: a static page and a hand-written protocol page, in the same cold runs",
+    note: "this machine's floor is in dashboard.coldFloor: a static page and a hand-written protocol page (with and without the gateway's opener policy), in the same cold runs",
   },
   {
     name: "bytes transferred before the pairing code, median, cold browser",
@@ -156,6 +156,7 @@ const FIGURES = [
   "dashboard.warm.navToCode.median",
   "dashboard.coldFloor.staticNavToCodeMs",
   "dashboard.coldFloor.protocolNavToCodeMs",
+  "dashboard.coldFloor.protocolCoopNavToCodeMs",
   "replicas.approve.approveToWelcome.p99",
   "replicas.revoke.revokeToClosed.p99",
   "replicas.handshake.rateVsBareVerify",

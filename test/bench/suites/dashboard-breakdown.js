@@ -1,6 +1,7 @@
 // Where a cold first visit spends its time before the pairing code shows. An init script (run in the page before any
 // of its own scripts) wraps WebSocket, indexedDB.open and crypto.subtle.generateKey and marks, on the page's clock
-// (0 = navigation start), when each step happened; Resource Timing adds the HTML and the boot chunk. These runs are
+// (0 = navigation start), when each step happened; Resource Timing adds the HTML, the entry chunk and the app's chunk
+// (React and the screens, loaded after the code). These runs are
 // instrumented, so they are a separate series: the untouched runs give the headline figure.
 
 /** Runs in the page before its scripts. Each mark keeps its first occurrence. */
@@ -39,7 +40,7 @@ export function instrumentPage() {
       mark("keygenEnd");
     }
   };
-  // React's first commit puts the shell (#content) into #root; the boot's early paint has no id.
+  // React's first commit puts the shell (#content) into #root; index.html's markup and the entry's first paint have no id.
   new MutationObserver((_, observer) => {
     if (!document.getElementById("content")) return;
     mark("reactCommitted");
@@ -47,16 +48,16 @@ export function instrumentPage() {
   }).observe(document, { childList: true, subtree: true });
 }
 
-/** In the page once the code showed: the marks plus the HTML and boot chunk timings. */
+/** In the page once the code showed: the marks plus the HTML, entry and app chunk timings. */
 export function readMarks() {
   const nav = performance.getEntriesByType("navigation")[0];
   const js = performance.getEntriesByType("resource").filter((e) => /\.js$/.test(new URL(e.name).pathname));
-  const boot = js.find((e) => /\/boot-[^/]+\.js$/.test(e.name));
   const entry = js.find((e) => /\/index-[^/]+\.js$/.test(e.name));
+  const app = js.find((e) => /\/app-root-[^/]+\.js$/.test(e.name));
   return {
     htmlResponseEnd: nav?.responseEnd,
-    bootJsLoaded: boot?.responseEnd,
-    appJsLoaded: entry?.responseEnd,
+    entryJsLoaded: entry?.responseEnd,
+    appJsLoaded: app?.responseEnd,
     ...window.__pairgateMarks,
   };
 }
@@ -64,8 +65,7 @@ export function readMarks() {
 /** The marks in the order they happen on a first visit, for the report. */
 export const STEP_ORDER = [
   "htmlResponseEnd",
-  "bootJsLoaded",
-  "appJsLoaded",
+  "entryJsLoaded",
   "socketCreated",
   "idbOpenCalled",
   "idbOpened",
@@ -76,5 +76,6 @@ export const STEP_ORDER = [
   "helloSent",
   "pairingReceived",
   "codeShown",
+  "appJsLoaded",
   "reactCommitted",
 ];

@@ -1,5 +1,5 @@
 // Starts the gateway connection, the key read and the pre-flight checks as a module side effect, so they
-// begin before React's modules are even evaluated (main.tsx imports this first).
+// begin as soon as the entry's small chunk runs (main.ts imports this first; React loads later).
 import { createBrowserGateway } from "./create-gateway.js";
 import { startupFragment } from "./startup-fragment.js";
 

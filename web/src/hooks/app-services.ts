@@ -1,4 +1,4 @@
-// What main.tsx hands to the React tree besides the pairgate client (which <PairgateProvider> carries): the
+// What app-root.tsx hands to the React tree besides the pairgate client (which <PairgateProvider> carries): the
 // pre-flight result, the approve code from #approve=… and a page reload.
 import { createContext, useContext } from "react";
 import type { PreflightResult } from "../preflight.js";
