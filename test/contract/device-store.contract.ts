@@ -743,6 +743,30 @@ export function runDeviceStoreContract(name: string, harness: StoreHarness): voi
       });
     });
 
+    describe("session tickets", () => {
+      const ticket = (hash: string, expiresAtMs = T0 + 30_000) => ({ hash, deviceId: "dev_a", origin: "https://app.example", expiresAtMs });
+
+      it("gives a ticket back once, whole, and then never again", async () => {
+        await store.createTicket(ticket("h1"));
+        expect(await store.takeTicket("h1")).toEqual(ticket("h1"));
+        expect(await store.takeTicket("h1")).toBeNull();
+        expect(await store.takeTicket("unknown")).toBeNull();
+      });
+
+      it("refuses a second ticket with the same hash", async () => {
+        await store.createTicket(ticket("h1"));
+        await expect(store.createTicket(ticket("h1"))).rejects.toThrow();
+      });
+
+      it("deletes tickets whose end has passed, and keeps the rest", async () => {
+        await store.createTicket(ticket("ended", T0 + 10));
+        await store.createTicket(ticket("live", T0 + 20));
+        expect(await store.deleteExpiredTickets(T0 + 10)).toBe(1);
+        expect(await store.takeTicket("ended")).toBeNull();
+        expect(await store.takeTicket("live")).toEqual(ticket("live", T0 + 20));
+      });
+    });
+
     describe("audit log", () => {
       it("gives increasing ids and lists newest first", async () => {
         await store.appendAudit([audit("request_created", { atMs: T0 + 1 })]);

@@ -56,18 +56,19 @@ describe("PostgresStore on a real cluster", () => {
     const url = await freshDb();
     const stores = await Promise.all([openAt(url), openAt(url), openAt(url)]);
     try {
-      expect(stores.map((s) => s.info().schemaVersion)).toEqual([5, 5, 5]);
+      expect(stores.map((s) => s.info().schemaVersion)).toEqual([6, 6, 6]);
       expect(cluster.psql("SELECT version || ':' || name FROM pairgate_schema ORDER BY version", new URL(url).pathname.slice(1)).trim().split("\n")).toEqual([
         "1:initial schema",
         "2:unique live pairing codes",
         "3:device list order and name indexes",
         "4:device expiry and revoke reasons",
         "5:device sessions",
+        "6:session tickets",
       ]);
       // One gateway id for all of them, created by whichever came first.
       const ids = await Promise.all(stores.map((s, i) => s.loadGatewayId(() => `gw-${i}`)));
       expect(new Set(ids).size).toBe(1);
-      expect(stores[0]!.info()).toEqual({ kind: "postgres", location: url, schemaVersion: 5 });
+      expect(stores[0]!.info()).toEqual({ kind: "postgres", location: url, schemaVersion: 6 });
     } finally {
       for (const s of stores) await s.close();
     }
@@ -77,13 +78,13 @@ describe("PostgresStore on a real cluster", () => {
     const url = await freshDb();
     await (await openAt(url)).close();
     const db = new URL(url).pathname.slice(1);
-    cluster.psql("INSERT INTO pairgate_schema (version, name) VALUES (6, 'from the future')", db);
+    cluster.psql("INSERT INTO pairgate_schema (version, name) VALUES (7, 'from the future')", db);
     await expect(openAt(url)).rejects.toMatchObject({
       name: "StoreError",
       code: "schema_too_new",
-      message: expect.stringContaining("schema version 6, newer than this pairgate understands (5)"),
+      message: expect.stringContaining("schema version 7, newer than this pairgate understands (6)"),
     });
-    expect(cluster.psql("SELECT max(version) FROM pairgate_schema", db).trim()).toBe("6");
+    expect(cluster.psql("SELECT max(version) FROM pairgate_schema", db).trim()).toBe("7");
   });
 
   it("says store_unavailable, with the address, no password and the cause, when nothing listens there", async () => {

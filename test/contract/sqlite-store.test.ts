@@ -92,7 +92,7 @@ describe("SqliteStore on disk", () => {
       expect.objectContaining({
         name: "StoreError",
         code: "schema_too_new",
-        message: expect.stringMatching(/schema version 99, newer than this pairgate understands \(5\)/),
+        message: expect.stringMatching(/schema version 99, newer than this pairgate understands \(6\)/),
       }),
     );
     const after = new Database(file, { readonly: true });
@@ -119,7 +119,7 @@ describe("SqliteStore on disk", () => {
 
     const store = openAt(file);
     open.push(store);
-    expect(store.info().schemaVersion).toBe(5);
+    expect(store.info().schemaVersion).toBe(6);
     expect(await store.loadGatewayId(() => "not-this")).toBe("AAECAwQFBgcICQoLDA0ODw");
     const db = store["db"];
     expect({ devices: rows("devices", db), invites: rows("invites", db), audit: rows("audit", db), meta: rows("meta", db) }).toEqual({
@@ -150,11 +150,11 @@ describe("SqliteStore on disk", () => {
     await store.close();
     const again = openAt(file);
     open.push(again);
-    expect(again.info().schemaVersion).toBe(5); // a second open has nothing left to run
+    expect(again.info().schemaVersion).toBe(6); // a second open has nothing left to run
   });
 
   it("creates a new database at the latest schema in one step", () => {
-    expect(fresh().info().schemaVersion).toBe(5);
+    expect(fresh().info().schemaVersion).toBe(6);
   });
 
   it("never writes an invite token to the database files, only its SHA-256", async () => {

@@ -1,5 +1,7 @@
-// Device sessions across two `pairgate start --upstream` replicas on one Postgres: a session made on one replica
-// lets the browser in on the other (the NOTIFY carries the session id only), and a revoke on either ends it on both.
+// Device sessions across two `pairgate start --upstream` replicas on one Postgres: a ticket asked for on one
+// replica's socket is traded in on the other (as behind a round-robin balancer), once only; a session made on one
+// replica lets the browser in on the other (the NOTIFY carries the session id only), and a revoke on either ends it
+// on both.
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +26,27 @@ function get(port: number, path: string, cookie?: string): Promise<number> {
   });
 }
 
+/** POST /_pairgate/session to `port`, as a page on `origin` behind one balancer (Host is the origin's). */
+function tradeTicket(port: number, origin: string, ticket: string): Promise<{ status: number; cookie: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/_pairgate/session",
+        method: "POST",
+        headers: { Host: new URL(origin).host, Origin: origin, "Content-Type": "application/json" },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, cookie: res.headers["set-cookie"]?.[0]?.split(";")[0] }));
+      },
+    );
+    req.on("error", reject);
+    req.end(JSON.stringify({ ticket }));
+  });
+}
+
 beforeAll(async () => {
   cluster = await startPostgresCluster();
   app = createServer((_req, res) => res.end("app"));
@@ -39,7 +62,7 @@ afterAll(async () => {
 });
 
 describe("front door sessions on replicas", () => {
-  it("a session made on one replica is valid on the other, and a revoke on the other ends it on both", async () => {
+  it("a ticket from one replica's socket buys a session on the other, once; the session is valid on both, and a revoke on either ends it on both", async () => {
     const origin = `http://127.0.0.1:${a.gateway.port}`;
     const key = makeTestKey();
     const client = await connectClient(`ws://127.0.0.1:${a.gateway.port}/_pairgate/ws`, key, { origin });
@@ -49,23 +72,13 @@ describe("front door sessions on replicas", () => {
     await client.next("welcome", 10_000);
     const ticket = await client.call<{ ticket: string }>("session.ticket", {});
     if (!ticket.ok) throw new Error(ticket.error.code);
-    const cookie = await new Promise<string>((resolve, reject) => {
-      const req = request(
-        {
-          host: "127.0.0.1",
-          port: a.gateway.port,
-          path: "/_pairgate/session",
-          method: "POST",
-          headers: { Origin: origin, "Content-Type": "application/json" },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => resolve(String(res.headers["set-cookie"]?.[0]).split(";")[0]!));
-        },
-      );
-      req.on("error", reject);
-      req.end(JSON.stringify({ ticket: ticket.result.ticket }));
-    });
+    // Issued on a (the socket's replica), traded in on b: the balancer sent the POST elsewhere.
+    const traded = await tradeTicket(b.gateway.port, origin, ticket.result.ticket);
+    expect(traded.status).toBe(200);
+    const cookie = traded.cookie!;
+    expect(cookie).toMatch(/^pairgate_session=/);
+    // Used up on every replica.
+    expect((await tradeTicket(a.gateway.port, origin, ticket.result.ticket)).status).toBe(401); // ticket_invalid
 
     expect(await get(a.gateway.port, "/x", cookie)).toBe(200);
     await waitUntil("replica b knows the session", async () => (await get(b.gateway.port, "/x", cookie)) === 200);

@@ -34,12 +34,12 @@ describe("replicas on one Postgres", () => {
   it("share one gateway id and schema, and doctor shows each replica's store, id and healthy LISTEN", async () => {
     const [da, db] = await Promise.all([a.doctor(), b.doctor()]);
     for (const d of [da, db]) {
-      expect(d.store).toMatchObject({ kind: "postgres", location: cluster.url, schemaVersion: 5, changeFeed: { listening: true, reconnects: 0 } });
+      expect(d.store).toMatchObject({ kind: "postgres", location: cluster.url, schemaVersion: 6, changeFeed: { listening: true, reconnects: 0 } });
       expect(d.store.replicaId).toMatch(/^rep_/);
     }
     expect(da.store.replicaId).not.toBe(db.store.replicaId);
     const text = await a.cli(["doctor"]);
-    expect(text.stdout).toMatch(/store\s+postgres postgres:\/\/pairgate@127\.0\.0\.1:\d+\/pairgate, schema 5; replica rep_/);
+    expect(text.stdout).toMatch(/store\s+postgres postgres:\/\/pairgate@127\.0\.0\.1:\d+\/pairgate, schema 6; replica rep_/);
     expect(text.stdout).toMatch(/listen\s+healthy, last ping/);
     // The same signed challenge works on both: the gateway id lives in the database.
     const key = makeTestKey();

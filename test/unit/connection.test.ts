@@ -44,7 +44,7 @@ function createGateway(opts: { requestBurst?: number; requestsPerSecond?: number
     service: h.service,
     store: h.store,
     hub,
-    tickets: new TicketBook({ now: h.clock.now, randomBytes: (n) => new Uint8Array(randomBytes(n)) }),
+    tickets: new TicketBook({ store: h.store, now: h.clock.now, randomBytes: (n) => new Uint8Array(randomBytes(n)) }),
     sessions: new SessionRegistry({
       store: h.store,
       now: h.clock.now,

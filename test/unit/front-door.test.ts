@@ -9,6 +9,7 @@ import { requireDevice } from "../../server/src/front-door/require-device.js";
 import { upstreamHeaders } from "../../server/src/front-door/upstream-proxy.js";
 import { TICKET_TTL_MS, TicketBook } from "../../server/src/sessions/tickets.js";
 import type { SessionIdentity } from "../../server/src/sessions/session-registry.js";
+import { MemoryStore } from "../../server/src/store/memory-store.js";
 
 const ID: SessionIdentity = { sessionId: "ses_1", deviceId: "dev_1", name: "Laptop", role: "viewer" };
 const WEEK = 7 * 24 * 3600_000;
@@ -45,29 +46,40 @@ describe("session cookie", () => {
 describe("one-time tickets", () => {
   const book = () => {
     let now = 1_000_000;
-    const b = new TicketBook({ now: () => now, randomBytes: (n) => new Uint8Array(randomBytes(n)) });
-    return { b, advance: (ms: number) => void (now += ms) };
+    const store = new MemoryStore();
+    const b = new TicketBook({ store, now: () => now, randomBytes: (n) => new Uint8Array(randomBytes(n)) });
+    return { b, store, advance: (ms: number) => void (now += ms) };
   };
   const ORIGIN = "https://app.example";
 
-  it("gives 32 random bytes, redeemed once, by the origin it was issued to", () => {
+  it("gives 32 random bytes, redeemed once, by the origin it was issued to", async () => {
     const { b } = book();
-    const { ticket, expiresAtMs } = b.issue("dev_1", ORIGIN);
+    const { ticket, expiresAtMs } = await b.issue("dev_1", ORIGIN);
     expect(Buffer.from(ticket, "base64url")).toHaveLength(32);
     expect(expiresAtMs).toBe(1_000_000 + TICKET_TTL_MS);
-    expect(b.redeem(ticket, "HTTPS://APP.EXAMPLE")).toEqual({ deviceId: "dev_1" });
-    expect(b.redeem(ticket, ORIGIN)).toEqual({ refused: "ticket_invalid" }); // replayed
+    expect(await b.redeem(ticket, "HTTPS://APP.EXAMPLE")).toEqual({ deviceId: "dev_1" });
+    expect(await b.redeem(ticket, ORIGIN)).toEqual({ refused: "ticket_invalid" }); // replayed
   });
 
-  it("refuses a forged ticket, an expired one, and one from another origin (which also uses it up)", () => {
+  it("refuses a forged ticket, an expired one, and one from another origin (which also uses it up)", async () => {
     const { b, advance } = book();
-    expect(b.redeem("A".repeat(43), ORIGIN)).toEqual({ refused: "ticket_invalid" });
-    const other = b.issue("dev_1", ORIGIN).ticket;
-    expect(b.redeem(other, "https://evil.example")).toEqual({ refused: "ticket_origin" });
-    expect(b.redeem(other, ORIGIN)).toEqual({ refused: "ticket_invalid" });
-    const late = b.issue("dev_1", ORIGIN).ticket;
+    expect(await b.redeem("A".repeat(43), ORIGIN)).toEqual({ refused: "ticket_invalid" });
+    const other = (await b.issue("dev_1", ORIGIN)).ticket;
+    expect(await b.redeem(other, "https://evil.example")).toEqual({ refused: "ticket_origin" });
+    expect(await b.redeem(other, ORIGIN)).toEqual({ refused: "ticket_invalid" });
+    const late = (await b.issue("dev_1", ORIGIN)).ticket;
     advance(TICKET_TTL_MS);
-    expect(b.redeem(late, ORIGIN)).toEqual({ refused: "ticket_expired" });
+    expect(await b.redeem(late, ORIGIN)).toEqual({ refused: "ticket_expired" });
+  });
+
+  it("keeps only the ticket's hash in the store, and the sweep deletes the ones nobody traded in", async () => {
+    const { b, store, advance } = book();
+    const { ticket } = await b.issue("dev_1", ORIGIN);
+    const kept = await b.issue("dev_2", ORIGIN);
+    expect(JSON.stringify([...(store as unknown as { tickets: Map<string, unknown> }).tickets])).not.toContain(ticket);
+    advance(TICKET_TTL_MS);
+    expect(await b.sweep()).toBe(2);
+    expect(await b.redeem(kept.ticket, ORIGIN)).toEqual({ refused: "ticket_invalid" });
   });
 });
 

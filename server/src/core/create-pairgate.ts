@@ -171,7 +171,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     onError: onInternalError,
   });
   await sessions.load();
-  const tickets = new TicketBook({ now, randomBytes });
+  const tickets = new TicketBook({ store, now, randomBytes });
   const unsubscribeSessions =
     store.changes?.subscribe({
       onChange: (change) => void sessions.applyChange(change).catch(onInternalError),
@@ -274,7 +274,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
     every("device expiry sweep", SWEEP_MS, () => service.expireDueDevices(), log, now),
     every("last-seen flush", LAST_SEEN_FLUSH_MS, () => hub.flushLastSeen(), log, now),
     every("session last-use flush", LAST_SEEN_FLUSH_MS, () => sessions.flush(), log, now),
-    every("session sweep", SESSION_SWEEP_MS, () => sessions.sweep(), log, now),
+    every("session sweep", SESSION_SWEEP_MS, () => Promise.all([sessions.sweep(), tickets.sweep()]), log, now),
   ];
   let closed = false;
 
@@ -360,7 +360,7 @@ export async function createPairgate<M extends MethodMap = MethodMap>(options: P
        * `origin` is the Origin of the request that brings the ticket; it must be the page the ticket was issued to.
        */
       redeemTicket: async (ticket: string, origin: string): Promise<{ token: string } | { refused: SessionRefusal }> => {
-        const redeemed = tickets.redeem(ticket, origin);
+        const redeemed = await tickets.redeem(ticket, origin);
         if ("refused" in redeemed) return redeemed;
         const device = await store.getDevice(redeemed.deviceId);
         if (!device || device.revokedAtMs !== null) return { refused: "device_revoked" };

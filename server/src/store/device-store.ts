@@ -75,6 +75,19 @@ export interface SessionRecord {
   expiresAtMs: number;
 }
 
+/**
+ * A one-time ticket of the front door (server/src/sessions/tickets.ts): by its SHA-256 only. In the store, so that a
+ * ticket issued on one replica's socket can be traded in on another behind a round-robin balancer.
+ */
+export interface TicketRecord {
+  /** SHA-256 of the ticket, hex. */
+  hash: string;
+  deviceId: string;
+  /** The page's origin, lowercase. */
+  origin: string;
+  expiresAtMs: number;
+}
+
 export interface SessionTouch {
   id: string;
   lastUsedAtMs: number;
@@ -234,6 +247,12 @@ export interface DeviceStore {
   endDeviceSessions(deviceId: string): Promise<number>;
   /** Deletes sessions past their absolute end or idle since before `idleBeforeMs`; returns how many. */
   deleteExpiredSessions(nowMs: number, idleBeforeMs: number): Promise<number>;
+
+  createTicket(ticket: TicketRecord): Promise<void>;
+  /** Deletes the ticket and returns it, in one statement: of two replicas that try at once, only one gets it. */
+  takeTicket(hash: string): Promise<TicketRecord | null>;
+  /** Deletes tickets whose end has passed; returns how many. */
+  deleteExpiredTickets(nowMs: number): Promise<number>;
 
   appendAudit(entries: AuditInput[]): Promise<void>;
   listAudit(opts: { limit: number; beforeId?: number }): Promise<AuditRecord[]>;

@@ -12,6 +12,7 @@ import type {
   SessionRecord,
   SessionTouch,
   StoreInfo,
+  TicketRecord,
 } from "./device-store.js";
 import { codeTaken } from "./store-error.js";
 
@@ -22,6 +23,7 @@ export class MemoryStore implements DeviceStore {
   private readonly invites = new Map<string, InviteRecord>();
   private readonly auditLog: AuditRecord[] = [];
   private readonly sessions = new Map<string, SessionRecord>();
+  private readonly tickets = new Map<string, TicketRecord>();
 
   private audit(entries: AuditInput[]): void {
     for (const e of entries) this.auditLog.push({ ...e, detail: e.detail ?? {}, id: this.auditLog.length + 1 });
@@ -265,6 +267,23 @@ export class MemoryStore implements DeviceStore {
   async deleteExpiredSessions(nowMs: number, idleBeforeMs: number): Promise<number> {
     let n = 0;
     for (const [id, s] of this.sessions) if (s.expiresAtMs <= nowMs || s.lastUsedAtMs < idleBeforeMs) n++, this.sessions.delete(id);
+    return n;
+  }
+
+  async createTicket(ticket: TicketRecord): Promise<void> {
+    if (this.tickets.has(ticket.hash)) throw new Error("UNIQUE constraint failed: session_tickets.hash");
+    this.tickets.set(ticket.hash, { ...ticket });
+  }
+
+  async takeTicket(hash: string): Promise<TicketRecord | null> {
+    const t = this.tickets.get(hash);
+    this.tickets.delete(hash);
+    return t ? { ...t } : null;
+  }
+
+  async deleteExpiredTickets(nowMs: number): Promise<number> {
+    let n = 0;
+    for (const [hash, t] of this.tickets) if (t.expiresAtMs <= nowMs) n++, this.tickets.delete(hash);
     return n;
   }
 

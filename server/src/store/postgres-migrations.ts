@@ -105,10 +105,21 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_device ON sessions (device_id);
 `;
 
+/** Session tickets (see sqlite-migrations.ts, version 6). */
+const V6 = `
+CREATE TABLE session_tickets (
+  hash text PRIMARY KEY,
+  device_id text NOT NULL,
+  origin text NOT NULL,
+  expires_at_ms bigint NOT NULL
+);
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: V1 },
   { version: 2, name: "unique live pairing codes", sql: V2 },
   { version: 3, name: "device list order and name indexes", sql: V3 },
   { version: 4, name: "device expiry and revoke reasons", sql: V4 },
   { version: 5, name: "device sessions", sql: V5 },
+  { version: 6, name: "session tickets", sql: V6 },
 ];

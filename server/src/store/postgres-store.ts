@@ -17,12 +17,13 @@ import type {
   SessionTouch,
   StoreChange,
   StoreInfo,
+  TicketRecord,
 } from "./device-store.js";
 import { pendingMigrations } from "./migrations.js";
 import { POSTGRES_MIGRATIONS } from "./postgres-migrations.js";
 import { createPool, transaction, type Queryable } from "./postgres-pool.js";
 import { CHANNEL, PostgresListener, type ChangePayload } from "./postgres-listener.js";
-import { escapeLike, toAudit, toDevice, toInvite, toPending, toSession, type Row } from "./rows.js";
+import { escapeLike, toAudit, toDevice, toInvite, toPending, toSession, toTicket, type Row } from "./rows.js";
 import { codeTaken, StoreError } from "./store-error.js";
 
 /** Any fixed number: every pairgate on one database takes this advisory lock to migrate. */
@@ -487,6 +488,24 @@ export class PostgresStore implements DeviceStore {
   /** No NOTIFY: every replica expires sessions in memory by the same clock rules. */
   async deleteExpiredSessions(nowMs: number, idleBeforeMs: number): Promise<number> {
     return (await this.pool.query("DELETE FROM sessions WHERE expires_at_ms <= $1 OR last_used_at_ms < $2", [nowMs, idleBeforeMs])).rowCount ?? 0;
+  }
+
+  async createTicket(t: TicketRecord): Promise<void> {
+    await this.pool.query("INSERT INTO session_tickets (hash, device_id, origin, expires_at_ms) VALUES ($1, $2, $3, $4)", [
+      t.hash,
+      t.deviceId,
+      t.origin,
+      t.expiresAtMs,
+    ]);
+  }
+
+  async takeTicket(hash: string): Promise<TicketRecord | null> {
+    const row = await this.one("DELETE FROM session_tickets WHERE hash = $1 RETURNING *", [hash]);
+    return row ? toTicket(row) : null;
+  }
+
+  async deleteExpiredTickets(nowMs: number): Promise<number> {
+    return (await this.pool.query("DELETE FROM session_tickets WHERE expires_at_ms <= $1", [nowMs])).rowCount ?? 0;
   }
 
   async appendAudit(entries: AuditInput[]): Promise<void> {

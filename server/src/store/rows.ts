@@ -1,7 +1,7 @@
 // Rows of the SQL stores (snake_case columns) as domain records. SQLite and Postgres share the column names;
 // integers may arrive as strings (Postgres bigint) and audit detail as text (SQLite) or parsed jsonb (Postgres).
 import type { ApprovedVia, KeyStorage, NetworkClass, RevokeReason, Role } from "../../../shared/index.js";
-import type { AuditRecord, DeviceRecord, InviteRecord, PendingRecord, PendingStatus, SessionRecord } from "./device-store.js";
+import type { AuditRecord, DeviceRecord, InviteRecord, PendingRecord, PendingStatus, SessionRecord, TicketRecord } from "./device-store.js";
 
 export type Row = Record<string, unknown>;
 
@@ -89,4 +89,8 @@ export function toSession(r: Row): SessionRecord {
     lastUsedAtMs: Number(r.last_used_at_ms),
     expiresAtMs: Number(r.expires_at_ms),
   };
+}
+
+export function toTicket(r: Row): TicketRecord {
+  return { hash: String(r.hash), deviceId: String(r.device_id), origin: String(r.origin), expiresAtMs: Number(r.expires_at_ms) };
 }

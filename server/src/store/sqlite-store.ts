@@ -16,9 +16,10 @@ import type {
   SessionRecord,
   SessionTouch,
   StoreInfo,
+  TicketRecord,
 } from "./device-store.js";
 import { pendingMigrations } from "./migrations.js";
-import { escapeLike, toAudit, toDevice, toInvite, toPending, toSession, type Row } from "./rows.js";
+import { escapeLike, toAudit, toDevice, toInvite, toPending, toSession, toTicket, type Row } from "./rows.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
 import { codeTaken } from "./store-error.js";
 
@@ -162,6 +163,9 @@ export class SqliteStore implements DeviceStore {
       endSession: db.prepare("DELETE FROM sessions WHERE id = ?"),
       endDeviceSessions: db.prepare("DELETE FROM sessions WHERE device_id = ?"),
       deleteExpiredSessions: db.prepare("DELETE FROM sessions WHERE expires_at_ms <= ? OR last_used_at_ms < ?"),
+      insertTicket: db.prepare("INSERT INTO session_tickets (hash, device_id, origin, expires_at_ms) VALUES (@hash, @deviceId, @origin, @expiresAtMs)"),
+      takeTicket: db.prepare("DELETE FROM session_tickets WHERE hash = ? RETURNING *"),
+      deleteExpiredTickets: db.prepare("DELETE FROM session_tickets WHERE expires_at_ms <= ?"),
     };
   }
 
@@ -413,6 +417,19 @@ export class SqliteStore implements DeviceStore {
 
   async deleteExpiredSessions(nowMs: number, idleBeforeMs: number): Promise<number> {
     return this.stmt.deleteExpiredSessions.run(nowMs, idleBeforeMs).changes;
+  }
+
+  async createTicket(ticket: TicketRecord): Promise<void> {
+    this.stmt.insertTicket.run(ticket);
+  }
+
+  async takeTicket(hash: string): Promise<TicketRecord | null> {
+    const row = this.stmt.takeTicket.get(hash) as Row | undefined;
+    return row ? toTicket(row) : null;
+  }
+
+  async deleteExpiredTickets(nowMs: number): Promise<number> {
+    return this.stmt.deleteExpiredTickets.run(nowMs).changes;
   }
 
   async appendAudit(entries: AuditInput[]): Promise<void> {
