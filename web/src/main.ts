@@ -3,7 +3,7 @@
 // load once the gateway has answered: evaluating them takes the main thread for longer than the whole handshake,
 // so starting them sooner only delays the code (docs/performance.md, "fifth round").
 import { boot, startupFragment } from "./boot/start.js";
-import { showFirstCode } from "./boot/first-code.js";
+import { showFirstCode, showLoadFailure } from "./boot/first-paint.js";
 import "./styles/index.css";
 
 // Long enough for a first answer on a slow link; a gateway that never answers gets React's own screens anyway.
@@ -41,21 +41,3 @@ const stopWatching = boot.client.subscribe(() => {
   loadAfterPaint();
 });
 const fallback = window.setTimeout(loadApp, APP_LOAD_FALLBACK_MS);
-
-function showLoadFailure(into: HTMLElement): void {
-  const main = document.createElement("main");
-  main.className = "screen screen-boot";
-  main.dataset.state = "failed";
-  const text = document.createElement("p");
-  text.textContent = "The dashboard's scripts did not load (the gateway may have been upgraded or be unreachable). ";
-  const reload = document.createElement("button");
-  reload.type = "button";
-  reload.className = "btn btn-secondary btn-md";
-  reload.textContent = "Reload";
-  reload.addEventListener("click", () => window.location.reload());
-  main.append(text, reload);
-  // In place of the screen, so the header stays; React may have rendered nothing yet, or half of it.
-  const screen = into.querySelector("main");
-  if (screen) screen.replaceWith(main);
-  else into.replaceChildren(main);
-}
