@@ -10,6 +10,8 @@ import { runCli } from "./gateway-harness.js";
  * Installed with context.addInitScript, so it runs before the dashboard's own code in every document.
  * It wraps window.WebSocket only to listen (close codes, the pairing frame's request id, welcomes) and records the first
  * time each `main[data-state]` appears, in the page's own clock (Date.now(), the same wall clock as the gateway's).
+ * The screen is the first one not hidden: while a lazy screen loads, React keeps the previous one in the DOM with
+ * `display: none` ahead of the fallback, which already carries the new state.
  * A string, not a function, so the test transpiler can't inject helpers into it.
  */
 const PROBE_SCRIPT = `(() => {
@@ -32,13 +34,13 @@ const PROBE_SCRIPT = `(() => {
   }
   window.WebSocket = ProbedWebSocket;
   const record = () => {
-    const main = document.querySelector("main[data-state]");
+    const main = [...document.querySelectorAll("main[data-state]")].find((m) => m.style.display !== "none");
     const state = main && main.getAttribute("data-state");
     if (!state || probe.stateOrder[probe.stateOrder.length - 1] === state) return;
     probe.stateOrder.push(state);
     if (!(state in probe.firstSeenAtMs)) probe.firstSeenAtMs[state] = Date.now();
   };
-  new MutationObserver(record).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"] });
+  new MutationObserver(record).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-state", "style"] });
 })();`;
 
 export interface ProbeRecord {

@@ -18,7 +18,7 @@ export async function pairInBrowser(
   url: string,
   approve: (code: string) => SpawnSyncReturns<string> | Promise<SpawnSyncReturns<string>>,
 ): Promise<PairedInBrowser> {
-  const response = await page.goto(url);
+  const response = await gotoThroughNetworkChanges(page, url);
   expect(response?.status(), `GET ${url}`).toBe(200);
   const code = await readPairingCode(page, 30_000);
   const seenFrom = (await textOf(page, "seen-from")).trim();
@@ -27,4 +27,19 @@ export async function pairInBrowser(
   expect(r.status, `pairgate devices approve ${code}: ${r.stdout}${r.stderr}`).toBe(0);
   await waitForState(page, "paired", 30_000);
   return { code, seenFrom, ...context };
+}
+
+/**
+ * Chromium aborts a navigation with ERR_NETWORK_CHANGED when an interface on the machine comes or goes, and the
+ * other deployment tests create network namespaces, veth pairs and containers at any moment. That is the test
+ * machine, not the gateway, so the navigation is tried again (three tries at most); any other error fails at once.
+ */
+async function gotoThroughNetworkChanges(page: Page, url: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await page.goto(url);
+    } catch (err) {
+      if (attempt >= 3 || !String((err as Error).message).includes("net::ERR_NETWORK_CHANGED")) throw err;
+    }
+  }
 }
