@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { PROTOCOL_VERSION, WS_PATH } from "../../shared/index.js";
 import { approveCommand, cliCommandOf } from "./config/cli-command.js";
 import { createPairgate } from "./core/create-pairgate.js";
+import { postgresStore } from "./core/stores.js";
 import type { GatewayConfig } from "./config/config.js";
 import { collectDoctorFacts, isInContainer } from "./config/doctor-facts.js";
 import { derivePublicUrl, findLanAddress, type PublicUrl } from "./config/public-url.js";
@@ -257,7 +258,5 @@ export async function createGateway(config: GatewayConfig, opts: GatewayOptions 
 /** SQLite in the state dir, or the shared Postgres database that --database names. */
 async function openStore(config: GatewayConfig, replicaId: string, log: Logger): Promise<DeviceStore> {
   if (!config.database) return new SqliteStore(join(config.stateDir, "pairgate.db"));
-  // Loaded only here: the pg client costs an idle gateway on SQLite about 5 MB of RSS it would never use.
-  const { PostgresStore } = await import("./store/postgres-store.js");
-  return PostgresStore.open(config.database, { replicaId, onError: (message) => log.warn("store", { problem: message }) });
+  return postgresStore(config.database, { replicaId, onError: (message) => log.warn("store", { problem: message }) });
 }

@@ -16,10 +16,10 @@ export function sqliteStore(dir: string): DeviceStore {
  * A shared PostgreSQL database (several replicas of the app on one database, docs/scaling.md): migrated at open,
  * changes from other replicas reach this one's sockets. Rejects with a StoreError when it can't be used.
  */
-export async function postgresStore(url: string): Promise<DeviceStore> {
-  // Loaded on first use, so an app on SQLite never loads the pg client.
+export async function postgresStore(url: string, opts: { replicaId?: string; onError?: (message: string) => void } = {}): Promise<DeviceStore> {
+  // Loaded on first use: the pg client costs a process on SQLite about 5 MB of RSS it would never use.
   const { PostgresStore } = await import("../store/postgres-store.js");
-  return PostgresStore.open(url, { replicaId: `rep_${randomBytes(9).toString("base64url")}` });
+  return PostgresStore.open(url, { ...opts, replicaId: opts.replicaId ?? `rep_${randomBytes(9).toString("base64url")}` });
 }
 
 /** Everything in memory, gone when the process ends: for tests and demos only. */
