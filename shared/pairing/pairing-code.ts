@@ -17,6 +17,11 @@ export function normalizeCode(input: string): string | null {
   return isCode(code) ? code : null;
 }
 
+/** A code the gateway sent ("XXXX-XXXX"), without its dash; one that doesn't read as a code is kept, minus dashes. */
+export function compactCode(sent: string): string {
+  return normalizeCode(sent) ?? sent.replace(/-/g, "");
+}
+
 export function formatCode(code: string): string {
   return `${code.slice(0, 4)}-${code.slice(4)}`;
 }

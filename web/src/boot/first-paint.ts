@@ -2,7 +2,7 @@
 // the person came for, and evaluating React and the screens takes longer than the whole handshake, so the entry
 // shows the code itself and loads the app after. The code fills in the top of the pairing card (the same classes and
 // test ids as pages/pairing-page.tsx); React then renders the whole page over it, so the code stays where it is.
-import { formatCode, normalizeCode } from "../../../shared/pairing/pairing-code.js";
+import { compactCode, formatCode } from "../../../shared/pairing/pairing-code.js";
 import type { PendingState } from "../gateway/gateway-state.js";
 
 type Props = { className?: string; id?: string; text?: string; testId?: string; state?: string };
@@ -27,7 +27,7 @@ function replaceScreen(root: HTMLElement, screen: HTMLElement): void {
 }
 
 export function showFirstCode(root: HTMLElement, { request, gateway }: PendingState): void {
-  const code = formatCode(normalizeCode(request.code) ?? request.code.replace(/-/g, ""));
+  const code = formatCode(compactCode(request.code));
   const card = el(
     "section",
     { className: "card pairing-card" },

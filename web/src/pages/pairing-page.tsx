@@ -1,6 +1,6 @@
 // Pending: this browser's code, large, with every way to approve it and what the gateway sees.
 // The socket stays open; approval switches this screen to "paired" by itself.
-import { formatCode, normalizeCode } from "../../../shared/pairing/pairing-code.js";
+import { compactCode, formatCode } from "../../../shared/pairing/pairing-code.js";
 import type { KeyStorage } from "../../../shared/protocol/views.js";
 import { CommandBlock } from "../components/command-block.js";
 import { Countdown } from "../components/countdown.js";
@@ -23,7 +23,7 @@ export interface PairingPageProps {
 
 export function PairingPage({ state, isLive, keyStorage, notice, hasApproveLink }: PairingPageProps) {
   const { request, approveCommand, gateway } = state;
-  const rawCode = normalizeCode(request.code) ?? request.code.replace(/-/g, "");
+  const rawCode = compactCode(request.code);
   const approveLink = `${window.location.origin}/#approve=${rawCode}`;
   const gatewayName = gateway.name || "the gateway";
   return (
