@@ -5,6 +5,7 @@
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postSession } from "../support/deploy/front-door-session.js";
 import { startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster.js";
 import { makeTestKey } from "../support/test-key.js";
 import { connectClient } from "../support/ws-client.js";
@@ -26,26 +27,9 @@ function get(port: number, path: string, cookie?: string): Promise<number> {
   });
 }
 
-/** POST /_pairgate/session to `port`, as a page on `origin` behind one balancer (Host is the origin's). */
-function tradeTicket(port: number, origin: string, ticket: string): Promise<{ status: number; cookie: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port,
-        path: "/_pairgate/session",
-        method: "POST",
-        headers: { Host: new URL(origin).host, Origin: origin, "Content-Type": "application/json" },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, cookie: res.headers["set-cookie"]?.[0]?.split(";")[0] }));
-      },
-    );
-    req.on("error", reject);
-    req.end(JSON.stringify({ ticket }));
-  });
-}
+/** POST /_pairgate/session to `replica`, as a page on `origin` behind one balancer (Host is the origin's). */
+const tradeTicket = (replica: Replica, origin: string, ticket: string) =>
+  postSession({ base: `http://127.0.0.1:${replica.gateway.port}`, origin, stateDir: replica.stateDir }, ticket);
 
 beforeAll(async () => {
   cluster = await startPostgresCluster();
@@ -73,12 +57,12 @@ describe("front door sessions on replicas", () => {
     const ticket = await client.call<{ ticket: string }>("session.ticket", {});
     if (!ticket.ok) throw new Error(ticket.error.code);
     // Issued on a (the socket's replica), traded in on b: the balancer sent the POST elsewhere.
-    const traded = await tradeTicket(b.gateway.port, origin, ticket.result.ticket);
+    const traded = await tradeTicket(b, origin, ticket.result.ticket);
     expect(traded.status).toBe(200);
-    const cookie = traded.cookie!;
+    const cookie = String([traded.headers["set-cookie"]].flat()[0]).split(";")[0]!;
     expect(cookie).toMatch(/^pairgate_session=/);
     // Used up on every replica.
-    expect((await tradeTicket(a.gateway.port, origin, ticket.result.ticket)).status).toBe(401); // ticket_invalid
+    expect((await tradeTicket(a, origin, ticket.result.ticket)).status).toBe(401); // ticket_invalid
 
     expect(await get(a.gateway.port, "/x", cookie)).toBe(200);
     await waitUntil("replica b knows the session", async () => (await get(b.gateway.port, "/x", cookie)) === 200);

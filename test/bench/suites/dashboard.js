@@ -2,8 +2,9 @@
 // Chromium against a real `pairgate start` serving dist/web, two ways: cold (a new Chromium process with an empty
 // profile per run: a first visit) and warm (a fresh context per run inside one running browser). Each run also
 // counts the bytes that crossed the wire before the code showed (Resource Timing transferSize: headers + body as sent).
-// The cold runs interleave two floor pages (../lib/floor-pages.js), so the dashboard's figure comes with what this
-// machine's cold Chromium needs for a static page and for the bare protocol, measured alike.
+// The cold runs interleave three floor pages (../lib/floor-pages.js), so the dashboard's figure comes with what this
+// machine's cold Chromium needs for a static page and for the bare protocol (with and without the gateway's opener
+// policy), measured alike.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -158,6 +159,7 @@ function summarise({ runs, fetched, failures, firstError }, options) {
   };
 }
 
+const floorFailures = (runs) => Object.values(runs).reduce((n, r) => n + r.failures, 0);
 const firstFloorError = (runs) => Object.values(runs).find((r) => r.firstError)?.firstError;
 
 /** Per step, the median of its mark over the runs (page clock, ms after navigation start), in first-visit order. */
@@ -258,7 +260,7 @@ export async function runDashboard(ctx) {
         dashboardOverProtocol: ratio(cold.navToCode.median, floorRuns.protocol.navToCode.median),
         dashboardOverProtocolCoop: ratio(cold.navToCode.median, floorRuns.protocolCoop.navToCode.median),
         dashboardMinusProtocolCoopMs: diff(cold.navToCode.median, floorRuns.protocolCoop.navToCode.median),
-        failures: floorRuns.static.failures + floorRuns.protocol.failures + floorRuns.protocolCoop.failures,
+        failures: floorFailures(floorRuns),
         ...(firstFloorError(floorRuns) ? { firstError: firstFloorError(floorRuns) } : {}),
       },
       coldBreakdown: {
